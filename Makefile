@@ -1,0 +1,57 @@
+# Rekindle: `make run` serves the app with a demo account; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+THREADS ?= 8
+export FLASK_APP := app
+
+.PHONY: run test lint format bench install install-dev chromium migrate demo clean
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: $(VENV)/.runtime
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask demo
+
+# Memory rate-limit counters are per process: one worker with threads keeps limits exact.
+# With a shared store (RATELIMIT_STORAGE_URI=redis://...) it serves WORKERS processes.
+run: demo
+	@echo "Rekindle on http://$(HOST):$(PORT)  (stop with Ctrl+C)"
+	@if [ -n "$$RATELIMIT_STORAGE_URI" ] && [ "$${RATELIMIT_STORAGE_URI%%:*}" != "memory" ]; then \
+	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
+	else \
+	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
+	fi
+
+chromium:
+	@scripts/ensure-chromium
+
+test: $(VENV)/.dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,82 @@
+"""Rekindle's app factory: ``flask --app app run`` or ``gunicorn 'app:create_app()'``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from assessment import commands, errors, security, settings
+from assessment.account import bp as account_bp
+from assessment.assets import bp as assets_bp
+from assessment.auth import bp as auth_bp
+from assessment.checkup import bp as checkup_bp
+from assessment.extensions import csrf, db, limiter, login_manager, migrate
+from assessment.history import bp as history_bp
+from assessment.main import bp as main_bp
+from assessment.templating import register_template_helpers
+from questionnaires.loader import DEFINITIONS_DIR, load_catalog
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then the environment, then ``config`` (tests use it)."""
+    instance_path = (
+        (config or {}).get("INSTANCE_PATH")
+        or os.environ.get("REKINDLE_INSTANCE_PATH")
+        or str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.from_mapping(config)
+    settings.ensure_secret_key(app.config, app.instance_path)
+
+    load_definitions(app)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    security.register(app)
+    register_template_helpers(app)
+    commands.register(app)
+    return app
+
+
+def load_definitions(app: Flask) -> None:
+    """Load and validate every questionnaire once; a broken file stops start-up here."""
+    directory = Path(app.config.get("QUESTIONNAIRE_DIR") or DEFINITIONS_DIR)
+    app.extensions["rekindle.catalog"] = load_catalog(directory)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions created once in ``assessment.extensions``."""
+    from assessment import database  # noqa: F401  (installs the SQLite pragmas)
+    from assessment.auth import load_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    for blueprint in (main_bp, assets_bp, auth_bp, checkup_bp, history_bp, account_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,1 @@
+"""The web layer of Rekindle: blueprints, forms, models and charts (Flask)."""

@@ -1,0 +1,59 @@
+"""The account page: download everything, or delete everything."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+from werkzeug.security import check_password_hash
+
+from .export import export_csv, export_document
+from .extensions import db
+from .forms import DeleteAccountForm
+from .models import User
+
+bp = Blueprint("account", __name__)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    """Where a person downloads or deletes their data."""
+    return render_template("account/account.html", form=DeleteAccountForm())
+
+
+@bp.get("/export.json")
+@login_required
+def export_json() -> Response:
+    """All of the signed-in user's data as JSON, as a download."""
+    response = jsonify(export_document(current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv_file() -> Response:
+    """All of the signed-in user's data as CSV, one row per answer."""
+    response = Response(export_csv(current_user), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.csv"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/delete")
+@login_required
+def delete() -> Response | tuple[str, int]:
+    """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
+    form = DeleteAccountForm()
+    if not form.validate_on_submit():
+        return render_template("account/account.html", form=form), 400
+    if not check_password_hash(current_user.password_hash, form.password.data):
+        form.password.errors.append("That password is not right. Nothing was deleted.")
+        return render_template("account/account.html", form=form), 403
+    user = db.session.get(User, current_user.id)
+    logout_user()
+    db.session.delete(user)
+    db.session.commit()
+    flash("Your account and everything in it have been deleted.", "info")
+    return redirect(url_for("main.index"), 303)

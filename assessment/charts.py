@@ -1,0 +1,98 @@
+"""Plotly figures from scoring results, as figure JSON (plain dicts); no queries in here.
+
+Figures are built as the dicts plotly.js reads rather than through
+``plotly.graph_objects``: the same JSON, without the validation cost on every
+page view. ``tests/unit/test_charts.py`` feeds each one to ``go.Figure`` so a
+figure plotly would not accept fails a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from questionnaires.models import Questionnaire
+
+Figure = dict[str, Any]
+
+# Colours that stay apart for the common forms of colour blindness (Okabe & Ito).
+TRACE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+QUESTIONNAIRE_MARKERS = {"checkup": ("circle", "solid"), "pulse": ("diamond", "dot")}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+
+def _base_layout(height: int) -> dict[str, Any]:
+    return {
+        "height": height,
+        "margin": {"l": 48, "r": 24, "t": 24, "b": 40},
+        "font": FONT,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.12},
+    }
+
+
+def radar_figure(
+    questionnaire: Questionnaire, traces: Sequence[tuple[str, Mapping[str, float | None]]]
+) -> Figure:
+    """One scatterpolar trace per assessment, r in definition order, None where unscored."""
+    labels = [d.label for d in questionnaire.dimensions]
+    data = []
+    for index, (name, scores) in enumerate(traces):
+        colour = TRACE_COLOURS[index % len(TRACE_COLOURS)]
+        data.append(
+            {
+                "type": "scatterpolar",
+                "name": name,
+                "r": [scores.get(d.id) for d in questionnaire.dimensions],
+                "theta": labels,
+                "fill": "toself",
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": "solid" if index == 0 else "dash"},
+                "marker": {"symbol": "circle" if index == 0 else "square", "size": 7},
+                "opacity": 0.85 if index == 0 else 0.6,
+                "hovertemplate": "%{theta}: %{r:.1f}<extra>" + name + "</extra>",
+            }
+        )
+    layout = _base_layout(380)
+    layout["margin"] = {"l": 56, "r": 56, "t": 32, "b": 32}
+    layout["polar"] = {
+        "radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90},
+        "angularaxis": {"direction": "clockwise"},
+    }
+    layout["showlegend"] = len(traces) > 1
+    return {"data": data, "layout": layout}
+
+
+def trend_figure(
+    title: str,
+    series: Sequence[tuple[str, str, Sequence[datetime], Sequence[float | None]]],
+) -> Figure:
+    """One dimension over time: a lines+markers trace per questionnaire, marked differently.
+
+    ``series`` holds (questionnaire id, trace name, times, scores).
+    """
+    data = []
+    for index, (questionnaire_id, name, times, scores) in enumerate(series):
+        symbol, dash = QUESTIONNAIRE_MARKERS.get(questionnaire_id, ("square", "dashdot"))
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": [moment.isoformat(timespec="seconds") for moment in times],
+                "y": list(scores),
+                "line": {"color": TRACE_COLOURS[index % len(TRACE_COLOURS)], "dash": dash},
+                "marker": {"symbol": symbol, "size": 8},
+                "connectgaps": True,
+                "hovertemplate": "%{x|%d %b %Y}: %{y:.1f}<extra>" + name + "</extra>",
+            }
+        )
+    layout = _base_layout(260)
+    layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
+    layout["margin"] = {"l": 44, "r": 16, "t": 40, "b": 40}
+    layout["yaxis"] = {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "fixedrange": True}
+    layout["xaxis"] = {"type": "date", "fixedrange": True}
+    layout["showlegend"] = len(series) > 1
+    return {"data": data, "layout": layout}

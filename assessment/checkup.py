@@ -1,0 +1,197 @@
+"""Taking a questionnaire and seeing its result (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from questionnaires.models import Questionnaire
+from scoring import compare_scores, focus_areas
+
+from . import charts
+from .definitions import current_catalog, latest_or_404
+from .forms import (
+    TOKEN_PATTERN,
+    QuestionnaireForm,
+    allowed_fields,
+    build_questionnaire_form,
+    error_summary,
+    with_blank_defaults,
+)
+from .models import Assessment
+from .service import (
+    find_by_token,
+    get_own_assessment,
+    new_submission_token,
+    previous_assessment,
+    store_assessment,
+)
+
+bp = Blueprint("checkup", __name__)
+
+STALE_FORM = (
+    "This questionnaire has changed since the page was opened, so nothing was saved."
+    " Please answer the questions below."
+)
+MALFORMED_FORM = (
+    "Something in this form was not as the page sent it, so nothing was saved."
+    " Please check your answers and send it again."
+)
+
+
+@bp.get("/checkup")
+@login_required
+def choose() -> str:
+    """Choose the full check-up or the one-minute pulse."""
+    return render_template("checkup/choose.html", questionnaires=current_catalog().latest_all())
+
+
+@bp.route("/checkup/<qid>", methods=["GET", "POST"])
+@login_required
+def questionnaire(qid: str) -> Response | str | tuple[str, int]:
+    """Show the questionnaire; a valid answer stores it and goes to the result (303)."""
+    latest = latest_or_404(qid)
+    if request.method == "GET":
+        form_class = build_questionnaire_form(latest)
+        form = form_class(
+            formdata=None,
+            data={"submission_token": new_submission_token(), "version": str(latest.version)},
+        )
+        return _render_form(latest, form)
+
+    token = request.form.get("submission_token", "")
+    if TOKEN_PATTERN.match(token):
+        already = find_by_token(current_user.id, token)
+        if already is not None:
+            return redirect(url_for("checkup.result", assessment_id=already.id), 303)
+
+    definition = _posted_version(qid) or latest
+    problem = _shape_problem(definition, request.form)
+    form_class = build_questionnaire_form(definition)
+    form = form_class(formdata=with_blank_defaults(definition, request.form))
+    if problem:
+        form.validate()  # still show which questions need an answer
+        return _render_form(definition, form, problem=problem), 400
+    if not form.validate():
+        return _render_form(definition, form), 400
+    assessment = store_assessment(
+        current_user,
+        definition,
+        current_catalog(),
+        form.answers(),
+        form.safety(),
+        token,
+    )
+    return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
+
+
+def _posted_version(qid: str) -> Questionnaire | None:
+    """The version the form was drawn from, when it is one we know."""
+    raw = request.form.get("version", "")
+    if not raw.isdigit():
+        return None
+    try:
+        return current_catalog().get(qid, int(raw))
+    except KeyError:
+        return None
+
+
+def _shape_problem(definition: Questionnaire, formdata: MultiDict) -> str | None:
+    """What makes a post unacceptable before any answer is read, or None."""
+    if _posted_version(definition.id) is None:
+        return STALE_FORM
+    if not TOKEN_PATTERN.match(formdata.get("submission_token", "")):
+        return MALFORMED_FORM
+    allowed = allowed_fields(definition)
+    for name in formdata:
+        if name not in allowed or len(formdata.getlist(name)) > 1:
+            return MALFORMED_FORM
+    return None
+
+
+def _render_form(
+    definition: Questionnaire, form: QuestionnaireForm, problem: str | None = None
+) -> str:
+    if problem:
+        # A fresh token and the current version, so sending again is a new, valid post.
+        form.submission_token.data = new_submission_token()
+        form.version.data = str(definition.version)
+    sections = [
+        (dimension, [form[item.id] for item in definition.items_of(dimension.id)])
+        for dimension in definition.dimensions
+    ]
+    safety_fields = [form[item.id] for item in definition.safety]
+    return render_template(
+        "checkup/questionnaire.html",
+        definition=definition,
+        form=form,
+        sections=sections,
+        safety_fields=safety_fields,
+        optional_ids={item.id for item in definition.items if item.optional},
+        errors=error_summary(form),
+        problem=problem,
+    )
+
+
+@bp.get("/results/<int:assessment_id>")
+@login_required
+def result(assessment_id: int) -> str:
+    """Scores, radar, bands, focus areas, strategies and change since the previous one."""
+    assessment = get_own_assessment(current_user.id, assessment_id)
+    if assessment is None:
+        abort(404)
+    catalog = current_catalog()
+    definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    scores = assessment.score_map()
+    previous = previous_assessment(assessment)
+    traces = [(f"This {definition.title.lower()}", scores)]
+    changes = None
+    if previous is not None:
+        previous_scores = previous.score_map()
+        traces.append(("The one before", previous_scores))
+        changes = compare_scores(definition, previous_scores, scores)
+    suggestions = _suggestions_for_page(assessment)
+    return render_template(
+        "checkup/result.html",
+        assessment=assessment,
+        definition=definition,
+        scores=scores,
+        focus=focus_areas(definition, scores),
+        suggestions=suggestions,
+        previous=previous,
+        changes=changes,
+        radar=charts.radar_figure(definition, traces),
+        radar_traces=traces,
+    )
+
+
+def _suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:
+    """Focus dimension -> the suggestions kept with the assessment, with their wording.
+
+    On a flagged result only strategies safe while there is fear are ever shown,
+    whatever was stored (DESIGN.md §4).
+    """
+    catalog = current_catalog()
+    definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
+    item_texts = {item.id: item.text for item in definition.items}
+    grouped: dict[str, list[dict]] = {}
+    for stored in assessment.suggestions or []:
+        try:
+            strategy = catalog.strategies.by_id(stored["strategy_id"])
+        except KeyError:
+            continue  # a strategy retired since: the rest of the page still stands
+        if assessment.safety_flag and not strategy.safe_if_flagged:
+            continue
+        reasons = [
+            {
+                "text": item_texts.get(trigger["item_id"], trigger["item_id"]),
+                "answer": definition.scale.label(trigger["answer"]),
+            }
+            for trigger in stored.get("triggers", [])
+        ]
+        grouped.setdefault(stored["dimension"], []).append(
+            {"strategy": strategy, "reasons": reasons}
+        )
+    return grouped

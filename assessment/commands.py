@@ -1,0 +1,129 @@
+"""Command-line tools: ``flask --app app demo`` loads a demo account with six months of history."""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import string
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from questionnaires.models import Questionnaire
+
+from .definitions import current_catalog
+from .extensions import db
+from .models import Assessment, User, utcnow
+from .service import store_assessment
+
+DEMO_USERNAME = "demo"
+DEMO_CHECKUPS = 6
+DAYS_BETWEEN_CHECKUPS = 30
+
+# Keyed answer level (1-5) per dimension at the first and at the last check-up: communication
+# and romance climb far enough to read as reliable improvement, the rest move within noise.
+DEMO_TRAJECTORY = {
+    "communication": (2.2, 4.2),
+    "emotional_needs": (3.0, 3.6),
+    "stress": (3.4, 3.0),
+    "romance": (2.0, 3.9),
+    "intimacy": (2.6, 3.4),
+    "support": (3.8, 4.2),
+}
+
+
+def register(app: Flask) -> None:
+    """Add Rekindle's commands to ``flask``."""
+    app.cli.add_command(demo_command)
+
+
+def demo_password(instance_path: str) -> str:
+    """The demo password: generated once (letters and digits), kept in ``instance/``."""
+    path = Path(instance_path) / "demo_password"
+    if path.exists():
+        stored = path.read_text().strip()
+        if stored.isalnum():
+            return stored
+    alphabet = string.ascii_letters + string.digits
+    password = "".join(secrets.choice(alphabet) for _ in range(16))
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(password)
+    return password
+
+
+def demo_answers(
+    definition: Questionnaire, progress: float, rng: random.Random
+) -> dict[str, int | None]:
+    """Answers that put each dimension near its point on ``DEMO_TRAJECTORY``."""
+    scale = definition.scale
+    answers: dict[str, int | None] = {}
+    for item in definition.items:
+        start, end = DEMO_TRAJECTORY.get(item.dimension, (3.0, 3.0))
+        level = start + (end - start) * progress + rng.uniform(-0.45, 0.45)
+        keyed = min(scale.max, max(scale.min, round(level)))
+        answers[item.id] = scale.min + scale.max - keyed if item.reverse else keyed
+    return answers
+
+
+def load_demo(now: datetime | None = None) -> tuple[User, bool]:
+    """Create the demo user and its history once; (user, whether history was created)."""
+    catalog = current_catalog()
+    password = demo_password(current_app.instance_path)
+    user = db.session.scalar(select(User).where(User.username == DEMO_USERNAME))
+    if user is None:
+        user = User(username=DEMO_USERNAME, password_hash="")
+        db.session.add(user)
+    user.password_hash = generate_password_hash(password)
+    db.session.commit()
+    count = db.session.scalar(
+        select(func.count()).select_from(Assessment).where(Assessment.user_id == user.id)
+    )
+    if count:
+        return user, False
+    rng = random.Random(20260525)
+    now = now or utcnow()
+    checkup = catalog.latest("checkup")
+    pulse = catalog.latest("pulse")
+    first = now - timedelta(days=DAYS_BETWEEN_CHECKUPS * (DEMO_CHECKUPS - 1) + 1)
+    safe = {item.id: "no" for item in checkup.safety}
+    for index in range(DEMO_CHECKUPS):
+        progress = index / (DEMO_CHECKUPS - 1)
+        taken = first + timedelta(days=DAYS_BETWEEN_CHECKUPS * index, hours=rng.randint(0, 8))
+        store_assessment(
+            user,
+            checkup,
+            catalog,
+            demo_answers(checkup, progress, rng),
+            safe,
+            f"demo-checkup-{index:02d}-seed",
+            created_at=taken,
+        )
+        if index < DEMO_CHECKUPS - 1:
+            pulse_progress = (index + 0.5) / (DEMO_CHECKUPS - 1)
+            store_assessment(
+                user,
+                pulse,
+                catalog,
+                demo_answers(pulse, pulse_progress, rng),
+                {item.id: "no" for item in pulse.safety},
+                f"demo-pulse-{index:02d}-seeded",
+                created_at=taken + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
+            )
+    return user, True
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create (once) the demo account with half a year of history and print its password."""
+    user, created = load_demo()
+    state = "created with six months of history" if created else "already there"
+    click.echo(f"demo user: {user.username} ({state})")
+    click.echo(f"demo password: {demo_password(current_app.instance_path)}")

@@ -1,0 +1,77 @@
+"""A user's own data as plain JSON and CSV: everything of theirs, nothing of anyone else's."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import Assessment, User
+
+CSV_COLUMNS = (
+    "assessment_id",
+    "questionnaire",
+    "version",
+    "created_at",
+    "kind",
+    "item_id",
+    "value",
+)
+
+
+def _assessments(user: User) -> list[Assessment]:
+    return list(
+        db.session.scalars(
+            select(Assessment)
+            .options(
+                selectinload(Assessment.answers),
+                selectinload(Assessment.safety_responses),
+                selectinload(Assessment.scores),
+            )
+            .where(Assessment.user_id == user.id)
+            .order_by(Assessment.created_at, Assessment.id)
+        )
+    )
+
+
+def export_document(user: User) -> dict[str, Any]:
+    """Every assessment with its answers, safety responses and scores (DESIGN.md §5)."""
+    return {
+        "user": {"username": user.username, "created_at": user.created_at.isoformat()},
+        "assessments": [
+            {
+                "id": a.id,
+                "questionnaire": a.questionnaire_id,
+                "version": a.questionnaire_version,
+                "created_at": a.created_at.isoformat(),
+                "safety_flag": a.safety_flag,
+                "answers": {row.item_id: row.value for row in a.answers},
+                "safety_responses": {row.item_id: row.response for row in a.safety_responses},
+                "scores": {row.dimension: row.score for row in a.scores},
+                "overall": a.overall,
+            }
+            for a in _assessments(user)
+        ],
+    }
+
+
+def export_csv(user: User) -> str:
+    """One row per answer, safety response and score, with the assessment it belongs to."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for a in _assessments(user):
+        head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
+        for answer in a.answers:
+            value = "" if answer.value is None else answer.value
+            writer.writerow((*head, "answer", answer.item_id, value))
+        for response in a.safety_responses:
+            writer.writerow((*head, "safety", response.item_id, response.response))
+        for score in a.scores:
+            value = "" if score.score is None else score.score
+            writer.writerow((*head, "score", score.dimension, value))
+    return buffer.getvalue()

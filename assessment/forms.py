@@ -1,0 +1,208 @@
+"""WTForms forms: accounts, and questionnaire forms built from the YAML definitions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from questionnaires.models import Questionnaire
+
+NOT_ANSWERED = "na"
+SAFETY_CHOICES = [
+    SelectChoice("yes", "Yes"),
+    SelectChoice("no", "No"),
+    SelectChoice("skip", "I'd rather not say"),
+]
+PREFER_NOT_TO_SAY = "Prefer not to say"
+REQUIRED_MESSAGE = "Please choose an answer to this question."
+INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
+FIXED_FIELDS = ("csrf_token", "submission_token", "version")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+MIN_PASSWORD_LENGTH = 10
+# A few passwords long enough to pass the length rule that are still guessed first.
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "0123456789",
+        "password123",
+        "password1234",
+        "qwertyuiop",
+        "iloveyou123",
+        "letmein1234",
+        "abcdefghij",
+        "passw0rd123",
+        "welcome1234",
+    }
+)
+
+
+class AnswerField(RadioField):
+    """A radio group whose errors speak to a person, not a developer."""
+
+    def pre_validate(self, form: Any) -> None:
+        """Blank means unanswered; anything outside the choices is rejected."""
+        if self.data in (None, ""):
+            raise StopValidation(REQUIRED_MESSAGE)
+        if not any(choice.value == self.data for choice in self.choices):
+            raise StopValidation(INVALID_CHOICE_MESSAGE)
+
+
+class QuestionnaireForm(FlaskForm):
+    """Base of every generated questionnaire form; subclasses add one field per item."""
+
+    submission_token = HiddenField()
+    version = HiddenField()
+
+    questionnaire: Questionnaire  # set on each generated subclass
+
+    def answers(self) -> dict[str, int | None]:
+        """Item id -> answer (None for "Prefer not to say"), after validation."""
+        values: dict[str, int | None] = {}
+        for item in self.questionnaire.items:
+            raw = self[item.id].data
+            values[item.id] = None if raw == NOT_ANSWERED else int(raw)
+        return values
+
+    def safety(self) -> dict[str, str]:
+        """Safety item id -> yes / no / skip, after validation."""
+        return {s.id: self[s.id].data for s in self.questionnaire.safety}
+
+
+_form_classes: dict[int, tuple[Questionnaire, type[QuestionnaireForm]]] = {}
+
+
+def build_questionnaire_form(questionnaire: Questionnaire) -> type[QuestionnaireForm]:
+    """One form class per questionnaire version, its choices taken from the definition."""
+    cached = _form_classes.get(id(questionnaire))
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    scale = questionnaire.scale
+    fields: dict[str, Any] = {"questionnaire": questionnaire}
+    for item in questionnaire.items:
+        choices = [SelectChoice(str(value), scale.label(value)) for value in scale.points]
+        if item.optional:
+            choices.append(SelectChoice(NOT_ANSWERED, PREFER_NOT_TO_SAY))
+        fields[item.id] = AnswerField(item.text, choices=choices)
+    for safety_item in questionnaire.safety:
+        fields[safety_item.id] = AnswerField(safety_item.text, choices=SAFETY_CHOICES)
+    name = f"{questionnaire.id.title()}V{questionnaire.version}Form"
+    form_class = type(name, (QuestionnaireForm,), fields)
+    _form_classes[id(questionnaire)] = (questionnaire, form_class)
+    return form_class
+
+
+def allowed_fields(questionnaire: Questionnaire) -> set[str]:
+    """Every field name a browser may post for this questionnaire (DESIGN.md §5)."""
+    return {
+        *FIXED_FIELDS,
+        *(item.id for item in questionnaire.items),
+        *(item.id for item in questionnaire.safety),
+    }
+
+
+def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
+    """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
+    filled = MultiDict(formdata)
+    for item in questionnaire.items:
+        if item.optional and not filled.get(item.id):
+            filled[item.id] = NOT_ANSWERED
+    for safety_item in questionnaire.safety:
+        if not filled.get(safety_item.id):
+            filled[safety_item.id] = "skip"
+    return filled
+
+
+def error_summary(form: QuestionnaireForm) -> list[tuple[str, str, Markup | str]]:
+    """(field id, message, question) for every field error, in question order."""
+    rows = []
+    for field in form:
+        if field.errors:
+            rows.append((field.id, field.errors[0], field.label.text))
+    return rows
+
+
+def _not_common(form: Any, field: Any) -> None:
+    password = field.data or ""
+    username = (form.username.data or "").strip().lower()
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise ValidationError("That password is too easy to guess. Try a short phrase.")
+    if username and username in password.lower():
+        raise ValidationError("Please choose a password that does not contain your user name.")
+
+
+def _normalise_username(value: str | None) -> str | None:
+    return value.strip().lower() if value else value
+
+
+class RegisterForm(FlaskForm):
+    """Create an account with a user name and password only: no e-mail, nothing else."""
+
+    username = StringField(
+        "User name",
+        filters=[_normalise_username],
+        validators=[
+            InputRequired("Please choose a user name."),
+            Length(3, 40, "A user name has 3 to 40 characters."),
+            Regexp(
+                USERNAME_PATTERN,
+                message="Use letters, digits, dots, dashes or underscores, starting with a"
+                " letter or digit.",
+            ),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            InputRequired("Please choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            _not_common,
+        ],
+    )
+    confirm = PasswordField(
+        "Password again",
+        validators=[
+            InputRequired("Please type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    """Sign in with a user name and password."""
+
+    username = StringField(
+        "User name",
+        filters=[_normalise_username],
+        validators=[InputRequired("Please type your user name."), Length(max=40)],
+    )
+    password = PasswordField(
+        "Password", validators=[InputRequired("Please type your password."), Length(max=200)]
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    """Confirm deleting everything with the password."""
+
+    password = PasswordField(
+        "Your password", validators=[InputRequired("Please type your password.")]
+    )

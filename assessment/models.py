@@ -1,0 +1,121 @@
+"""SQLAlchemy 2.0 models: users, their assessments, answers and scores (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: every stored time is UTC, the same on SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    """A person with their own check-ups; no e-mail address is ever asked for."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Assessment(db.Model):
+    """One completed questionnaire: answers, safety responses and scores hang off it."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_token", name="uq_assessments_user_token"),
+        Index("ix_assessments_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    safety_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    submission_token: Mapped[str] = mapped_column(String(64))
+    overall: Mapped[float | None] = mapped_column(Float)
+    # The strategies chosen when it was scored, kept so an old result never changes:
+    # [{"strategy_id", "dimension", "triggers": [{"item_id", "answer", "keyed"}]}]
+    suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    user: Mapped[User] = relationship(back_populates="assessments")
+    answers: Mapped[list[Answer]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"
+    )
+    safety_responses: Mapped[list[SafetyResponse]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SafetyResponse.id"
+    )
+    scores: Mapped[list[DimensionScore]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="DimensionScore.id"
+    )
+
+    def score_map(self) -> dict[str, float | None]:
+        """Dimension id -> stored score, as every page shows it."""
+        return {row.dimension: row.score for row in self.scores}
+
+
+class Answer(db.Model):
+    """One answer to one item; ``value`` is None for "Prefer not to say"."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int | None] = mapped_column(Integer)
+
+
+class SafetyResponse(db.Model):
+    """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
+
+    __tablename__ = "safety_responses"
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(40))
+    response: Mapped[str] = mapped_column(String(4))
+
+
+class DimensionScore(db.Model):
+    """One dimension's 0-100 score (None: not enough answers), so history is one query."""
+
+    __tablename__ = "dimension_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    dimension: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float | None] = mapped_column(Float)

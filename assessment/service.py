@@ -1,0 +1,134 @@
+"""The glue between web and engine: score a submission and store it in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from questionnaires.loader import Catalog
+from questionnaires.models import Questionnaire
+from scoring import Suggestion, score_assessment
+
+from .extensions import db
+from .models import Answer, Assessment, DimensionScore, SafetyResponse, User, utcnow
+
+
+def new_submission_token() -> str:
+    """A random token drawn into each form, so a repeated post stores one assessment."""
+    return secrets.token_urlsafe(24)
+
+
+def find_by_token(user_id: int, token: str) -> Assessment | None:
+    """The assessment this user already stored with this submission token, if any."""
+    return db.session.scalar(
+        select(Assessment).where(
+            Assessment.user_id == user_id, Assessment.submission_token == token
+        )
+    )
+
+
+def suggestions_to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, Any]]:
+    """Plain JSON for the suggestions chosen at scoring time, kept with the assessment."""
+    return [
+        {
+            "strategy_id": s.strategy_id,
+            "dimension": s.dimension,
+            "triggers": [
+                {"item_id": t.item_id, "answer": t.answer, "keyed": t.keyed} for t in s.triggers
+            ],
+        }
+        for s in suggestions
+    ]
+
+
+def store_assessment(
+    user: User,
+    questionnaire: Questionnaire,
+    catalog: Catalog,
+    answers: Mapping[str, int | None],
+    safety: Mapping[str, str],
+    submission_token: str,
+    created_at: datetime | None = None,
+) -> Assessment:
+    """Score and store answers, safety responses and scores together, or not at all.
+
+    A second post with the same token (a double click, a replay, a race between
+    two workers) returns the assessment the first one stored.
+    """
+    existing = find_by_token(user.id, submission_token)
+    if existing is not None:
+        return existing
+    scored = score_assessment(questionnaire, catalog.strategies, answers, safety)
+    assessment = Assessment(
+        user_id=user.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        created_at=created_at or utcnow(),
+        safety_flag=scored.flagged,
+        submission_token=submission_token,
+        overall=scored.overall,
+        suggestions=suggestions_to_json(scored.suggestions),
+    )
+    assessment.answers = [Answer(item_id=k, value=v) for k, v in answers.items()]
+    assessment.safety_responses = [SafetyResponse(item_id=k, response=v) for k, v in safety.items()]
+    assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
+    db.session.add(assessment)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another request stored this token first: that one is the submission.
+        db.session.rollback()
+        stored = find_by_token(user.id, submission_token)
+        if stored is None:
+            raise
+        return stored
+    return assessment
+
+
+def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
+    """The user's own assessment with its scores, or None (someone else's looks absent)."""
+    return db.session.scalar(
+        select(Assessment)
+        .options(selectinload(Assessment.scores))
+        .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
+    )
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The same person's assessment of the same questionnaire just before this one."""
+    return db.session.scalar(
+        select(Assessment)
+        .options(selectinload(Assessment.scores))
+        .where(
+            Assessment.user_id == assessment.user_id,
+            Assessment.questionnaire_id == assessment.questionnaire_id,
+            (Assessment.created_at < assessment.created_at)
+            | ((Assessment.created_at == assessment.created_at) & (Assessment.id < assessment.id)),
+        )
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float | None]]:
+    """Every dimension score of the user, oldest first, in one query (for History)."""
+    rows = db.session.execute(
+        select(
+            Assessment.id,
+            Assessment.questionnaire_id,
+            Assessment.questionnaire_version,
+            Assessment.created_at,
+            DimensionScore.dimension,
+            DimensionScore.score,
+        )
+        .join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
+        .where(Assessment.user_id == user_id)
+        .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,0 +1,77 @@
+"""Configuration: safe defaults, then the environment, then the caller's overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
+DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
+
+# Environment variables read at start-up, and the config key each one sets.
+_ENVIRONMENT_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "QUICK_EXIT_URL": "QUICK_EXIT_URL",
+}
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """Settings that make a fresh clone work with nothing configured."""
+    database = Path(instance_path) / "rekindle.sqlite3"
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "MAX_FORM_MEMORY_SIZE": MAX_BODY_BYTES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire must not expire mid-way
+    }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Settings a deployment gives through environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    config: dict[str, Any] = {
+        key: environ[name] for name, key in _ENVIRONMENT_KEYS.items() if environ.get(name)
+    }
+    uri = config.get("SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith(("postgres://", "postgresql://")):
+        # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes", "on"}:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    return config
+
+
+def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
+    """Use the configured key, or one generated once into ``instance/`` (mode 0600)."""
+    if config.get("SECRET_KEY"):
+        return
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside then linked into place, so two workers starting at once
+        # agree on one key and neither reads a half-written file.
+        draft = key_file.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,44 @@
+"""What every template can use: the quick-exit URL, band names, date formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, url_for
+
+from scoring import BAND_LABELS, band
+
+from .assets import plotly_filename
+
+
+def band_name(score: float | None) -> str:
+    """The band's words as people read them ("room to grow", never "bad")."""
+    key = band(score)
+    return BAND_LABELS[key] if key else "needs more answers"
+
+
+def format_score(score: float | None) -> str:
+    """A stored score with its one decimal, or a dash when there is none."""
+    return "—" if score is None else f"{score:.1f}"
+
+
+def format_date(moment: datetime) -> str:
+    """A date people read at a glance: 3 March 2026."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the helpers and a few settings available in every template."""
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            "plotly_src": lambda: url_for("assets.plotly_js", filename=plotly_filename()),
+        }
+
+    app.jinja_env.filters["band_name"] = band_name
+    app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
+    app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["date"] = format_date

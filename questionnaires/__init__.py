@@ -1,0 +1,1 @@
+"""Questionnaire definitions (YAML) and their validating loader."""

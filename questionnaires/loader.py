@@ -1,0 +1,168 @@
+"""Load and validate every definition once at start-up; a broken file names where it breaks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .models import DIMENSION_IDS, Questionnaire, StrategyLibrary
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent
+STRATEGIES_FILE = "strategies.yaml"
+QUESTIONNAIRE_FILE = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.yaml$")
+MIN_STRATEGIES_PER_DIMENSION = 4
+MIN_SAFE_STRATEGIES_PER_DIMENSION = 2
+QUESTIONNAIRE_ORDER = ("checkup", "pulse")
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class QuestionnaireError(ValueError):
+    """A definition file is wrong: which file, where inside it, and what is wrong."""
+
+    def __init__(self, file: str, path: str, why: str) -> None:
+        self.file = file
+        self.path = path
+        self.why = why
+        super().__init__(f"{file}: {path}: {why}" if path else f"{file}: {why}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every questionnaire version and the strategy library, validated together."""
+
+    questionnaires: dict[tuple[str, int], Questionnaire]
+    strategies: StrategyLibrary
+
+    def get(self, qid: str, version: int) -> Questionnaire:
+        """One questionnaire at one version (KeyError when unknown)."""
+        return self.questionnaires[(qid, version)]
+
+    def latest(self, qid: str) -> Questionnaire:
+        """The newest version of a questionnaire (KeyError when unknown)."""
+        versions = [v for (i, v) in self.questionnaires if i == qid]
+        if not versions:
+            raise KeyError(qid)
+        return self.questionnaires[(qid, max(versions))]
+
+    def latest_all(self) -> list[Questionnaire]:
+        """The newest version of each questionnaire: check-up, pulse, then the rest by id."""
+        ids = sorted(
+            {qid for qid, _ in self.questionnaires},
+            key=lambda qid: (
+                QUESTIONNAIRE_ORDER.index(qid) if qid in QUESTIONNAIRE_ORDER else 99,
+                qid,
+            ),
+        )
+        return [self.latest(qid) for qid in ids]
+
+
+def dotted_path(location: tuple[int | str, ...]) -> str:
+    """pydantic's error location as a reader writes it: ``items[3].reverse``."""
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise QuestionnaireError(path.name, "", f"not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise QuestionnaireError(path.name, "", "must be a mapping of keys to values")
+    return data
+
+
+def _validate(model: type[Model], data: dict[str, Any], file: str) -> Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise QuestionnaireError(file, dotted_path(first["loc"]), first["msg"]) from None
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    """One questionnaire file, its name agreeing with the id and version inside it."""
+    match = QUESTIONNAIRE_FILE.match(path.name)
+    if not match:
+        raise QuestionnaireError(path.name, "", "file name must look like <id>.v<version>.yaml")
+    questionnaire = _validate(Questionnaire, _read_yaml(path), path.name)
+    if questionnaire.id != match["id"]:
+        raise QuestionnaireError(
+            path.name, "id", f"is {questionnaire.id!r}, file name says {match['id']!r}"
+        )
+    if questionnaire.version != int(match["version"]):
+        raise QuestionnaireError(
+            path.name, "version", f"is {questionnaire.version}, file name says {match['version']}"
+        )
+    return questionnaire
+
+
+def _check_strategies(library: StrategyLibrary, item_ids: set[str]) -> None:
+    for index, strategy in enumerate(library.strategies):
+        for trigger_index, item_id in enumerate(strategy.triggers):
+            if item_id not in item_ids:
+                raise QuestionnaireError(
+                    STRATEGIES_FILE,
+                    f"strategies[{index}].triggers[{trigger_index}]",
+                    f"names item {item_id!r}, which no questionnaire defines",
+                )
+    per_dimension = Counter(s.dimension for s in library.strategies)
+    safe_per_dimension = Counter(s.dimension for s in library.strategies if s.safe_if_flagged)
+    for dimension_id in DIMENSION_IDS:
+        if per_dimension[dimension_id] < MIN_STRATEGIES_PER_DIMENSION:
+            raise QuestionnaireError(
+                STRATEGIES_FILE,
+                "strategies",
+                f"dimension {dimension_id!r} has {per_dimension[dimension_id]} strategies,"
+                f" needs at least {MIN_STRATEGIES_PER_DIMENSION}",
+            )
+        if safe_per_dimension[dimension_id] < MIN_SAFE_STRATEGIES_PER_DIMENSION:
+            raise QuestionnaireError(
+                STRATEGIES_FILE,
+                "strategies",
+                f"dimension {dimension_id!r} has {safe_per_dimension[dimension_id]} strategies"
+                f" with safe_if_flagged: true, needs at least"
+                f" {MIN_SAFE_STRATEGIES_PER_DIMENSION} so a flagged result still has advice",
+            )
+
+
+def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
+    """Every ``<id>.v<n>.yaml`` and ``strategies.yaml`` in ``directory``, checked together."""
+    directory = Path(directory)
+    questionnaires: dict[tuple[str, int], Questionnaire] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == STRATEGIES_FILE:
+            continue
+        questionnaire = load_questionnaire(path)
+        questionnaires[questionnaire.key] = questionnaire
+    if not any(qid == "checkup" for qid, _ in questionnaires):
+        raise QuestionnaireError(str(directory), "", "no checkup.v<n>.yaml found")
+    strategies_path = directory / STRATEGIES_FILE
+    if not strategies_path.exists():
+        raise QuestionnaireError(STRATEGIES_FILE, "", f"missing from {directory}")
+    library = _validate(StrategyLibrary, _read_yaml(strategies_path), STRATEGIES_FILE)
+    item_ids = {item.id for q in questionnaires.values() for item in q.items}
+    _check_strategies(library, item_ids)
+    return Catalog(questionnaires=questionnaires, strategies=library)
+
+
+@lru_cache(maxsize=1)
+def load_catalog_cached() -> Catalog:
+    """The shipped definitions, loaded once per process."""
+    return load_catalog(DEFINITIONS_DIR)

@@ -1,0 +1,224 @@
+"""Pydantic models of the questionnaire definitions (see DESIGN.md §2).
+
+These are the types every other layer reads; they import nothing of ours.
+Validation that needs only one file lives here; checks that span files
+(a strategy trigger naming an item) live in ``loader.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+
+DimensionId = Literal[
+    "communication", "emotional_needs", "stress", "romance", "intimacy", "support"
+]
+DIMENSION_IDS: tuple[str, ...] = DimensionId.__args__  # type: ignore[attr-defined]
+
+ArticleSection = Literal[
+    "communication breakdown",
+    "neglected emotional needs",
+    "life changes and stress",
+    "quality time",
+    "shared interests",
+    "appreciation and gratitude",
+    "small gestures of love",
+    "keeping romance alive",
+    "intimacy and physical connection",
+    "couple's therapy",
+    "building a support system",
+    "continuous learning and growth",
+]
+ARTICLE_SECTIONS: tuple[str, ...] = ArticleSection.__args__  # type: ignore[attr-defined]
+
+SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
+
+_SLUG = r"^[a-z][a-z0-9_]*$"
+
+
+class _Strict(BaseModel):
+    """Base for every definition model: unknown keys are errors, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """The shared Likert scale; one label per point from min to max."""
+
+    min: StrictInt
+    max: StrictInt
+    labels: list[str]
+
+    @model_validator(mode="after")
+    def _labels_cover_every_point(self) -> Scale:
+        if self.max <= self.min:
+            raise ValueError("max must be greater than min")
+        points = self.max - self.min + 1
+        if len(self.labels) != points:
+            raise ValueError(f"needs {points} labels (one per point), has {len(self.labels)}")
+        return self
+
+    @property
+    def points(self) -> list[int]:
+        """Every allowed answer, lowest first."""
+        return list(range(self.min, self.max + 1))
+
+    def label(self, value: int) -> str:
+        """The wording shown for an answer value."""
+        return self.labels[value - self.min]
+
+
+class Norms(_Strict):
+    """Provisional spread and reliability used for reliable change (RCI)."""
+
+    sd: float = Field(gt=0)
+    reliability: float = Field(gt=0, lt=1)
+    source: str | None = None
+
+
+class Dimension(_Strict):
+    """One of the six fixed dimensions, with its norms for this questionnaire."""
+
+    id: DimensionId
+    label: str
+    description: str | None = None
+    norms: Norms
+
+
+class Item(_Strict):
+    """One Likert question; ``reverse`` items are keyed ``min + max - answer``."""
+
+    id: str = Field(pattern=_SLUG)
+    dimension: DimensionId
+    text: str = Field(min_length=1)
+    reverse: StrictBool
+    optional: StrictBool = False
+
+
+class SafetyItem(_Strict):
+    """A private yes/no question: never scored, never shared, never logged."""
+
+    id: str = Field(pattern=_SLUG)
+    text: str = Field(min_length=1)
+
+
+class Questionnaire(_Strict):
+    """One questionnaire at one version; old versions stay loadable and scorable."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: StrictInt = Field(ge=1)
+    title: str
+    description: str | None = None
+    minutes: StrictInt | None = Field(default=None, ge=1)
+    scale: Scale
+    dimensions: list[Dimension] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+    safety: list[SafetyItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Questionnaire:
+        dimension_ids = [d.id for d in self.dimensions]
+        _no_repeats(dimension_ids, "dimension id")
+        _no_repeats([i.id for i in self.items] + [s.id for s in self.safety], "item id")
+        for item in self.items:
+            if item.dimension not in dimension_ids:
+                raise ValueError(
+                    f"item {item.id!r} names dimension {item.dimension!r},"
+                    " which this questionnaire does not define"
+                )
+        for dimension_id in dimension_ids:
+            if not any(i.dimension == dimension_id for i in self.items):
+                raise ValueError(f"dimension {dimension_id!r} has no items")
+        return self
+
+    def items_of(self, dimension_id: str) -> list[Item]:
+        """The items of one dimension, in definition order."""
+        return [i for i in self.items if i.dimension == dimension_id]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension with this id (KeyError when absent)."""
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise KeyError(dimension_id)
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id (KeyError when absent)."""
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        raise KeyError(item_id)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(id, version): how an assessment names what it answered."""
+        return (self.id, self.version)
+
+
+class Strategy(_Strict):
+    """Something small to try this week, from a named section of the article."""
+
+    id: str = Field(pattern=_SLUG)
+    dimension: DimensionId
+    title: str = Field(min_length=1)
+    action: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    section: ArticleSection
+    triggers: list[str] = Field(default_factory=list)
+    safe_if_flagged: StrictBool
+
+
+class StrategyLibrary(_Strict):
+    """Every strategy, plus the conversation starters used between partners."""
+
+    strategies: list[Strategy] = Field(min_length=1)
+    conversations: dict[DimensionId, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StrategyLibrary:
+        _no_repeats([s.id for s in self.strategies], "strategy id")
+        for dimension_id, starters in self.conversations.items():
+            if not 1 <= len(starters) <= 2:
+                raise ValueError(
+                    f"conversations.{dimension_id} needs one or two starters, has {len(starters)}"
+                )
+        return self
+
+    def by_id(self, strategy_id: str) -> Strategy:
+        """The strategy with this id (KeyError when absent)."""
+        for s in self.strategies:
+            if s.id == strategy_id:
+                return s
+        raise KeyError(strategy_id)
+
+
+def _no_repeats(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+__all__ = [
+    "ARTICLE_SECTIONS",
+    "DIMENSION_IDS",
+    "SAFETY_RESPONSES",
+    "Dimension",
+    "DimensionId",
+    "Item",
+    "Norms",
+    "Questionnaire",
+    "SafetyItem",
+    "Scale",
+    "Strategy",
+    "StrategyLibrary",
+]

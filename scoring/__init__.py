@@ -1,0 +1,71 @@
+"""Rekindle's scoring engine: pure functions over plain data and pandas.
+
+Nothing here knows about Flask or SQLAlchemy; ``questionnaires.models`` supplies the types.
+"""
+
+from .assess import ScoredAssessment, is_flagged, score_assessment
+from .change import (
+    RCI_CRITICAL,
+    RELIABLE_DECLINE,
+    RELIABLE_IMPROVEMENT,
+    WITHIN_NORMAL,
+    DimensionChange,
+    change_label,
+    compare_scores,
+    reliable_change_index,
+    s_diff,
+    standard_error,
+)
+from .dimensions import (
+    BAND_LABELS,
+    BANDS,
+    Focus,
+    band,
+    dimension_score,
+    dimension_scores,
+    focus_areas,
+    overall_score,
+    required_answers,
+)
+from .gaps import SEE_DIFFERENTLY, SEE_SAME, Gap, pair_checkups, perception_gaps
+from .history import changes_since, history_frame, thin_series
+from .keying import keyed_value
+from .strategies import Suggestion, Trigger, order_candidates, select_strategies
+
+__all__ = [
+    "BANDS",
+    "BAND_LABELS",
+    "RCI_CRITICAL",
+    "RELIABLE_DECLINE",
+    "RELIABLE_IMPROVEMENT",
+    "SEE_DIFFERENTLY",
+    "SEE_SAME",
+    "WITHIN_NORMAL",
+    "DimensionChange",
+    "Focus",
+    "Gap",
+    "ScoredAssessment",
+    "Suggestion",
+    "Trigger",
+    "band",
+    "change_label",
+    "changes_since",
+    "compare_scores",
+    "dimension_score",
+    "dimension_scores",
+    "focus_areas",
+    "history_frame",
+    "is_flagged",
+    "keyed_value",
+    "order_candidates",
+    "overall_score",
+    "pair_checkups",
+    "perception_gaps",
+    "reliable_change_index",
+    "required_answers",
+    "s_diff",
+    "score_assessment",
+    "select_strategies",
+    "standard_error",
+    "thin_series",
+]

@@ -1,0 +1,78 @@
+"""How two partners see the same six dimensions, and whether they see them differently."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from questionnaires.models import Questionnaire
+
+from .change import RCI_CRITICAL, s_diff
+
+SEE_DIFFERENTLY = "you see this differently"
+SEE_SAME = "you see this much the same"
+PAIR_WITHIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One dimension: your score, your partner's, the gap (you - partner) and its label."""
+
+    dimension: str
+    you: float | None
+    partner: float | None
+    gap: float | None
+    label: str | None
+
+
+def perception_gaps(
+    questionnaire: Questionnaire,
+    you: Mapping[str, float | None],
+    partner: Mapping[str, float | None],
+) -> tuple[Gap, ...]:
+    """A gap is real when it is at least as large as a reliable change (1.96 x S_diff)."""
+    gaps = []
+    for dimension in questionnaire.dimensions:
+        mine, theirs = you.get(dimension.id), partner.get(dimension.id)
+        if mine is None or theirs is None:
+            gaps.append(Gap(dimension.id, mine, theirs, None, None))
+            continue
+        gap = round(mine - theirs, 1)
+        threshold = RCI_CRITICAL * s_diff(dimension.norms)
+        label = SEE_DIFFERENTLY if abs(gap) >= threshold else SEE_SAME
+        gaps.append(Gap(dimension.id, mine, theirs, gap, label))
+    return tuple(gaps)
+
+
+def pair_checkups(
+    yours: Sequence[tuple[int, datetime]],
+    partners: Sequence[tuple[int, datetime]],
+    within_days: int = PAIR_WITHIN_DAYS,
+) -> list[tuple[int, int, datetime]]:
+    """Pairs (yours, partner's, midpoint) taken within ``within_days``, closest first.
+
+    Each check-up is in at most one pair; the result is ordered by midpoint.
+    """
+    window = timedelta(days=within_days)
+    candidates = sorted(
+        (
+            (abs(mine_at - theirs_at), min(mine_at, theirs_at), mine_id, theirs_id)
+            for mine_id, mine_at in yours
+            for theirs_id, theirs_at in partners
+            if abs(mine_at - theirs_at) <= window
+        ),
+        key=lambda c: (c[0], c[1], c[2], c[3]),
+    )
+    times = {("y", i): t for i, t in yours} | {("p", i): t for i, t in partners}
+    used_yours: set[int] = set()
+    used_partners: set[int] = set()
+    pairs = []
+    for _distance, _earlier, mine_id, theirs_id in candidates:
+        if mine_id in used_yours or theirs_id in used_partners:
+            continue
+        used_yours.add(mine_id)
+        used_partners.add(theirs_id)
+        mine_at, theirs_at = times[("y", mine_id)], times[("p", theirs_id)]
+        pairs.append((mine_id, theirs_id, mine_at + (theirs_at - mine_at) / 2))
+    return sorted(pairs, key=lambda pair: (pair[2], pair[0]))

@@ -1,0 +1,89 @@
+"""Many assessments at once, as pandas frames: what History shows and compares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from questionnaires.models import Questionnaire
+
+from .change import DimensionChange, compare_scores
+
+HISTORY_COLUMNS = (
+    "assessment_id",
+    "questionnaire_id",
+    "version",
+    "created_at",
+    "dimension",
+    "score",
+)
+
+
+def history_frame(
+    rows: Iterable[tuple[int, str, int, datetime, str, float | None]],
+) -> pd.DataFrame:
+    """A long frame, one row per assessment and dimension, oldest first."""
+    frame = pd.DataFrame.from_records(list(rows), columns=list(HISTORY_COLUMNS))
+    frame = frame.astype(
+        {
+            "assessment_id": "int64",
+            "questionnaire_id": "object",
+            "version": "int64",
+            "created_at": "datetime64[us]",
+            "dimension": "object",
+            "score": "float64",
+        }
+    )
+    return frame.sort_values(["created_at", "assessment_id"], kind="stable").reset_index(drop=True)
+
+
+def _scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None]:
+    rows = frame[frame["assessment_id"] == assessment_id]
+    return {
+        str(dimension): (None if pd.isna(score) else float(score))
+        for dimension, score in zip(rows["dimension"], rows["score"], strict=True)
+    }
+
+
+def changes_since(
+    frame: pd.DataFrame, questionnaire: Questionnaire
+) -> dict[str, tuple[DimensionChange, ...]]:
+    """The latest assessment against the previous one and against the first one.
+
+    Only assessments of this questionnaire count (a pulse is compared with pulses);
+    the newest version's norms are used. Keys are absent when there is nothing to compare.
+    """
+    rows = frame[frame["questionnaire_id"] == questionnaire.id]
+    ids = rows["assessment_id"].drop_duplicates().tolist()
+    if len(ids) < 2:
+        return {}
+    latest = _scores_of(rows, ids[-1])
+    return {
+        "previous": compare_scores(questionnaire, _scores_of(rows, ids[-2]), latest),
+        "first": compare_scores(questionnaire, _scores_of(rows, ids[0]), latest),
+    }
+
+
+def thin_series(
+    times: Sequence[Any], values: Sequence[float | None], max_points: int = 300
+) -> tuple[list[Any], list[float | None]]:
+    """At most ``max_points`` points: consecutive buckets averaged, each at its last time.
+
+    A chart cannot show thousands of points on a phone anyway; the table and the
+    export keep every score.
+    """
+    if len(times) <= max_points:
+        return list(times), list(values)
+    thinned_times: list[Any] = []
+    thinned_values: list[float | None] = []
+    count = len(times)
+    for bucket in range(max_points):
+        start = bucket * count // max_points
+        end = (bucket + 1) * count // max_points
+        present = [v for v in values[start:end] if v is not None]
+        thinned_times.append(times[end - 1])
+        thinned_values.append(round(sum(present) / len(present), 1) if present else None)
+    return thinned_times, thinned_values

@@ -1,0 +1,200 @@
+"""Shared fixtures: a fresh app and database per test, and a person driving the site.
+
+Every test gets its own SQLite file, copied from one built by the real Alembic
+migrations once per run, so tests are isolated and the schema is the one users get.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app import create_app
+from questionnaires.loader import load_catalog
+from questionnaires.models import Questionnaire
+
+PASSWORD = "a long walk by the river"
+
+
+def test_settings(instance: Path, database_uri: str) -> dict[str, Any]:
+    """Settings for one test's app; each override says why it differs from production."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        # A fixed key, so one test can build a second app that reads the same sessions.
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        # Rate limits get their own tests; elsewhere they would only make tests order-dependent.
+        "RATELIMIT_ENABLED": False,
+        "QUICK_EXIT_URL": "/healthz",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file built once by ``flask db upgrade``, copied for each test."""
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("template-db")
+    database = folder / "template.sqlite3"
+    app = create_app(test_settings(folder, f"sqlite:///{database}"))
+    with app.app_context():
+        upgrade()
+    with app.app_context():
+        from assessment.extensions import db
+
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Flask]:
+    """A fresh app with its own database file and instance folder."""
+    database = tmp_path / "rekindle.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
+    application = create_app(test_settings(tmp_path, f"sqlite:///{database}"))
+    yield application
+    with application.app_context():
+        from assessment.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like client of the app (cookies kept between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    """Runs the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def catalog():  # type: ignore[no-untyped-def]
+    """The shipped questionnaire definitions."""
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def checkup(catalog) -> Questionnaire:  # type: ignore[no-untyped-def]
+    """The full check-up definition."""
+    return catalog.latest("checkup")
+
+
+@pytest.fixture(scope="session")
+def pulse(catalog) -> Questionnaire:  # type: ignore[no-untyped-def]
+    """The pulse definition."""
+    return catalog.latest("pulse")
+
+
+_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'([a-zA-Z_:-]+)="([^"]*)"')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (csrf_token, submission_token, version)."""
+    fields = {}
+    for tag in _INPUT.findall(html):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            fields[attributes["name"]] = attributes.get("value", "")
+    return fields
+
+
+def keyed_answers(definition: Questionnaire, keyed: Mapping[str, int]) -> dict[str, str]:
+    """Form answers that give each dimension the keyed value asked for (reverse items flipped)."""
+    low, high = definition.scale.min, definition.scale.max
+    answers = {}
+    for item in definition.items:
+        value = keyed[item.dimension]
+        answers[item.id] = str(low + high - value if item.reverse else value)
+    return answers
+
+
+class Person:
+    """Someone using the site through the test client, the way a browser would post."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        """A CSRF token from a page's form."""
+        return hidden_fields(self.client.get(path).get_data(as_text=True))["csrf_token"]
+
+    def register(
+        self, username: str = "alex", password: str = PASSWORD, confirm: str | None = None
+    ) -> TestResponse:
+        """Create an account (which also signs in)."""
+        return self.client.post(
+            "/register",
+            data={
+                "csrf_token": self.csrf("/register"),
+                "username": username,
+                "password": password,
+                "confirm": password if confirm is None else confirm,
+            },
+        )
+
+    def login(self, username: str = "alex", password: str = PASSWORD) -> TestResponse:
+        """Sign in."""
+        return self.client.post(
+            "/login",
+            data={"csrf_token": self.csrf("/login"), "username": username, "password": password},
+        )
+
+    def logout(self) -> TestResponse:
+        """Sign out."""
+        return self.client.post("/logout", data={"csrf_token": self.csrf("/account")})
+
+    def open_form(self, qid: str) -> dict[str, str]:
+        """GET the questionnaire and return its hidden fields."""
+        response = self.client.get(f"/checkup/{qid}")
+        assert response.status_code == 200, response.status_code
+        return hidden_fields(response.get_data(as_text=True))
+
+    def submit(
+        self,
+        qid: str,
+        answers: Mapping[str, str],
+        safety: Mapping[str, str] | None = None,
+        extra: Mapping[str, str] | None = None,
+        hidden: Mapping[str, str] | None = None,
+    ) -> TestResponse:
+        """Open the questionnaire and post these answers with the page's hidden fields."""
+        data = dict(hidden if hidden is not None else self.open_form(qid))
+        data.update(answers)
+        data.update(safety or {})
+        data.update(extra or {})
+        return self.client.post(f"/checkup/{qid}", data=data)
+
+    def result_id(self, response: TestResponse) -> int:
+        """The assessment id a successful submission redirected to."""
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        match = re.search(r"/results/(\d+)$", response.headers["Location"])
+        assert match, response.headers["Location"]
+        return int(match.group(1))
+
+
+@pytest.fixture
+def person(client: FlaskClient) -> Person:
+    """A person on the site (not yet registered)."""
+    return Person(client)
+
+
+@pytest.fixture
+def member(person: Person) -> Person:
+    """A registered, signed-in person."""
+    assert person.register().status_code == 303
+    return person

@@ -1,0 +1,73 @@
+"""Your data is yours: export all of it, delete all of it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from assessment.extensions import db
+from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse, User
+from tests.conftest import keyed_answers
+
+THREES = dict.fromkeys(
+    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
+)
+TABLES = (User, Assessment, Answer, SafetyResponse, DimensionScore)
+
+
+def _counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in TABLES
+        }
+
+
+def test_exports_hold_everything_of_mine_and_nothing_of_others(member, checkup, pulse) -> None:
+    """Do the JSON and CSV exports carry every answer and score of mine only?"""
+    member.submit("checkup", keyed_answers(checkup, THREES))
+    member.logout()
+    member.register("sam")
+    member.submit("checkup", keyed_answers(checkup, THREES))
+    member.submit("pulse", keyed_answers(pulse, THREES))
+    document = member.client.get("/export.json").get_json()
+    assert document["user"]["username"] == "sam"
+    assert [a["questionnaire"] for a in document["assessments"]] == ["checkup", "pulse"]
+    first = document["assessments"][0]
+    assert len(first["answers"]) == len(checkup.items)
+    assert set(first["safety_responses"]) == {s.id for s in checkup.safety}
+    assert first["scores"]["communication"] == 50.0
+    rows = list(
+        csv.DictReader(io.StringIO(member.client.get("/export.csv").get_data(as_text=True)))
+    )
+    assert {row["assessment_id"] for row in rows} == {str(a["id"]) for a in document["assessments"]}
+    answers = [row for row in rows if row["kind"] == "answer"]
+    assert len(answers) == len(checkup.items) + len(pulse.items)
+
+
+def test_delete_account_removes_every_row_and_signs_out(member, checkup, app) -> None:
+    """Does deleting with the password remove every row of the person, and only theirs?"""
+    member.submit("checkup", keyed_answers(checkup, THREES))
+    member.logout()
+    member.register("sam")
+    member.submit("checkup", keyed_answers(checkup, THREES))
+    before = _counts(app)
+    wrong = member.client.post(
+        "/account/delete", data={"csrf_token": member.csrf("/account"), "password": "nope nope"}
+    )
+    assert wrong.status_code == 403
+    assert _counts(app) == before
+    response = member.client.post(
+        "/account/delete",
+        data={"csrf_token": member.csrf("/account"), "password": "a long walk by the river"},
+    )
+    assert response.status_code == 303
+    after = _counts(app)
+    assert after["users"] == before["users"] - 1
+    assert after["assessments"] == before["assessments"] - 1
+    assert after["answers"] == before["answers"] - len(checkup.items)
+    assert after["safety_responses"] == before["safety_responses"] - len(checkup.safety)
+    assert after["dimension_scores"] == before["dimension_scores"] - len(checkup.dimensions)
+    assert member.client.get("/history").status_code == 302

@@ -1,0 +1,38 @@
+"""`flask --app app demo`: a demo account with half a year of history, created once."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from assessment.extensions import db
+from assessment.models import Assessment, User
+from tests.conftest import Person
+
+
+def test_demo_creates_six_months_of_history_once(runner, app) -> None:
+    """Does the command create the demo user once, print a working password, and not repeat?"""
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    password = re.search(r"^demo password: ([A-Za-z0-9]+)$", first.output, re.M).group(1)
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert f"demo password: {password}" in second.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "demo"))
+        checkups = db.session.scalars(
+            select(Assessment)
+            .where(Assessment.user_id == user.id, Assessment.questionnaire_id == "checkup")
+            .order_by(Assessment.created_at)
+        ).all()
+        assert len(checkups) == 6
+        span = checkups[-1].created_at - checkups[0].created_at
+        assert 140 <= span.days <= 190
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+    person = Person(app.test_client())
+    assert person.login("demo", password).status_code == 303
+    html = person.client.get("/history").get_data(as_text=True)
+    changes = html[html.index('id="changes-heading"') : html.index('id="radar-heading"')]
+    assert "reliable improvement" in changes
