@@ -1,0 +1,78 @@
+"""A tiny questionnaire and strategy library for engine tests: no YAML, no app."""
+
+from __future__ import annotations
+
+from questionnaires.models import (
+    Dimension,
+    Item,
+    Norms,
+    Questionnaire,
+    Scale,
+    Strategy,
+    StrategyLibrary,
+)
+
+NORMS = Norms(sd=18.0, reliability=0.85)
+SCALE = Scale(min=1, max=5, labels=["SD", "D", "N", "A", "SA"])
+
+
+def tiny_questionnaire(reverse_flips: bool = False) -> Questionnaire:
+    """Three dimensions: talk (3 items, one reverse), care (3 items), touch (1 optional item)."""
+
+    def item(item_id: str, dimension: str, reverse: bool, optional: bool = False) -> Item:
+        return Item(
+            id=item_id,
+            dimension=dimension,
+            text=f"Item {item_id}",
+            reverse=reverse != reverse_flips,
+            optional=optional,
+        )
+
+    return Questionnaire(
+        id="tiny",
+        version=1,
+        title="Tiny",
+        scale=SCALE,
+        dimensions=[
+            Dimension(id="communication", label="Talk", norms=NORMS),
+            Dimension(id="emotional_needs", label="Care", norms=NORMS),
+            Dimension(id="intimacy", label="Touch", norms=NORMS),
+        ],
+        items=[
+            item("t1", "communication", False),
+            item("t2", "communication", True),
+            item("t3", "communication", False),
+            item("c1", "emotional_needs", False),
+            item("c2", "emotional_needs", False),
+            item("c3", "emotional_needs", True),
+            item("x1", "intimacy", False, optional=True),
+        ],
+    )
+
+
+def _strategy(strategy_id: str, dimension: str, triggers: list[str], safe: bool) -> Strategy:
+    return Strategy(
+        id=strategy_id,
+        dimension=dimension,
+        title=f"Title {strategy_id}",
+        action="Do one small thing this week.",
+        why="Because it helps.",
+        section="quality time",
+        triggers=triggers,
+        safe_if_flagged=safe,
+    )
+
+
+def tiny_library() -> StrategyLibrary:
+    """Four talk strategies (two safe), two care strategies, one touch strategy."""
+    return StrategyLibrary(
+        strategies=[
+            _strategy("talk_a", "communication", ["t3"], safe=False),
+            _strategy("talk_b", "communication", ["t1"], safe=True),
+            _strategy("talk_c", "communication", ["t2"], safe=False),
+            _strategy("talk_d", "communication", [], safe=True),
+            _strategy("care_a", "emotional_needs", ["c1"], safe=True),
+            _strategy("care_b", "emotional_needs", [], safe=False),
+            _strategy("touch_a", "intimacy", ["x1"], safe=True),
+        ]
+    )

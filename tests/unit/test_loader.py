@@ -1,0 +1,185 @@
+"""The shipped definitions obey DESIGN.md §2, and broken ones fail naming file and path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError, load_catalog
+from questionnaires.models import ARTICLE_SECTIONS, DIMENSION_IDS
+
+
+@pytest.fixture(scope="module")
+def shipped():  # type: ignore[no-untyped-def]
+    return load_catalog()
+
+
+def test_checkup_has_six_dimensions_of_five_or_six_items(shipped) -> None:
+    """Six dimensions in the fixed order, 5-6 items each, at least one reverse-keyed."""
+    checkup = shipped.latest("checkup")
+    assert tuple(d.id for d in checkup.dimensions) == DIMENSION_IDS
+    for dimension in DIMENSION_IDS:
+        items = checkup.items_of(dimension)
+        assert 5 <= len(items) <= 6, dimension
+        assert any(item.reverse for item in items), dimension
+        assert all(item.optional == (dimension == "intimacy") for item in items), dimension
+    assert 3 <= len(checkup.safety) <= 4
+
+
+def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
+    """One item per dimension, none optional, its own wider norms, the same safety screen."""
+    pulse, checkup = shipped.latest("pulse"), shipped.latest("checkup")
+    assert Counter(item.dimension for item in pulse.items) == dict.fromkeys(DIMENSION_IDS, 1)
+    assert not any(item.optional for item in pulse.items)
+    assert all(d.norms.sd == 22.0 and d.norms.reliability == 0.65 for d in pulse.dimensions)
+    assert [s.id for s in pulse.safety] == [s.id for s in checkup.safety]
+
+
+def test_items_are_written_the_way_design_asks(shipped) -> None:
+    """One idea per item, "my partner" (never a gender), first person."""
+    for questionnaire in shipped.latest_all():
+        for item in [*questionnaire.items, *questionnaire.safety]:
+            text = item.text
+            without_subject = text.replace("my partner and I", "")
+            assert not re.search(r"\band\b", without_subject), item.id
+            assert not re.search(r"\b(husband|wife|he|she|him|her|his|hers)\b", text, re.I)
+            assert re.search(r"\b(I|my|me|we|our|us)\b", text, re.I), item.id
+
+
+def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
+    """At least 4 per dimension (2 safe), every article section used, every trigger real."""
+    strategies = shipped.strategies.strategies
+    per_dimension = Counter(s.dimension for s in strategies)
+    safe = Counter(s.dimension for s in strategies if s.safe_if_flagged)
+    for dimension in DIMENSION_IDS:
+        assert per_dimension[dimension] >= 4, dimension
+        assert safe[dimension] >= 2, dimension
+    assert {s.section for s in strategies} == set(ARTICLE_SECTIONS)
+    item_ids = {i.id for q in shipped.latest_all() for i in q.items}
+    for strategy in strategies:
+        assert strategy.triggers, strategy.id
+        assert set(strategy.triggers) <= item_ids, strategy.id
+    assert set(shipped.strategies.conversations) == set(DIMENSION_IDS)
+
+
+def test_therapy_and_initiating_strategies_are_never_safe_when_flagged(shipped) -> None:
+    """Couples therapy is not advised while there is fear (DESIGN.md §4)."""
+    for strategy in shipped.strategies.strategies:
+        if strategy.section == "couple's therapy":
+            assert strategy.safe_if_flagged is False, strategy.id
+
+
+# --- Broken definitions: each must name the file and the path inside it. ---
+
+
+def _copy_definitions(tmp_path: Path) -> Path:
+    target = tmp_path / "definitions"
+    target.mkdir()
+    for path in DEFINITIONS_DIR.glob("*.yaml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def _edit(folder: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = folder / name
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _duplicate_second_item_id(data: dict[str, Any]) -> None:
+    data["items"][1]["id"] = data["items"][0]["id"]
+
+
+def _drop_communication_strategies(data: dict[str, Any]) -> None:
+    kept = [s for s in data["strategies"] if s["dimension"] != "communication"]
+    data["strategies"] = (
+        kept + [s for s in data["strategies"] if s["dimension"] == "communication"][:3]
+    )
+
+
+BROKEN = [
+    (
+        "unknown dimension",
+        "checkup.v1.yaml",
+        _set(["items", 0, "dimension"], "money"),
+        "items[0].dimension",
+    ),
+    ("duplicate item id", "checkup.v1.yaml", _duplicate_second_item_id, "duplicate item id"),
+    (
+        "reverse not boolean",
+        "checkup.v1.yaml",
+        _set(["items", 0, "reverse"], "maybe"),
+        "items[0].reverse",
+    ),
+    ("reverse as a number", "pulse.v1.yaml", _set(["items", 2, "reverse"], 1), "items[2].reverse"),
+    (
+        "trigger naming a missing item",
+        "strategies.yaml",
+        _set(["strategies", 0, "triggers", 0], "com_nothing"),
+        "strategies[0].triggers[0]",
+    ),
+    (
+        "unknown article section",
+        "strategies.yaml",
+        _set(["strategies", 3, "section"], "positive thinking"),
+        "strategies[3].section",
+    ),
+    ("unknown top-level key", "checkup.v1.yaml", _set(["colour"], "red"), "colour"),
+    (
+        "wrong number of scale labels",
+        "checkup.v1.yaml",
+        _set(["scale", "labels"], ["No", "Yes"]),
+        "scale",
+    ),
+    ("id not matching the file name", "pulse.v1.yaml", _set(["id"], "pulses"), "id"),
+    (
+        "too few strategies for a dimension",
+        "strategies.yaml",
+        _drop_communication_strategies,
+        "strategies: dimension 'communication' has 3 strategies",
+    ),
+    (
+        "norms reliability above 1",
+        "checkup.v1.yaml",
+        _set(["dimensions", 2, "norms", "reliability"], 1.5),
+        "dimensions[2].norms.reliability",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "file", "change", "where"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_definition_names_file_and_path(tmp_path, case, file, change, where) -> None:
+    """Does each broken definition fail loading with the file and the place inside it?"""
+    folder = _copy_definitions(tmp_path)
+    _edit(folder, file, change)
+    with pytest.raises(QuestionnaireError) as raised:
+        load_catalog(folder)
+    message = str(raised.value)
+    assert message.startswith(f"{file}: "), message
+    assert where in message, message
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path) -> None:
+    """A file that is not YAML at all fails with its name and the line."""
+    folder = _copy_definitions(tmp_path)
+    (folder / "pulse.v1.yaml").write_text("id: pulse\nitems: [unclosed\n")
+    with pytest.raises(QuestionnaireError, match=r"^pulse\.v1\.yaml: not valid YAML \(line \d+"):
+        load_catalog(folder)
