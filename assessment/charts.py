@@ -18,6 +18,15 @@ Figure = dict[str, Any]
 
 # Colours that stay apart for the common forms of colour blindness (Okabe & Ito).
 TRACE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+# The same colours, faint, for radar fills that overlap without turning grey.
+FILL_COLOURS = (
+    "rgba(0,114,178,0.18)",
+    "rgba(213,94,0,0.12)",
+    "rgba(0,158,115,0.12)",
+    "rgba(204,121,167,0.12)",
+    "rgba(230,159,0,0.12)",
+    "rgba(86,180,233,0.12)",
+)
 QUESTIONNAIRE_MARKERS = {"checkup": ("circle", "solid"), "pulse": ("diamond", "dot")}
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
@@ -31,6 +40,16 @@ def _base_layout(height: int) -> dict[str, Any]:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"orientation": "h", "y": -0.12},
     }
+
+
+def wrap_label(label: str, width: int = 12) -> str:
+    """Break a long axis label at the space nearest its middle (plotly reads ``<br>``)."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) // 2
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return label[:cut] + "<br>" + label[cut + 1 :]
 
 
 def radar_figure(
@@ -48,18 +67,29 @@ def radar_figure(
                 "r": [scores.get(d.id) for d in questionnaire.dimensions],
                 "theta": labels,
                 "fill": "toself",
+                "fillcolor": FILL_COLOURS[index % len(FILL_COLOURS)],
                 "mode": "lines+markers",
-                "line": {"color": colour, "dash": "solid" if index == 0 else "dash"},
+                "line": {"color": colour, "dash": "solid" if index == 0 else "dash", "width": 2},
                 "marker": {"symbol": "circle" if index == 0 else "square", "size": 7},
-                "opacity": 0.85 if index == 0 else 0.6,
                 "hovertemplate": "%{theta}: %{r:.1f}<extra>" + name + "</extra>",
             }
         )
     layout = _base_layout(380)
-    layout["margin"] = {"l": 56, "r": 56, "t": 32, "b": 32}
+    layout["margin"] = {"l": 64, "r": 64, "t": 36, "b": 36}
     layout["polar"] = {
-        "radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100], "angle": 90},
-        "angularaxis": {"direction": "clockwise"},
+        "radialaxis": {
+            "range": [0, 100],
+            "tickvals": [25, 50, 75, 100],
+            "angle": 90,
+            "tickfont": {"size": 10},
+        },
+        "angularaxis": {
+            "direction": "clockwise",
+            "tickfont": {"size": 12},
+            # Long labels wrap onto two lines so the radar fits a phone's width.
+            "tickvals": labels,
+            "ticktext": [wrap_label(label) for label in labels],
+        },
     }
     layout["showlegend"] = len(traces) > 1
     return {"data": data, "layout": layout}
