@@ -296,8 +296,9 @@ def _comparison(
     }
     if latest_mine and latest_theirs:
         page["gaps"] = perception_gaps(definition, latest_mine.scores, latest_theirs.scores)
-        page["apart_days"] = abs((latest_mine.created_at - latest_theirs.created_at).days)
-        page["far_apart"] = abs(latest_mine.created_at - latest_theirs.created_at) > DATES_APART
+        apart = abs(latest_mine.created_at - latest_theirs.created_at)
+        page["apart_days"] = round(apart.total_seconds() / 86400)
+        page["far_apart"] = apart > DATES_APART
         page["starters"] = _starters(page["gaps"]) if show_starters else []
         page.update(_over_time(mine, theirs))
     return page
