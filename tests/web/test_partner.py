@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from flask import Flask
 from sqlalchemy import event, func, select, update
@@ -145,6 +146,7 @@ def test_invite_link_is_shown_once_and_only_its_hash_is_stored(app, alex) -> Non
     response = alex.client.post("/partner/invite", data={"csrf_token": alex.csrf("/partner")})
     assert response.status_code == 303
     first = alex.client.get("/partner").get_data(as_text=True)
+    assert 'id="quick-exit"' in first
     match = JOIN_LINK.search(first)
     assert match and match.group(1).startswith("http")
     token = match.group(3)
@@ -433,7 +435,9 @@ def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, ca
     share(alex, take(alex, checkup, levels(communication=2, romance=4)))
     share(sam, take(sam, checkup, levels(communication=3, romance=4)))
     page = alex.client.get("/partner").get_data(as_text=True)
+    assert 'id="quick-exit"' in page
     radar = figures(page)["couple-radar"]
+    go.Figure(radar)
     assert [t["name"] for t in radar["data"]] == ["You", "Your partner"]
     assert radar["data"][0]["r"][0] == 25.0 and radar["data"][1]["r"][0] == 50.0
     rows = dict(re.findall(r'data-dimension="(\w+)">.*?class="gap-label">([^<]+)<', page, re.S))
@@ -475,6 +479,7 @@ def test_gaps_over_time_pair_checkups_within_30_days(app, couple, checkup) -> No
     set_created(app, s_new, 2)  # 38 days from a_new: no pair
     page = alex.client.get("/partner").get_data(as_text=True)
     trend = figures(page)["gap-trend"]
+    go.Figure(trend)  # raises on anything plotly.js would not draw
     assert len(trend["data"]) == len(DIMENSIONS)
     communication = trend["data"][0]
     assert communication["name"] == "Communication"
