@@ -126,3 +126,43 @@ def trend_figure(
     layout["xaxis"] = {"type": "date", "fixedrange": True}
     layout["showlegend"] = len(series) > 1
     return {"data": data, "layout": layout}
+
+
+def gap_trend_figure(
+    series: Sequence[tuple[str, Sequence[datetime], Sequence[float | None]]],
+) -> Figure:
+    """Partners' perception gaps over time: a lines+markers trace per dimension.
+
+    ``series`` holds (dimension label, pair midpoints, gaps you - partner); zero is
+    drawn as a line, since "no gap" is what the eye compares against.
+    """
+    data = []
+    for index, (name, times, gaps) in enumerate(series):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": [moment.isoformat(timespec="seconds") for moment in times],
+                "y": list(gaps),
+                "line": {"color": TRACE_COLOURS[index % len(TRACE_COLOURS)]},
+                "marker": {"size": 7},
+                "connectgaps": True,
+                "hovertemplate": "%{x|%d %b %Y}: %{y:+.1f}<extra>" + name + "</extra>",
+            }
+        )
+    largest = max((abs(g) for _, _, gaps in series for g in gaps if g is not None), default=0)
+    reach = max(25.0, min(100.0, 10 * (int(largest) // 10 + 1)))
+    layout = _base_layout(320)
+    layout["margin"] = {"l": 44, "r": 16, "t": 24, "b": 40}
+    layout["yaxis"] = {
+        "range": [-reach, reach],
+        "zeroline": True,
+        "zerolinewidth": 2,
+        "title": {"text": "You minus your partner"},
+        "fixedrange": True,
+    }
+    layout["xaxis"] = {"type": "date", "fixedrange": True}
+    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["showlegend"] = True
+    return {"data": data, "layout": layout}

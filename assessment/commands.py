@@ -19,7 +19,7 @@ from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, User, utcnow
+from .models import Assessment, PartnerLink, User, utcnow
 from .service import store_assessment
 
 DEMO_USERNAME = "demo"
@@ -43,9 +43,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
 
 
-def demo_password(instance_path: str) -> str:
+def demo_password(instance_path: str, filename: str = "demo_password") -> str:
     """The demo password: generated once (letters and digits), kept in ``instance/``."""
-    path = Path(instance_path) / "demo_password"
+    path = Path(instance_path) / filename
     if path.exists():
         stored = path.read_text().strip()
         if stored.isalnum():
@@ -59,13 +59,16 @@ def demo_password(instance_path: str) -> str:
 
 
 def demo_answers(
-    definition: Questionnaire, progress: float, rng: random.Random
+    definition: Questionnaire,
+    progress: float,
+    rng: random.Random,
+    trajectory: dict[str, tuple[float, float]] = DEMO_TRAJECTORY,
 ) -> dict[str, int | None]:
-    """Answers that put each dimension near its point on ``DEMO_TRAJECTORY``."""
+    """Answers that put each dimension near its point on a trajectory (demo's by default)."""
     scale = definition.scale
     answers: dict[str, int | None] = {}
     for item in definition.items:
-        start, end = DEMO_TRAJECTORY.get(item.dimension, (3.0, 3.0))
+        start, end = trajectory.get(item.dimension, (3.0, 3.0))
         level = start + (end - start) * progress + rng.uniform(-0.45, 0.45)
         keyed = min(scale.max, max(scale.min, round(level)))
         answers[item.id] = scale.min + scale.max - keyed if item.reverse else keyed
@@ -119,6 +122,67 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
     return user, True
 
 
+DEMO_PARTNER_USERNAME = "demo-partner"
+PARTNER_FILE = "demo_partner_password"
+PARTNER_OFFSET_DAYS = 3  # each of the partner's check-ups a few days after one of demo's
+
+# The partner starts out seeing communication and romance far more warmly than demo does;
+# as demo's scores rise the two views meet, while stress stays seen differently throughout.
+PARTNER_TRAJECTORY = {
+    "communication": (3.9, 4.2),
+    "emotional_needs": (3.2, 3.6),
+    "stress": (2.2, 2.0),
+    "romance": (3.7, 3.9),
+    "intimacy": (3.0, 3.4),
+    "support": (4.0, 4.2),
+}
+
+
+def load_demo_partner(demo: User) -> tuple[User, bool]:
+    """Create (once) demo's partner, linked to demo, both sharing their full check-ups."""
+    catalog = current_catalog()
+    password = demo_password(current_app.instance_path, PARTNER_FILE)
+    partner = db.session.scalar(select(User).where(User.username == DEMO_PARTNER_USERNAME))
+    if partner is None:
+        partner = User(username=DEMO_PARTNER_USERNAME, password_hash="")
+        db.session.add(partner)
+    partner.password_hash = generate_password_hash(password)
+    db.session.commit()
+    count = db.session.scalar(
+        select(func.count()).select_from(Assessment).where(Assessment.user_id == partner.id)
+    )
+    if count:
+        return partner, False
+    checkup = catalog.latest("checkup")
+    demo_checkups = db.session.scalars(
+        select(Assessment)
+        .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
+        .order_by(Assessment.created_at)
+    ).all()
+    rng = random.Random(20260526)
+    safe = {item.id: "no" for item in checkup.safety}
+    now = utcnow()
+    for index, theirs in enumerate(demo_checkups):
+        progress = index / max(1, len(demo_checkups) - 1)
+        answers = demo_answers(checkup, progress, rng, PARTNER_TRAJECTORY)
+        taken = min(now, theirs.created_at + timedelta(days=PARTNER_OFFSET_DAYS))
+        mine = store_assessment(
+            partner, checkup, catalog, answers, safe, f"demo-partner-{index:02d}-seed", taken
+        )
+        mine.shared = True
+        theirs.shared = True
+    linked = db.session.scalar(
+        select(PartnerLink).where(
+            PartnerLink.inviter_id.in_([demo.id, partner.id])
+            | PartnerLink.partner_id.in_([demo.id, partner.id])
+        )
+    )
+    if linked is None:
+        db.session.add(PartnerLink(inviter_id=demo.id, partner_id=partner.id))
+    db.session.commit()
+    return partner, True
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -127,3 +191,7 @@ def demo_command() -> None:
     state = "created with six months of history" if created else "already there"
     click.echo(f"demo user: {user.username} ({state})")
     click.echo(f"demo password: {demo_password(current_app.instance_path)}")
+    partner, partner_created = load_demo_partner(user)
+    state = "linked, with six months of shared check-ups" if partner_created else "already there"
+    click.echo(f"demo partner: {partner.username} ({state})")
+    click.echo(f"demo-partner password: {demo_password(current_app.instance_path, PARTNER_FILE)}")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,8 @@ class Assessment(db.Model):
     # The strategies chosen when it was scored, kept so an old result never changes:
     # [{"strategy_id", "dimension", "triggers": [{"item_id", "answer", "keyed"}]}]
     suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Shown to a linked partner (date, scores, bands only); off until the person turns it on.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(
@@ -119,3 +122,29 @@ class DimensionScore(db.Model):
     )
     dimension: Mapped[str] = mapped_column(String(32))
     score: Mapped[float | None] = mapped_column(Float)
+
+
+class PartnerLink(db.Model):
+    """Two people who chose to compare what each shares; one link per person at most."""
+
+    __tablename__ = "partner_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PartnerInvite(db.Model):
+    """A single-use invitation; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "partner_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when a newer invite (or a link made another way) closes this one: it then answers 410.
+    replaced_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,216 @@
+"""Two people, two browsers: invite, join, share, compare on the couple radar, unlink.
+
+Self-contained for now (its own live server and database); the shared e2e harness of
+issue 4 can take the fixture over later.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from app import create_app
+from assessment.extensions import db
+from assessment.models import User
+from assessment.service import store_assessment
+from tests.conftest import PASSWORD
+from tests.conftest import test_settings as settings_for
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+
+
+@dataclass
+class LiveSite:
+    """A running server and what it needs to be driven."""
+
+    app: Flask
+    base: str
+    result_ids: dict[str, int] = field(default_factory=dict)
+
+
+@pytest.fixture
+def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
+    """The real app on a free loopback port, with its own migrated SQLite and two people."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    database = tmp_path / "live.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
+    app = create_app(settings_for(tmp_path, f"sqlite:///{database}"))
+    site = LiveSite(app=app, base="")
+    with app.app_context():
+        catalog = app.extensions["rekindle.catalog"]
+        checkup = catalog.latest("checkup")
+        safe = {item.id: "no" for item in checkup.safety}
+        for name, level in (("alex", 2), ("sam", 4)):
+            user = User(username=name, password_hash=generate_password_hash(PASSWORD))
+            db.session.add(user)
+            db.session.commit()
+            answers = {
+                item.id: (6 - level if item.reverse else level)
+                if item.dimension in ("communication", "romance")
+                else 3
+                for item in checkup.items
+            }
+            stored = store_assessment(user, checkup, catalog, answers, safe, f"e2e-{name}-seed1")
+            site.result_ids[name] = stored.id
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    site.base = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+class Watch:
+    """What one browser context did that it should not: console errors, outside requests."""
+
+    def __init__(self, base: str) -> None:
+        self.origin = urlsplit(base).netloc
+        self.console_errors: list[str] = []
+        self.outside: list[str] = []
+
+    def attach(self, context) -> None:  # type: ignore[no-untyped-def]
+        """Block and record requests to any other host; record console errors of each page."""
+
+        def route(route) -> None:  # type: ignore[no-untyped-def]
+            parts = urlsplit(route.request.url)
+            if parts.scheme in ("http", "https") and parts.netloc != self.origin:
+                self.outside.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
+
+        context.route("**/*", route)
+        context.on("page", self.watch_page)
+
+    def watch_page(self, page) -> None:  # type: ignore[no-untyped-def]
+        """Collect errors logged or thrown on a page."""
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+
+def check_page(page, axe) -> None:  # type: ignore[no-untyped-def]
+    """No serious or critical axe finding, and nothing wider than the phone's screen."""
+    results = axe.run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], (page.url, bad)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, (page.url, overflow)
+
+
+def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real form."""
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]:has-text('Sign in')")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite) -> None:
+    """Can two people in two browsers link, share, see the couple radar and gaps, and unlink?"""
+    base = live_site.base
+    axe = axe_module.Axe()
+    watch = Watch(base)
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            contexts = []
+            for _ in range(2):
+                context = browser.new_context(viewport=PHONE)
+                watch.attach(context)
+                contexts.append(context)
+            alex, sam = (context.new_page() for context in contexts)
+
+            sign_in(alex, base, "alex")
+            alex.goto(f"{base}/partner")
+            check_page(alex, axe)
+            alex.click("button:has-text('Make an invitation link')")
+            invite_url = alex.input_value("#invite-url")
+            assert "/partner/join/" in invite_url
+            check_page(alex, axe)
+
+            sign_in(sam, base, "sam")
+            sam.goto(invite_url)
+            assert sam.locator("#quick-exit").is_visible()
+            check_page(sam, axe)
+            sam.click("button:has-text('Link our accounts')")
+            sam.wait_for_url(f"{base}/partner")
+            assert "You and alex" in sam.inner_text("h1")
+
+            for page, name in ((alex, "alex"), (sam, "sam")):
+                page.goto(f"{base}/results/{live_site.result_ids[name]}")
+                page.click("button:has-text('Share with my partner')")
+                page.wait_for_selector("text=Stop sharing")
+                check_page(page, axe)
+
+            alex.goto(f"{base}/partner")
+            radar = alex.locator("#chart-couple-radar")
+            radar.scroll_into_view_if_needed()
+            alex.wait_for_selector("#chart-couple-radar[data-drawn] .main-svg")
+            names = alex.evaluate(
+                "Array.from(document.getElementById('chart-couple-radar').data, t => t.name)"
+            )
+            assert names == ["You", "Your partner"]
+            assert alex.locator("#chart-couple-radar .scatterlayer .trace").count() >= 2
+            labels = alex.locator(".gap-table .gap-label").all_inner_texts()
+            assert len(labels) == 6 and "you see this differently" in labels
+            assert "you see this much the same" in labels
+            check_page(alex, axe)
+
+            alex.click("button:has-text('End the link')")
+            alex.wait_for_url(f"{base}/partner")
+            sam.goto(f"{base}/partner")
+            assert "You and alex" not in sam.inner_text("main")
+            assert sam.locator("button:has-text('Make an invitation link')").count() == 1
+            assert watch.console_errors == []
+            gone = sam.goto(invite_url)  # Chromium logs the 410 itself; nothing else may appear
+            assert gone is not None and gone.status == 410
+            check_page(sam, axe)
+            for context in contexts:
+                context.close()
+        finally:
+            browser.close()
+    assert [e for e in watch.console_errors if "status of 410" not in e] == []
+    assert watch.outside == []

@@ -1,0 +1,674 @@
+"""Couples (DESIGN.md §7): invite, join, unlink, share, compare, and what a partner never sees."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from flask import Flask
+from sqlalchemy import event, func, select, update
+
+from app import create_app
+from assessment.extensions import db
+from assessment.models import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    PartnerInvite,
+    PartnerLink,
+    SafetyResponse,
+    User,
+    utcnow,
+)
+from scoring import SEE_DIFFERENTLY, SEE_SAME
+from tests.conftest import Person, hidden_fields, keyed_answers
+from tests.conftest import test_settings as settings_for
+
+DIMENSIONS = ("communication", "emotional_needs", "stress", "romance", "intimacy", "support")
+TABLES = (User, Assessment, Answer, SafetyResponse, DimensionScore, PartnerLink, PartnerInvite)
+JOIN_LINK = re.compile(r'value="(https?://[^"/]+)(/partner/join/([A-Za-z0-9_-]+))"')
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def counts(app: Flask) -> dict[str, int]:
+    """How many rows every table holds."""
+    with app.app_context():
+        return {
+            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in TABLES
+        }
+
+
+def new_person(app: Flask, username: str) -> Person:
+    """A registered, signed-in person with a browser of their own."""
+    person = Person(app.test_client())
+    assert person.register(username).status_code == 303
+    return person
+
+
+def invite(person: Person) -> str:
+    """Make an invitation and return the join path /partner shows once."""
+    response = person.client.post("/partner/invite", data={"csrf_token": person.csrf("/partner")})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/partner")
+    match = JOIN_LINK.search(person.client.get("/partner").get_data(as_text=True))
+    assert match, "the invitation link is shown"
+    return match.group(2)
+
+
+def join(person: Person, path: str):  # type: ignore[no-untyped-def]
+    """Confirm an invitation the way the join page's form posts."""
+    return person.client.post(path, data={"csrf_token": person.csrf("/partner")})
+
+
+def link(app: Flask, first: Person, second: Person) -> None:
+    """Link two people through the real invite and join pages."""
+    assert join(second, invite(first)).status_code == 303
+
+
+def take(person: Person, definition, levels: dict[str, int], flagged: bool = False) -> int:  # type: ignore[no-untyped-def]
+    """Post a questionnaire with these keyed levels per dimension; return its id."""
+    safety = {item.id: "no" for item in definition.safety}
+    if flagged:
+        safety[definition.safety[0].id] = "yes"
+    return person.result_id(person.submit(definition.id, keyed_answers(definition, levels), safety))
+
+
+def share(person: Person, assessment_id: int, choice: str = "yes", **extra: str):  # type: ignore[no-untyped-def]
+    """Post the share switch of a result page."""
+    data = {"csrf_token": person.csrf("/partner"), "share": choice, **extra}
+    return person.client.post(f"/results/{assessment_id}/share", data=data)
+
+
+def levels(**overrides: int) -> dict[str, int]:
+    """Keyed level 3 everywhere, except where given."""
+    return dict.fromkeys(DIMENSIONS, 3) | overrides
+
+
+def set_created(app: Flask, assessment_id: int, days_ago: float) -> None:
+    """Move an assessment back in time."""
+    with app.app_context():
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id == assessment_id)
+            .values(created_at=utcnow() - timedelta(days=days_ago))
+        )
+        db.session.commit()
+
+
+def shared_ids(app: Flask) -> set[int]:
+    """Ids of every assessment currently shared."""
+    with app.app_context():
+        return set(db.session.scalars(select(Assessment.id).where(Assessment.shared)))
+
+
+def figures(html: str) -> dict[str, dict]:
+    """Every chart's figure JSON on a page, by chart name."""
+    found = re.findall(
+        r'<script type="application/json" id="chart-([\w-]+)-figure"[^>]*>(.*?)</script>',
+        html,
+        re.S,
+    )
+    return {name: json.loads(body) for name, body in found}
+
+
+@pytest.fixture
+def alex(app: Flask) -> Person:
+    """The first person of a couple."""
+    return new_person(app, "alex")
+
+
+@pytest.fixture
+def sam(app: Flask) -> Person:
+    """The second person of a couple."""
+    return new_person(app, "sam")
+
+
+@pytest.fixture
+def couple(app: Flask, alex: Person, sam: Person) -> tuple[Person, Person]:
+    """Alex invited Sam and Sam joined."""
+    link(app, alex, sam)
+    return alex, sam
+
+
+# --- 1. invite, join, unlink ---------------------------------------------------------------
+
+
+def test_invite_link_is_shown_once_and_only_its_hash_is_stored(app, alex) -> None:
+    """Is the new link shown once on /partner, stored as a SHA-256 only, valid seven days?"""
+    response = alex.client.post("/partner/invite", data={"csrf_token": alex.csrf("/partner")})
+    assert response.status_code == 303
+    first = alex.client.get("/partner").get_data(as_text=True)
+    assert 'id="quick-exit"' in first
+    match = JOIN_LINK.search(first)
+    assert match and match.group(1).startswith("http")
+    token = match.group(3)
+    again = alex.client.get("/partner").get_data(as_text=True)
+    assert token not in again
+    assert "invitation waiting" in again
+    with app.app_context():
+        stored = db.session.scalars(select(PartnerInvite)).one()
+        assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        row = [getattr(stored, c.name) for c in PartnerInvite.__table__.columns]
+        assert token not in " ".join(str(value) for value in row)
+        valid = stored.expires_at - stored.created_at
+        assert valid == timedelta(days=7)
+
+
+def test_joining_links_both_people_and_uses_up_the_invite(app, alex, sam) -> None:
+    """Does a confirmed join link both accounts, and does the link then answer 410?"""
+    path = invite(alex)
+    confirm = sam.client.get(path)
+    assert confirm.status_code == 200
+    page = confirm.get_data(as_text=True)
+    assert "alex" in page and 'id="quick-exit"' in page
+    assert set(hidden_fields(page)) == {"csrf_token"}
+    assert join(sam, path).status_code == 303
+    assert "You and alex" in sam.client.get("/partner").get_data(as_text=True)
+    assert "You and sam" in alex.client.get("/partner").get_data(as_text=True)
+    casey = new_person(app, "casey")
+    before = counts(app)
+    used = casey.client.get(path)
+    assert used.status_code == 410
+    assert 'id="quick-exit"' in used.get_data(as_text=True)
+    assert join(casey, path).status_code == 410
+    assert counts(app) == before
+
+
+def test_a_newer_invite_makes_the_older_link_answer_410(app, alex, sam) -> None:
+    """Does a new invitation replace the old one, leaving only the new one usable?"""
+    old = invite(alex)
+    new = invite(alex)
+    assert sam.client.get(old).status_code == 410
+    assert join(sam, old).status_code == 410
+    assert join(sam, new).status_code == 303
+
+
+def test_an_expired_invite_answers_410_and_changes_nothing(app, alex, sam) -> None:
+    """Is an invitation older than seven days refused with a clear page?"""
+    path = invite(alex)
+    with app.app_context():
+        db.session.execute(update(PartnerInvite).values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    before = counts(app)
+    response = join(sam, path)
+    assert response.status_code == 410
+    assert "Please ask for a new link" in response.get_data(as_text=True)
+    assert counts(app) == before
+
+
+def test_unknown_token_is_404_and_your_own_is_400(app, alex) -> None:
+    """Are a made-up link and one's own link refused, each with its own page?"""
+    path = invite(alex)
+    unknown = alex.client.get("/partner/join/" + "x" * 43)
+    assert unknown.status_code == 404
+    assert "could not find this invitation" in unknown.get_data(as_text=True)
+    own = alex.client.get(path)
+    assert own.status_code == 400
+    assert "your own invitation" in own.get_data(as_text=True)
+    before = counts(app)
+    assert join(alex, path).status_code == 400
+    assert counts(app) == before
+
+
+def test_inviting_or_joining_while_linked_is_409(app, couple) -> None:
+    """Can a linked person make an invite or join a third person? (No: 409, nothing changed.)"""
+    alex, _sam = couple
+    casey = new_person(app, "casey")
+    path = invite(casey)
+    before = counts(app)
+    response = alex.client.post("/partner/invite", data={"csrf_token": alex.csrf("/partner")})
+    assert response.status_code == 409
+    assert 'id="quick-exit"' in response.get_data(as_text=True)
+    assert alex.client.get(path).status_code == 409
+    assert join(alex, path).status_code == 409
+    assert counts(app) == before
+
+
+def test_unlinking_ends_it_for_both_and_unshares_everything(app, couple, checkup) -> None:
+    """Does either person's unlink end the link for both at once and un-share both sides?"""
+    alex, sam = couple
+    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    assert share(alex, mine).status_code == 303
+    assert share(sam, theirs).status_code == 303
+    assert shared_ids(app) == {mine, theirs}
+    response = sam.client.post("/partner/unlink", data={"csrf_token": sam.csrf("/partner")})
+    assert response.status_code == 303
+    assert shared_ids(app) == set()
+    assert counts(app)["partner_links"] == 0
+    page = alex.client.get("/partner").get_data(as_text=True)
+    assert "You and sam" not in page and "Make an invitation link" in page
+
+
+# --- 2. sharing ----------------------------------------------------------------------------
+
+
+def test_sharing_is_off_by_default_and_can_be_undone(app, couple, checkup) -> None:
+    """Is a new check-up unshared, and does its switch turn sharing on and off again?"""
+    alex, sam = couple
+    mine = take(alex, checkup, levels(communication=1))
+    assert shared_ids(app) == set()
+    assert "Your partner's check-up" not in sam.client.get("/partner").get_data(as_text=True)
+    result = alex.client.get(f"/results/{mine}").get_data(as_text=True)
+    assert "Share with my partner" in result
+    assert share(alex, mine).status_code == 303
+    assert "Your partner's check-up" in sam.client.get("/partner").get_data(as_text=True)
+    assert "Stop sharing" in alex.client.get(f"/results/{mine}").get_data(as_text=True)
+    assert share(alex, mine, "no").status_code == 303
+    assert shared_ids(app) == set()
+    assert "Your partner's check-up" not in sam.client.get("/partner").get_data(as_text=True)
+
+
+def test_share_checks_come_in_the_documented_order(app, alex, sam, checkup, pulse) -> None:
+    """Is it 404 another's, 400 pulse or odd value, 403 flagged, 409 unlinked, and no always?"""
+    mine = take(alex, checkup, levels())
+    theirs = take(sam, checkup, levels())
+    quick = take(alex, pulse, levels())
+    flagged = take(alex, checkup, levels(), flagged=True)
+    assert share(alex, theirs, "maybe").status_code == 404
+    assert share(alex, theirs, "no").status_code == 404
+    assert share(alex, quick, "yes").status_code == 400
+    assert share(alex, mine, "maybe").status_code == 400
+    assert share(alex, flagged, "yes").status_code == 403
+    assert share(alex, mine, "yes").status_code == 409
+    assert share(alex, mine, "no").status_code == 303
+    link(app, alex, sam)
+    assert share(alex, flagged, "yes").status_code == 403
+    assert share(alex, mine, "yes").status_code == 303
+    assert shared_ids(app) == {mine}
+
+
+# --- 2 and 3. what crosses the link --------------------------------------------------------
+
+SEEDS = ("/", "/checkup", "/history", "/account", "/partner", "/export.json", "/export.csv")
+_HREF = re.compile(r'(?:href|action)="(/[^"#]*)')
+_VOLATILE = re.compile(r'<input[^>]*name="(?:csrf_token|submission_token)"[^>]*>')
+
+
+def walk(person: Person) -> dict[str, str]:
+    """Every page and JSON a person can reach from the site's links, by path."""
+    pages: dict[str, str] = {}
+    queue = list(SEEDS)
+    while queue:
+        path = queue.pop(0)
+        if path in pages or path.startswith(("/static/", "/assets/")):
+            continue
+        response = person.client.get(path)
+        if response.status_code != 200:
+            pages[path] = f"status {response.status_code}"
+            continue
+        text = _VOLATILE.sub("<input fresh-token>", response.get_data(as_text=True))
+        pages[path] = text
+        queue.extend(p for p in _HREF.findall(text) if p not in pages)
+    return pages
+
+
+def is_questionnaire(path: str) -> bool:
+    """Questionnaire pages hold every item's wording, for anyone."""
+    return re.fullmatch(r"/checkup/\w+", path) is not None
+
+
+def suggested_titles(app: Flask, assessment_id: int) -> set[str]:
+    """Titles of the strategies a result suggested."""
+    catalog = app.extensions["rekindle.catalog"]
+    with app.app_context():
+        stored = db.session.get(Assessment, assessment_id).suggestions
+    return {catalog.strategies.by_id(s["strategy_id"]).title for s in stored}
+
+
+def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None:
+    """Walking every page the partner can reach, is anything but date, scores and bands found?"""
+    alex, sam = couple
+    mine = take(alex, checkup, levels(communication=1, romance=1, support=4))
+    theirs = take(sam, checkup, dict.fromkeys(DIMENSIONS, 5) | {"support": 4})
+    assert share(alex, mine).status_code == 303
+    assert share(sam, theirs).status_code == 303
+    alex_titles = suggested_titles(app, mine) - suggested_titles(app, theirs)
+    assert alex_titles, "alex's result suggests strategies of its own"
+
+    pages = walk(sam)
+    partner_page = pages["/partner"]
+    assert "0.0" in partner_page and "room to grow" in partner_page  # the walk sees the share
+    assert sam.client.get(f"/results/{mine}").status_code == 404
+    wording = [item.text for item in checkup.items] + [item.text for item in checkup.safety]
+    for path, text in pages.items():
+        assert f"/results/{mine}" not in text, path
+        assert "Suggested because you answered" not in text, path
+        for title in alex_titles:
+            assert title not in text, (path, title)
+        if not is_questionnaire(path):
+            for words in wording:
+                assert words not in text, (path, words)
+    export = json.loads(pages["/export.json"])
+    assert [a["id"] for a in export["assessments"]] == [theirs]
+
+    flagged = take(alex, checkup, levels(communication=2), flagged=True)
+    flagged_page = alex.client.get(f"/results/{flagged}").get_data(as_text=True)
+    assert 'id="share"' not in flagged_page and "Share with my partner" not in flagged_page
+    assert share(alex, flagged).status_code == 403
+    after = walk(sam)
+    assert after == pages  # not a byte of any page the partner can reach moved
+    for path, text in after.items():
+        assert 'id="safety-resources"' not in text, path
+        assert f"/results/{flagged}" not in text, path
+
+
+def test_unsharing_and_unlinking_take_effect_at_once(app, couple, checkup) -> None:
+    """Does the partner's page drop a check-up the moment it is un-shared or the link ends?"""
+    alex, sam = couple
+    mine = take(alex, checkup, levels(communication=1))
+    share(alex, mine)
+    assert "Your partner's check-up" in sam.client.get("/partner").get_data(as_text=True)
+    share(alex, mine, "no")
+    assert "Your partner's check-up" not in sam.client.get("/partner").get_data(as_text=True)
+    share(alex, mine)
+    alex.client.post("/partner/unlink", data={"csrf_token": alex.csrf("/partner")})
+    page = sam.client.get("/partner").get_data(as_text=True)
+    assert "Your partner's check-up" not in page and "You and alex" not in page
+    assert shared_ids(app) == set()
+
+
+def test_recent_flag_hides_every_suggestion_and_starter(app, couple, checkup) -> None:
+    """After a "yes" on the safety screen, do invites, share prompts and starters step back?"""
+    alex, sam = couple
+    mine = take(alex, checkup, levels(communication=1))
+    theirs = take(sam, checkup, levels(communication=5))
+    share(sam, theirs)
+    assert 'data-suggest="share"' in alex.client.get(f"/results/{mine}").get_data(as_text=True)
+    share(alex, mine)
+    assert "data-starter=" in alex.client.get("/partner").get_data(as_text=True)
+    share(alex, mine, "no")
+
+    flagged = take(alex, checkup, levels(communication=1), flagged=True)
+    for path in (*walk(alex), f"/results/{mine}", f"/results/{flagged}"):
+        text = alex.client.get(path).get_data(as_text=True)
+        assert "data-suggest=" not in text, path
+        assert "data-starter=" not in text, path
+    folded = alex.client.get(f"/results/{mine}").get_data(as_text=True)
+    switch = folded[folded.index('id="share"') :]
+    assert switch.index("<details>") < switch.index('value="yes"')
+    assert "(optional)" in switch
+    share(alex, mine)
+    assert "data-starter=" not in alex.client.get("/partner").get_data(as_text=True)
+    assert "data-starter=" in sam.client.get("/partner").get_data(as_text=True)
+
+    set_created(app, flagged, days_ago=91)
+    assert "data-starter=" in alex.client.get("/partner").get_data(as_text=True)
+
+
+def test_recently_flagged_person_on_their_own_is_not_invited(app, alex, checkup) -> None:
+    """Is a person with a recent flag never urged to invite anyone, while the option stays?"""
+    calm = take(alex, checkup, levels())
+    assert 'data-suggest="invite"' in alex.client.get(f"/results/{calm}").get_data(as_text=True)
+    take(alex, checkup, levels(), flagged=True)
+    page = alex.client.get("/partner").get_data(as_text=True)
+    assert "data-suggest" not in page and "Invite your partner" not in page
+    assert "(optional)" in page[page.index("<details") :]
+    result = alex.client.get(f"/results/{calm}").get_data(as_text=True)
+    assert 'id="share"' not in result and "data-suggest" not in result
+
+
+# --- 4. the comparison ----------------------------------------------------------------------
+
+
+def test_one_shared_checkup_shows_alone_without_gaps(app, couple, checkup) -> None:
+    """With only one side shared, is it one trace, its date and bands, and no gap table?"""
+    alex, sam = couple
+    share(alex, take(alex, checkup, levels(communication=1)))
+    page = sam.client.get("/partner").get_data(as_text=True)
+    radar = figures(page)["couple-radar"]
+    assert [t["name"] for t in radar["data"]] == ["Your partner"]
+    assert "Your partner's check-up:" in page
+    assert "gap-table" not in page and SEE_SAME not in page
+
+
+def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, catalog) -> None:
+    """Are gaps labelled by 1.96 x S_diff, with a listening starter for each real one?"""
+    alex, sam = couple
+    share(alex, take(alex, checkup, levels(communication=2, romance=4)))
+    share(sam, take(sam, checkup, levels(communication=3, romance=4)))
+    page = alex.client.get("/partner").get_data(as_text=True)
+    assert 'id="quick-exit"' in page
+    radar = figures(page)["couple-radar"]
+    go.Figure(radar)
+    assert [t["name"] for t in radar["data"]] == ["You", "Your partner"]
+    assert radar["data"][0]["r"][0] == 25.0 and radar["data"][1]["r"][0] == 50.0
+    rows = dict(re.findall(r'data-dimension="(\w+)">.*?class="gap-label">([^<]+)<', page, re.S))
+    # One answer step is 25 points; 1.96 x S_diff is 19.3 with the check-up's norms.
+    assert rows["communication"] == SEE_DIFFERENTLY
+    assert rows["romance"] == SEE_SAME
+    assert "-25.0" in page
+    starters = dict(re.findall(r'data-starter="(\w+)">(.*?)</li>', page, re.S))
+    assert set(starters) == {"communication"}
+    for line in catalog.strategies.conversations["communication"]:
+        assert line in starters["communication"]
+    assert 'id="dates-apart"' not in page
+
+
+def test_dates_far_apart_get_a_note(app, couple, checkup) -> None:
+    """Does the page say so when the two check-ups are more than 30 days apart?"""
+    alex, sam = couple
+    old = take(alex, checkup, levels())
+    share(alex, old)
+    share(sam, take(sam, checkup, levels()))
+    set_created(app, old, days_ago=45)
+    page = sam.client.get("/partner").get_data(as_text=True)
+    assert 'id="dates-apart"' in page and "45 days apart" in page
+
+
+def test_gaps_over_time_pair_checkups_within_30_days(app, couple, checkup) -> None:
+    """Are only check-ups within 30 days paired, each once, at the pair's midpoint?"""
+    alex, sam = couple
+    a_old = take(alex, checkup, levels(communication=1))
+    a_new = take(alex, checkup, levels(communication=3))
+    s_old = take(sam, checkup, levels(communication=3))
+    s_new = take(sam, checkup, levels(communication=3))
+    for person, ids in ((alex, (a_old, a_new)), (sam, (s_old, s_new))):
+        for assessment_id in ids:
+            share(person, assessment_id)
+    set_created(app, a_old, 100)
+    set_created(app, s_old, 90)  # pairs with a_old, midpoint 95 days ago
+    set_created(app, a_new, 40)
+    set_created(app, s_new, 2)  # 38 days from a_new: no pair
+    page = alex.client.get("/partner").get_data(as_text=True)
+    trend = figures(page)["gap-trend"]
+    go.Figure(trend)  # raises on anything plotly.js would not draw
+    assert len(trend["data"]) == len(DIMENSIONS)
+    communication = trend["data"][0]
+    assert communication["name"] == "Communication"
+    assert communication["y"] == [-50.0]
+    with app.app_context():
+        a_at = db.session.get(Assessment, a_old).created_at
+        s_at = db.session.get(Assessment, s_old).created_at
+    midpoint = a_at + (s_at - a_at) / 2
+    assert communication["x"] == [midpoint.isoformat(timespec="seconds")]
+    table = page[page.index("The differences over time: the figures") :]
+    assert table.count('<th scope="row">') == 1 and "-50.0" in table
+
+
+def test_partner_page_queries_stay_constant_as_history_grows(app, couple, checkup) -> None:
+    """Does /partner cost the same number of SQL statements for 2 or 12 shared check-ups?"""
+    alex, sam = couple
+
+    def statements() -> int:
+        seen: list[str] = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert alex.client.get("/partner").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    for _ in range(2):
+        share(alex, take(alex, checkup, levels()))
+        share(sam, take(sam, checkup, levels(communication=1)))
+    few = statements()
+    for _ in range(10):
+        share(alex, take(alex, checkup, levels()))
+        share(sam, take(sam, checkup, levels(communication=1)))
+    assert statements() == few
+
+
+# --- 5. access, rate limit and the POST matrix ----------------------------------------------
+
+
+def test_someone_not_linked_gets_404_for_anything_of_another(app, couple, checkup) -> None:
+    """Can a stranger, or even the partner, open or switch another person's check-up?"""
+    alex, sam = couple
+    mine = take(alex, checkup, levels())
+    share(alex, mine)
+    casey = new_person(app, "casey")
+    for other in (casey, sam):
+        assert other.client.get(f"/results/{mine}").status_code == 404
+        assert share(other, mine, "no").status_code == 404
+        assert share(other, mine, "yes").status_code == 404
+    assert shared_ids(app) == {mine}
+    assert "alex" not in casey.client.get("/partner").get_data(as_text=True)
+
+
+def test_guessing_tokens_is_rate_limited(tmp_path: Path, migrated_sqlite: Path) -> None:
+    """Is the eleventh join attempt in a minute from one address refused with 429?"""
+    database = tmp_path / "limited.sqlite3"
+    database.write_bytes(migrated_sqlite.read_bytes())
+    settings = settings_for(tmp_path, f"sqlite:///{database}") | {"RATELIMIT_ENABLED": True}
+    app = create_app(settings)
+    try:
+        guesser = new_person(app, "guesser")
+        codes = [guesser.client.get(f"/partner/join/guess{n:040d}").status_code for n in range(11)]
+        assert codes[:10] == [404] * 10
+        assert codes[10] == 429
+        page = guesser.client.get("/partner/join/another-guess-0000000000").get_data(as_text=True)
+        assert 'id="quick-exit"' in page
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+POST_ROUTES = ("invite", "join", "unlink", "share")
+
+
+def _route(app: Flask, kind: str, alex: Person, sam: Person, checkup) -> tuple[Person, str, dict]:  # type: ignore[no-untyped-def]
+    if kind == "invite":
+        return alex, "/partner/invite", {}
+    if kind == "join":
+        return sam, invite(alex), {}
+    if kind == "unlink":
+        link(app, alex, sam)
+        return alex, "/partner/unlink", {}
+    link(app, alex, sam)
+    return alex, f"/results/{take(alex, checkup, levels())}/share", {"share": "yes"}
+
+
+@pytest.mark.parametrize("kind", POST_ROUTES)
+def test_new_posts_refuse_missing_csrf_unknown_fields_and_big_bodies(
+    app, alex, sam, checkup, kind
+) -> None:
+    """Does every new POST refuse a missing CSRF token, an extra field or a body over 1 MiB?"""
+    who, path, fields = _route(app, kind, alex, sam, checkup)
+    before = counts(app)
+    shared_before = shared_ids(app)
+    token = who.csrf("/partner")
+    assert who.client.post(path, data=fields).status_code == 400
+    extra = who.client.post(path, data={"csrf_token": token, **fields, "admin": "1"})
+    assert extra.status_code == 400
+    twice = who.client.post(path, data={"csrf_token": [token, token], **fields})
+    assert twice.status_code == 400
+    big = who.client.post(path, data={"csrf_token": token, **fields, "pad": "x" * (1 << 20)})
+    assert big.status_code == 413
+    assert counts(app) == before
+    assert shared_ids(app) == shared_before
+    assert who.client.post(path, data={"csrf_token": token, **fields}).status_code == 303
+
+
+# --- 6. the demo ----------------------------------------------------------------------------
+
+
+def test_demo_makes_a_linked_partner_whose_gaps_close(app, runner) -> None:
+    """Does `flask demo` give demo a partner, six months of shared check-ups and closing gaps?"""
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"^demo-partner password: ([A-Za-z0-9]+)$", result.output, re.M)
+    assert password
+    again = runner.invoke(args=["demo"])
+    assert f"demo-partner password: {password.group(1)}" in again.output
+    assert counts(app)["users"] == 2 and counts(app)["partner_links"] == 1
+    person = Person(app.test_client())
+    assert person.login("demo-partner", password.group(1)).status_code == 303
+    page = person.client.get("/partner").get_data(as_text=True)
+    assert "You and demo" in page
+    trend = figures(page)["gap-trend"]
+    times = trend["data"][0]["x"]
+    assert len(times) == 6
+    assert (max(times) > min(times)) and SEE_SAME in page and SEE_DIFFERENTLY in page
+    closing = [
+        t["name"]
+        for t in trend["data"]
+        if abs(t["y"][-1]) < abs(t["y"][0]) and abs(t["y"][0]) >= 20
+    ]
+    assert closing, "some gap closes over the six months"
+
+
+# --- 8. deleting an account and exports -----------------------------------------------------
+
+
+@pytest.mark.parametrize("leaver", ["inviter", "partner"])
+def test_deleting_either_account_ends_the_link_and_its_invites(
+    app, couple, checkup, leaver
+) -> None:
+    """Does deleting one account remove the link, its invites and un-share the other side?"""
+    alex, sam = couple
+    casey = new_person(app, "casey")
+    invite(casey)
+    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    share(alex, mine)
+    share(sam, theirs)
+    gone, stays = (alex, sam) if leaver == "inviter" else (sam, alex)
+    with app.app_context():
+        own_invites = db.session.scalar(
+            select(func.count())
+            .select_from(PartnerInvite)
+            .join(User, User.id == PartnerInvite.inviter_id)
+            .where(User.username == ("alex" if gone is alex else "sam"))
+        )
+    before = counts(app)
+    response = gone.client.post(
+        "/account/delete",
+        data={"csrf_token": gone.csrf("/account"), "password": "a long walk by the river"},
+    )
+    assert response.status_code == 303
+    after = counts(app)
+    assert after["users"] == before["users"] - 1
+    assert after["partner_links"] == before["partner_links"] - 1 == 0
+    assert after["partner_invites"] == before["partner_invites"] - own_invites
+    assert after["assessments"] == before["assessments"] - 1
+    assert after["answers"] == before["answers"] - len(checkup.items)
+    assert after["safety_responses"] == before["safety_responses"] - len(checkup.safety)
+    assert after["dimension_scores"] == before["dimension_scores"] - len(checkup.dimensions)
+    assert shared_ids(app) == set()
+    assert stays.client.get("/partner").status_code == 200
+    assert "Make an invitation link" in stays.client.get("/partner").get_data(as_text=True)
+    assert len(stays.client.get("/export.json").get_json()["assessments"]) == 1
+
+
+def test_each_export_holds_only_its_owners_data(app, couple, checkup) -> None:
+    """With both sharing, does each export still hold the owner's assessments alone?"""
+    alex, sam = couple
+    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    share(alex, mine)
+    share(sam, theirs)
+    for person, own in ((alex, mine), (sam, theirs)):
+        document = person.client.get("/export.json").get_json()
+        assert [a["id"] for a in document["assessments"]] == [own]
+        rows = person.client.get("/export.csv").get_data(as_text=True).splitlines()[1:]
+        assert {row.split(",")[0] for row in rows} == {str(own)}
