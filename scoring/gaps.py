@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,15 +56,19 @@ def pair_checkups(
     Each check-up is in at most one pair; the result is ordered by midpoint.
     """
     window = timedelta(days=within_days)
-    candidates = sorted(
-        (
-            (abs(mine_at - theirs_at), min(mine_at, theirs_at), mine_id, theirs_id)
-            for mine_id, mine_at in yours
-            for theirs_id, theirs_at in partners
-            if abs(mine_at - theirs_at) <= window
-        ),
-        key=lambda c: (c[0], c[1], c[2], c[3]),
-    )
+    # Only partners' check-ups inside each window are candidates: sort once, bisect per
+    # check-up, so years of weekly check-ups do not cost every-one-against-every-one.
+    theirs_sorted = sorted(partners, key=lambda p: p[1])
+    their_times = [at for _, at in theirs_sorted]
+    candidates = []
+    for mine_id, mine_at in yours:
+        start = bisect_left(their_times, mine_at - window)
+        end = bisect_right(their_times, mine_at + window)
+        for theirs_id, theirs_at in theirs_sorted[start:end]:
+            candidates.append(
+                (abs(mine_at - theirs_at), min(mine_at, theirs_at), mine_id, theirs_id)
+            )
+    candidates.sort()
     times = {("y", i): t for i, t in yours} | {("p", i): t for i, t in partners}
     used_yours: set[int] = set()
     used_partners: set[int] = set()
