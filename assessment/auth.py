@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
-from .extensions import db
+from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
 
@@ -19,6 +19,8 @@ bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
+# Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
+ACCOUNT_RATE_LIMIT = "10 per minute"
 # Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -26,6 +28,24 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the signed-in user from the session."""
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _posted_username() -> str:
+    """The user name a sign-in or sign-up names, as the rate limit counts it."""
+    return "username:" + (request.form.get("username") or "").strip().lower()[:40]
+
+
+account_limits = [
+    limiter.limit(ACCOUNT_RATE_LIMIT, methods=["POST"]),
+    limiter.limit(ACCOUNT_RATE_LIMIT, methods=["POST"], key_func=_posted_username),
+]
+
+
+def rate_limited(view):  # type: ignore[no-untyped-def]
+    """Apply both account limits (per address, per user name) to a view."""
+    for limit in account_limits:
+        view = limit(view)
+    return view
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,6 +58,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limited
 def register() -> Response | tuple[str, int] | str:
     """Create an account and sign in; errors come back next to their fields (400)."""
     if current_user.is_authenticated:
@@ -63,6 +84,7 @@ def register() -> Response | tuple[str, int] | str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limited
 def login() -> Response | tuple[str, int] | str:
     """Sign in; one message for a wrong name or password, so neither is revealed (401)."""
     if current_user.is_authenticated:

@@ -24,7 +24,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     database = Path(instance_path) / "rekindle.sqlite3"
     return {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: even with SQL logging switched on, answers never reach a log line.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,

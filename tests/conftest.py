@@ -6,15 +6,19 @@ migrations once per run, so tests are isolated and the schema is the one users g
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.test import TestResponse
 
 from app import create_app
@@ -22,6 +26,8 @@ from questionnaires.loader import load_catalog
 from questionnaires.models import Questionnaire
 
 PASSWORD = "a long walk by the river"
+# Set (as .ci/run does) to run every web test against PostgreSQL, each in its own schema.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 def test_settings(instance: Path, database_uri: str) -> dict[str, Any]:
@@ -55,18 +61,57 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return database
 
 
-@pytest.fixture
-def app(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Flask]:
-    """A fresh app with its own database file and instance folder."""
-    database = tmp_path / "rekindle.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    application = create_app(test_settings(tmp_path, f"sqlite:///{database}"))
-    yield application
+def with_search_path(url: str, schema: str) -> str:
+    """The PostgreSQL URL with every connection's search_path set to one schema."""
+    return (
+        make_url(url)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+
+
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh, uniquely named schema for one test, dropped afterwards; yields its URL."""
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    engine = create_engine(base_url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield with_search_path(base_url, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _dispose(application: Flask) -> None:
     with application.app_context():
         from assessment.extensions import db
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """A fresh app with its own database (SQLite file, or a PostgreSQL schema) and instance."""
+    if TEST_DATABASE_URL:
+        from flask_migrate import upgrade
+
+        with postgres_schema(TEST_DATABASE_URL) as url:
+            application = create_app(test_settings(tmp_path, url))
+            with application.app_context():
+                upgrade()
+            yield application
+            _dispose(application)
+        return
+    template = request.getfixturevalue("migrated_sqlite")
+    database = tmp_path / "rekindle.sqlite3"
+    shutil.copyfile(template, database)
+    application = create_app(test_settings(tmp_path, f"sqlite:///{database}"))
+    yield application
+    _dispose(application)
 
 
 @pytest.fixture
