@@ -1,0 +1,238 @@
+"""Every kind of bad request gets a clear answer, and not one row changes anywhere."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from assessment.extensions import db
+from tests.conftest import keyed_answers
+
+THREES = dict.fromkeys(
+    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
+)
+
+
+def row_counts(app) -> dict[str, int]:
+    """Rows in every table the app has."""
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def filled(member, checkup):  # type: ignore[no-untyped-def]
+    """A signed-in member with one stored check-up, and a valid form for the next one."""
+    member.submit("checkup", keyed_answers(checkup, THREES))
+    return member, member.open_form("checkup"), keyed_answers(checkup, THREES)
+
+
+def _post(member, fields) -> tuple[int, str]:
+    response = member.client.post("/checkup/checkup", data=fields)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _message_at(html: str, field_id: str) -> str:
+    start = html.index(f'id="q-{field_id}"')
+    return html[start : html.index("</fieldset>", start)]
+
+
+def test_answer_out_of_range(filled, checkup, app) -> None:
+    """Is 6 on a 1-5 scale a 400 with the message at its question, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    item = checkup.items[0].id
+    status, html = _post(member, {**hidden, **answers, item: "6"})
+    assert status == 400
+    assert "Please choose one of the answers shown." in _message_at(html, item)
+    assert row_counts(app) == before
+
+
+def test_answer_that_is_not_a_number(filled, checkup, app) -> None:
+    """Is "three" a 400 at its question, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    item = checkup.items[1].id
+    status, html = _post(member, {**hidden, **answers, item: "three"})
+    assert status == 400
+    assert "Please choose one of the answers shown." in _message_at(html, item)
+    assert row_counts(app) == before
+
+
+def test_unknown_field(filled, app) -> None:
+    """Is a field the form never had a 400 saying nothing was saved?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    status, html = _post(member, {**hidden, **answers, "score_override": "100"})
+    assert status == 400
+    assert "nothing was saved" in html
+    assert row_counts(app) == before
+
+
+def test_duplicated_field(filled, checkup, app) -> None:
+    """Is the same question answered twice in one post a 400, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    item = checkup.items[0].id
+    body = [*hidden.items(), *answers.items(), (item, "1")]
+    response = member.client.post("/checkup/checkup", data=MultiDict(body))
+    assert response.status_code == 400
+    assert "nothing was saved" in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+def test_missing_required_answer(filled, checkup, app) -> None:
+    """Is a required question left blank a 400 with its message, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    item = checkup.items[3].id
+    del answers[item]
+    status, html = _post(member, {**hidden, **answers})
+    assert status == 400
+    assert "Please choose an answer to this question." in _message_at(html, item)
+    assert row_counts(app) == before
+
+
+def test_prefer_not_to_say_on_a_required_item(filled, checkup, app) -> None:
+    """Is "na" on a question that does not offer it a 400, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    item = next(i for i in checkup.items if not i.optional).id
+    status, html = _post(member, {**hidden, **answers, item: "na"})
+    assert status == 400
+    assert "Please choose one of the answers shown." in _message_at(html, item)
+    assert row_counts(app) == before
+
+
+def test_tampered_version(filled, app) -> None:
+    """Is a questionnaire version we never served a 400, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    status, html = _post(member, {**hidden, **answers, "version": "0"})
+    assert status == 400
+    assert "has changed since the page was opened" in html
+    assert row_counts(app) == before
+
+
+def test_tampered_questionnaire_id(filled, app) -> None:
+    """Is a check-up posted to an unknown questionnaire a 404, and to the pulse a 400?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    unknown = member.client.post("/checkup/checkup-v9", data={**hidden, **answers})
+    assert unknown.status_code == 404
+    assert "Page not found" in unknown.get_data(as_text=True)
+    to_pulse = member.client.post("/checkup/pulse", data={**hidden, **answers})
+    assert to_pulse.status_code == 400
+    assert row_counts(app) == before
+
+
+def test_body_over_the_size_limit(filled, app) -> None:
+    """Is a body over 1 MiB a 413 with a friendly page, nothing stored?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    response = member.client.post(
+        "/checkup/checkup", data={**hidden, **answers, "padding": "x" * (1024 * 1024 + 1)}
+    )
+    assert response.status_code == 413
+    assert "larger than this site accepts" in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+@pytest.mark.parametrize("token", [None, "", "not-the-token"])
+def test_missing_or_wrong_csrf_token(filled, app, token) -> None:
+    """Is a post without the form's CSRF token a 400 that says the form expired?"""
+    member, hidden, answers = filled
+    before = row_counts(app)
+    fields = {**hidden, **answers}
+    if token is None:
+        del fields["csrf_token"]
+    else:
+        fields["csrf_token"] = token
+    status, html = _post(member, fields)
+    assert status == 400
+    assert "This form has expired" in html
+    assert row_counts(app) == before
+
+
+def test_another_persons_result_and_export(filled, app, person) -> None:
+    """Is someone else's result a 404 (never 403), and does the export hold only my data?"""
+    member, _hidden, _answers = filled
+    stored = member.client.get("/export.json").get_json()["assessments"][0]["id"]
+    member.logout()
+    member.register("intruder")
+    before = row_counts(app)
+    response = member.client.get(f"/results/{stored}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert member.client.get("/export.json").get_json()["assessments"] == []
+    assert row_counts(app) == before
+
+
+@pytest.mark.parametrize("path", ["/logout", "/account/delete", "/partner/invite"])
+def test_get_of_a_post_only_route(member, app, path) -> None:
+    """Is a GET of a POST-only route a 405 with a friendly page, changing nothing?"""
+    before = row_counts(app)
+    response = member.client.get(path)
+    assert response.status_code == 405
+    assert "be used that way" in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+def _post_routes(app) -> list[str]:
+    """Every route that takes a POST, with sample values for its parameters."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or set()):
+            path = re.sub(
+                r"<(?:int:)?(\w+)>", lambda m: "1" if "id" in m.group(1) else "x", rule.rule
+            )
+            routes.append(path)
+    return sorted(routes)
+
+
+field_names = st.one_of(
+    st.sampled_from(
+        [
+            "csrf_token",
+            "submission_token",
+            "version",
+            "username",
+            "password",
+            "confirm",
+            "share",
+            "com_listen",
+            "safe_afraid",
+            "p_com",
+            "strategy_id",
+            "assessment_id",
+        ]
+    ),
+    st.text(string.ascii_letters + "_[].", min_size=1, max_size=12),
+)
+field_values = st.one_of(
+    st.text(max_size=40),
+    st.integers(-10, 10).map(str),
+    st.sampled_from(["", "na", "yes", "no", "skip", "0", "1e9", "\x00", "é", "<script>"]),
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_random_bodies_never_cause_a_server_error(member, app, data) -> None:
+    """Whatever is posted to whichever POST route, the answer is never a 5xx."""
+    path = data.draw(st.sampled_from(_post_routes(app)))
+    body = data.draw(st.lists(st.tuples(field_names, field_values), max_size=12))
+    if data.draw(st.booleans()):
+        body.append(("csrf_token", member.csrf("/account")))
+    response = member.client.post(path, data=MultiDict(body))
+    assert response.status_code < 500, (path, body, response.status_code)
