@@ -176,7 +176,8 @@ class Person:
 
     def csrf(self, path: str = "/login") -> str:
         """A CSRF token from a page's form."""
-        return hidden_fields(self.client.get(path).get_data(as_text=True))["csrf_token"]
+        page = self.client.get(path, follow_redirects=True)
+        return hidden_fields(page.get_data(as_text=True))["csrf_token"]
 
     def register(
         self, username: str = "alex", password: str = PASSWORD, confirm: str | None = None
