@@ -63,7 +63,9 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
-    from assessment import database  # noqa: F401  (installs the SQLite pragmas)
+    from assessment import database  # installs the SQLite pragmas on import
+
+    database.keep_answers_out_of_logs()
     from assessment.auth import load_user
 
     db.init_app(app)

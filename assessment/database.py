@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
@@ -35,3 +36,24 @@ def is_healthy() -> bool:
         db.session.rollback()
         return False
     return True
+
+
+class _NoResultRows(logging.Filter):
+    """Drop SQLAlchemy's DEBUG lines that print result rows: rows hold answers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg not in ("Row %r", "Col %r")
+
+
+def keep_answers_out_of_logs() -> None:
+    """SQL logging stays quiet by default and, if switched on, never prints rows or values.
+
+    Parameters are hidden by ``hide_parameters`` in the engine options; this covers rows.
+    """
+    engine_logger = logging.getLogger("sqlalchemy.engine")
+    if engine_logger.level == logging.NOTSET:
+        engine_logger.setLevel(logging.WARNING)  # a DEBUG root logger must not switch it on
+    for name in ("sqlalchemy.engine", "sqlalchemy.engine.Engine"):
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _NoResultRows) for f in target.filters):
+            target.addFilter(_NoResultRows())

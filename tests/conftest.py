@@ -30,7 +30,7 @@ PASSWORD = "a long walk by the river"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-def test_settings(instance: Path, database_uri: str) -> dict[str, Any]:
+def app_settings(instance: Path, database_uri: str) -> dict[str, Any]:
     """Settings for one test's app; each override says why it differs from production."""
     return {
         "TESTING": True,
@@ -51,7 +51,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("template-db")
     database = folder / "template.sqlite3"
-    app = create_app(test_settings(folder, f"sqlite:///{database}"))
+    app = create_app(app_settings(folder, f"sqlite:///{database}"))
     with app.app_context():
         upgrade()
     with app.app_context():
@@ -100,7 +100,7 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
         from flask_migrate import upgrade
 
         with postgres_schema(TEST_DATABASE_URL) as url:
-            application = create_app(test_settings(tmp_path, url))
+            application = create_app(app_settings(tmp_path, url))
             with application.app_context():
                 upgrade()
             yield application
@@ -109,7 +109,7 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     template = request.getfixturevalue("migrated_sqlite")
     database = tmp_path / "rekindle.sqlite3"
     shutil.copyfile(template, database)
-    application = create_app(test_settings(tmp_path, f"sqlite:///{database}"))
+    application = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
     yield application
     _dispose(application)
 

@@ -23,7 +23,7 @@ from assessment.extensions import db
 from assessment.models import User
 from assessment.service import store_assessment
 from tests.conftest import PASSWORD
-from tests.conftest import test_settings as settings_for
+from tests.conftest import app_settings as settings_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -83,6 +83,8 @@ def gunicorn(
         str(workers),
         "--access-logfile",
         "-",
+        "--access-logformat",
+        "%(p)s %(r)s %(s)s",
         "--graceful-timeout",
         "2",
         "app:create_app()",

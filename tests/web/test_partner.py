@@ -27,7 +27,7 @@ from assessment.models import (
 )
 from scoring import SEE_DIFFERENTLY, SEE_SAME
 from tests.conftest import Person, hidden_fields, keyed_answers
-from tests.conftest import test_settings as settings_for
+from tests.conftest import app_settings as settings_for
 
 DIMENSIONS = ("communication", "emotional_needs", "stress", "romance", "intimacy", "support")
 TABLES = (User, Assessment, Answer, SafetyResponse, DimensionScore, PartnerLink, PartnerInvite)

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from assessment.extensions import db
-from tests.conftest import test_settings as settings_for
+from tests.conftest import app_settings as settings_for
 
 POSTGRES_URL = os.environ.get(
     "REKINDLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
