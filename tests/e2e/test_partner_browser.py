@@ -25,9 +25,6 @@ from assessment.service import store_assessment
 from tests.conftest import PASSWORD
 from tests.conftest import app_settings as settings_for
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,8 +51,6 @@ class LiveSite:
 @pytest.fixture
 def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     """The real app on a free loopback port, with its own migrated SQLite and two people."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
     database = tmp_path / "live.sqlite3"
     shutil.copyfile(migrated_sqlite, database)
     app = create_app(settings_for(tmp_path, f"sqlite:///{database}"))
@@ -148,69 +143,65 @@ def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite) -> None:
+def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite, browser, axe) -> None:
     """Can two people in two browsers link, share, see the couple radar and gaps, and unlink?"""
     base = live_site.base
-    axe = axe_module.Axe()
     watch = Watch(base)
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            contexts = []
-            for _ in range(2):
-                context = browser.new_context(viewport=PHONE)
-                watch.attach(context)
-                contexts.append(context)
-            alex, sam = (context.new_page() for context in contexts)
+    contexts = []
+    try:
+        for _ in range(2):
+            context = browser.new_context(viewport=PHONE)
+            watch.attach(context)
+            contexts.append(context)
+        alex, sam = (context.new_page() for context in contexts)
 
-            sign_in(alex, base, "alex")
-            alex.goto(f"{base}/partner")
-            check_page(alex, axe)
-            alex.click("button:has-text('Make an invitation link')")
-            invite_url = alex.input_value("#invite-url")
-            assert "/partner/join/" in invite_url
-            check_page(alex, axe)
+        sign_in(alex, base, "alex")
+        alex.goto(f"{base}/partner")
+        check_page(alex, axe)
+        alex.click("button:has-text('Make an invitation link')")
+        invite_url = alex.input_value("#invite-url")
+        assert "/partner/join/" in invite_url
+        check_page(alex, axe)
 
-            sign_in(sam, base, "sam")
-            sam.goto(invite_url)
-            assert sam.locator("#quick-exit").is_visible()
-            check_page(sam, axe)
-            sam.click("button:has-text('Link our accounts')")
-            sam.wait_for_url(f"{base}/partner")
-            assert "You and alex" in sam.inner_text("h1")
+        sign_in(sam, base, "sam")
+        sam.goto(invite_url)
+        assert sam.locator("#quick-exit").is_visible()
+        check_page(sam, axe)
+        sam.click("button:has-text('Link our accounts')")
+        sam.wait_for_url(f"{base}/partner")
+        assert "You and alex" in sam.inner_text("h1")
 
-            for page, name in ((alex, "alex"), (sam, "sam")):
-                page.goto(f"{base}/results/{live_site.result_ids[name]}")
-                page.click("button:has-text('Share with my partner')")
-                page.wait_for_selector("text=Stop sharing")
-                check_page(page, axe)
+        for page, name in ((alex, "alex"), (sam, "sam")):
+            page.goto(f"{base}/results/{live_site.result_ids[name]}")
+            page.click("button:has-text('Share with my partner')")
+            page.wait_for_selector("text=Stop sharing")
+            check_page(page, axe)
 
-            alex.goto(f"{base}/partner")
-            radar = alex.locator("#chart-couple-radar")
-            radar.scroll_into_view_if_needed()
-            alex.wait_for_selector("#chart-couple-radar[data-drawn] .main-svg")
-            names = alex.evaluate(
-                "Array.from(document.getElementById('chart-couple-radar').data, t => t.name)"
-            )
-            assert names == ["You", "Your partner"]
-            assert alex.locator("#chart-couple-radar .scatterlayer .trace").count() >= 2
-            labels = alex.locator(".gap-table .gap-label").all_inner_texts()
-            assert len(labels) == 6 and "you see this differently" in labels
-            assert "you see this much the same" in labels
-            check_page(alex, axe)
+        alex.goto(f"{base}/partner")
+        radar = alex.locator("#chart-couple-radar")
+        radar.scroll_into_view_if_needed()
+        alex.wait_for_selector("#chart-couple-radar[data-drawn] .main-svg")
+        names = alex.evaluate(
+            "Array.from(document.getElementById('chart-couple-radar').data, t => t.name)"
+        )
+        assert names == ["You", "Your partner"]
+        assert alex.locator("#chart-couple-radar .scatterlayer .trace").count() >= 2
+        labels = alex.locator(".gap-table .gap-label").all_inner_texts()
+        assert len(labels) == 6 and "you see this differently" in labels
+        assert "you see this much the same" in labels
+        check_page(alex, axe)
 
-            alex.click("button:has-text('End the link')")
-            alex.wait_for_url(f"{base}/partner")
-            sam.goto(f"{base}/partner")
-            assert "You and alex" not in sam.inner_text("main")
-            assert sam.locator("button:has-text('Make an invitation link')").count() == 1
-            assert watch.console_errors == []
-            gone = sam.goto(invite_url)  # Chromium logs the 410 itself; nothing else may appear
-            assert gone is not None and gone.status == 410
-            check_page(sam, axe)
-            for context in contexts:
-                context.close()
-        finally:
-            browser.close()
+        alex.click("button:has-text('End the link')")
+        alex.wait_for_url(f"{base}/partner")
+        sam.goto(f"{base}/partner")
+        assert "You and alex" not in sam.inner_text("main")
+        assert sam.locator("button:has-text('Make an invitation link')").count() == 1
+        assert watch.console_errors == []
+        gone = sam.goto(invite_url)  # Chromium logs the 410 itself; nothing else may appear
+        assert gone is not None and gone.status == 410
+        check_page(sam, axe)
+    finally:
+        for context in contexts:
+            context.close()
     assert [e for e in watch.console_errors if "status of 410" not in e] == []
     assert watch.outside == []

@@ -1,0 +1,200 @@
+"""The browser harness: a real server on a free loopback port, a real Chromium, and watchers.
+
+Never skipped: without Chromium these tests fail and say how to get it (`make test`
+installs Debian's chromium when it can).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.conftest import app_settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+# Records every CSP violation a page reports; injected by the browser, not by our pages.
+CSP_RECORDER = (
+    "window.__cspViolations = [];"
+    "document.addEventListener('securitypolicyviolation', function (e) {"
+    "  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });"
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test here as e2e, so `-m e2e` selects them (they run in `make test`)."""
+    for item in items:
+        if "/tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run (Debian's, not a Playwright download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is not at {CHROMIUM}. Run `make test` (it installs Debian's chromium"
+            " when it can) or set CHROMIUM_PATH to a Chromium binary.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    """axe-core, shipped inside the axe-playwright-python package (no download)."""
+    return Axe()
+
+
+@dataclass
+class LiveSite:
+    """A running server: its app, base URL and a count of the paths it was asked for."""
+
+    app: Flask
+    base: str
+    hits: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def origin(self) -> str:
+        """host:port of the site."""
+        return urlsplit(self.base).netloc
+
+
+def _counting(app: Flask, hits: Counter[str]) -> Callable[..., Any]:
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        hits[environ.get("PATH_INFO", "")] += 1
+        return app.wsgi_app(environ, start_response)
+
+    return wsgi
+
+
+@pytest.fixture
+def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
+    """The real app served by werkzeug on a free loopback port, with its own database."""
+    database = tmp_path / "live.sqlite3"
+    shutil.copyfile(migrated_sqlite, database)
+    app = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
+    site = LiveSite(app=app, base="")
+    server = make_server("127.0.0.1", 0, _counting(app, site.hits), threaded=True)
+    site.base = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            app.extensions["sqlalchemy"].session.remove()
+            app.extensions["sqlalchemy"].engine.dispose()
+
+
+class Watch:
+    """Everything a browser context did that it must not: errors, CSP, other hosts."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.console_errors: list[str] = []
+        self.outside: list[str] = []
+        self.requests: list[str] = []
+
+    def observe(self, context: BrowserContext, block: bool = True) -> None:
+        """See every request (blocking outside ones) and every page's errors.
+
+        Routing turns the HTTP cache off, so cache tests observe without blocking.
+        """
+
+        def note(url: str) -> None:
+            self.requests.append(url)
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.origin:
+                self.outside.append(url)
+
+        if block:
+
+            def route(route: Any) -> None:
+                note(route.request.url)
+                if urlsplit(route.request.url).netloc != self.origin:
+                    route.abort()
+                else:
+                    route.continue_()
+
+            context.route("**/*", route)
+        else:
+            context.on("request", lambda request: note(request.url))
+        context.add_init_script(CSP_RECORDER)
+        context.on("page", self._watch_page)
+
+    def _watch_page(self, page: Page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The CSP violations this page reported since it loaded."""
+    return page.evaluate("window.__cspViolations || []")
+
+
+def serious_axe_findings(page: Page, axe: Axe) -> list[tuple[str, str, list[Any]]]:
+    """axe findings of serious or critical impact on the page as it is now."""
+    results = axe.run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the screen (0 when it fits)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+@pytest.fixture
+def open_context(browser: Browser, live_site: LiveSite) -> Iterator[Callable[..., Any]]:
+    """Open watched browser contexts at a viewport; each is closed after the test."""
+    opened: list[BrowserContext] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, block: bool = True) -> tuple[Any, Watch]:
+        context = browser.new_context(viewport=viewport, base_url=live_site.base)
+        watch = Watch(live_site.origin)
+        watch.observe(context, block=block)
+        opened.append(context)
+        return context, watch
+
+    yield make
+    for context in opened:
+        context.close()

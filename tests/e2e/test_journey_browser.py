@@ -1,0 +1,264 @@
+"""The check-up in a real Chromium: keyboard only, accessible, on a phone and a desktop."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    csp_violations,
+    horizontal_overflow,
+    serious_axe_findings,
+)
+
+# Keyed value per dimension, and so the answer index on a 1-5 scale.
+LEVELS = {
+    "communication": 2,
+    "emotional_needs": 3,
+    "stress": 4,
+    "romance": 1,
+    "intimacy": 5,
+    "support": 4,
+}
+
+
+def check_page(page: Page, watch: Any, axe: Any, viewport: dict[str, int]) -> None:
+    """What must hold on every page: no errors, no CSP breach, no other host, axe, fits."""
+    assert watch.console_errors == [], (page.url, watch.console_errors)
+    assert csp_violations(page) == [], page.url
+    assert watch.outside == [], watch.outside
+    assert serious_axe_findings(page, axe) == [], page.url
+    assert horizontal_overflow(page) <= 0, (page.url, viewport)
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has focus (bounded)."""
+    for _ in range(limit):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def answer_with_keyboard(page: Page, definition: Any, skip: str | None = None) -> None:
+    """Answer every question with Tab, Space and the arrow keys, as a keyboard user does."""
+    for item in definition.items:
+        if item.id == skip:
+            continue
+        tab_to(page, f'input[name="{item.id}"]')
+        value = LEVELS[item.dimension]
+        keyed = 6 - value if item.reverse else value
+        page.keyboard.press("Space")  # selects the first answer
+        for _ in range(keyed - 1):
+            page.keyboard.press("ArrowRight")
+        expect(page.locator(f'input[name="{item.id}"][value="{keyed}"]')).to_be_checked()
+    for safety in definition.safety:
+        tab_to(page, f'input[name="{safety.id}"]')
+        page.keyboard.press("ArrowRight")  # "Yes" -> "No"
+        page.keyboard.press("ArrowLeft")  # back: prove the arrows move the choice
+        page.keyboard.press("ArrowRight")
+        expect(page.locator(f'input[name="{safety.id}"][value="no"]')).to_be_checked()
+
+
+def submit_with_keyboard(page: Page) -> None:
+    """Tab to the submit button and press Enter."""
+    tab_to(page, "#questionnaire button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def register_with_keyboard(page: Page, username: str) -> None:
+    """Fill the sign-up form with the keyboard and send it with Enter."""
+    page.goto("/register")
+    tab_to(page, "#username")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/checkup"), page.url
+
+
+def radar_labels(page: Page) -> list[str]:
+    """The six angular axis labels plotly drew (line breaks removed)."""
+    page.locator("#chart-radar").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-radar .angularaxistick text", state="attached")
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('#chart-radar .angularaxistick text'))"
+        ".map(t => Array.from(t.childNodes).map(n => n.textContent).join(' ')"
+        ".replace(/\\s+/g, ' ').trim())"
+    )
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport) -> None:
+    """Register, check-up, result, pulse, history: keyboard only, every page clean."""
+    context, watch = open_context(viewport)
+    page = context.new_page()
+    page.goto("/")
+    check_page(page, watch, axe, viewport)
+    page.goto("/login")
+    check_page(page, watch, axe, viewport)
+    register_with_keyboard(page, f"keys{viewport['width']}")
+    check_page(page, watch, axe, viewport)
+
+    page.goto("/history")
+    expect(page.get_by_text("Take your first check-up")).to_be_visible()
+    check_page(page, watch, axe, viewport)
+
+    page.goto("/checkup/checkup")
+    check_page(page, watch, axe, viewport)
+    answer_with_keyboard(page, checkup)
+    expect(page.locator("#progress-count")).to_have_text(str(len(checkup.items)))
+    submit_with_keyboard(page)
+    assert re.search(r"/results/\d+$", page.url), page.url
+    expect(page.locator("#focus-heading")).to_be_visible()
+    expect(page.locator(".strategy").first).to_be_visible()
+    labels = radar_labels(page)
+    assert len(labels) == 6
+    assert [label.replace(" ", "") for label in labels] == [
+        d.label.replace(" ", "") for d in checkup.dimensions
+    ]
+    drawn = page.evaluate("() => document.getElementById('chart-radar').data[0].r")
+    assert drawn == [100 * (LEVELS[d.id] - 1) / 4 for d in checkup.dimensions]
+    radar_width = page.locator("#chart-radar .main-svg").first.bounding_box()["width"]
+    assert radar_width <= viewport["width"]
+    check_page(page, watch, axe, viewport)
+
+    page.goto("/checkup/pulse")
+    answer_with_keyboard(page, pulse)
+    submit_with_keyboard(page)
+    check_page(page, watch, axe, viewport)
+
+    page.goto("/checkup/checkup")
+    answer_with_keyboard(page, checkup)
+    submit_with_keyboard(page)
+
+    page.goto("/history")
+    expect(page.locator(".change-table").first).to_be_visible()
+    for dimension in checkup.dimensions:
+        chart = page.locator(f"#chart-trend-{dimension.id}")
+        chart.scroll_into_view_if_needed()
+        page.wait_for_selector(f"#chart-trend-{dimension.id} .scatterlayer .trace")
+        points = page.evaluate(
+            "id => document.getElementById(id).data.map(t => t.y.length)",
+            f"chart-trend-{dimension.id}",
+        )
+        assert sorted(points) == [1, 2], (dimension.id, points)
+        drawn_markers = page.locator(f"#chart-trend-{dimension.id} .scatterlayer .point").count()
+        assert drawn_markers == 3
+    check_page(page, watch, axe, viewport)
+
+    page.goto("/account")
+    check_page(page, watch, axe, viewport)
+    page.goto("/no-such-page")
+    # Chromium itself reports the page's own 404 status; that line, and nothing else.
+    assert [e for e in watch.console_errors if "404" not in e] == []
+    watch.console_errors.clear()
+    check_page(page, watch, axe, viewport)
+
+
+def test_validation_error_keeps_answers_and_focuses_the_first_error(
+    open_context, live_site, axe, checkup
+) -> None:
+    """One question left out: the page comes back with every other answer still chosen."""
+    context, watch = open_context(PHONE)
+    page = context.new_page()
+    register_with_keyboard(page, "forgetful")
+    page.goto("/checkup/checkup")
+    missing = checkup.items[7]
+    answer_with_keyboard(page, checkup, skip=missing.id)
+    expect(page.locator("#progress-count")).to_have_text(str(len(checkup.items) - 1))
+    submit_with_keyboard(page)
+    assert page.url.endswith("/checkup/checkup")
+    # The form comes back with status 400, which Chromium reports; that line and no other.
+    assert [e for e in watch.console_errors if "status of 400" not in e] == []
+    watch.console_errors.clear()
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator(f"#q-{missing.id} .field-error")).to_be_visible()
+    focused_in = page.evaluate(
+        "() => document.activeElement.closest('fieldset') && "
+        "document.activeElement.closest('fieldset').id"
+    )
+    assert focused_in == f"q-{missing.id}"
+    assert page.locator(f"#q-{missing.id}").is_visible()
+    for item in checkup.items:
+        if item.id != missing.id:
+            assert page.locator(f'input[name="{item.id}"]:checked').count() == 1, item.id
+    check_page(page, watch, axe, PHONE)
+
+
+def test_flagged_result_in_the_browser(open_context, live_site, axe, checkup) -> None:
+    """A "yes" on the safety screen: resources first, still accessible and clean."""
+    context, watch = open_context(PHONE)
+    page = context.new_page()
+    register_with_keyboard(page, "afraid")
+    page.goto("/checkup/checkup")
+    answer_with_keyboard(page, checkup)
+    page.check(f'input[name="{checkup.safety[0].id}"][value="yes"]')
+    submit_with_keyboard(page)
+    expect(page.locator("#safety-resources")).to_be_visible()
+    first_heading = page.locator("main h2, main h1").first
+    expect(first_heading).to_have_text("Your safety comes first")
+    check_page(page, watch, axe, PHONE)
+
+
+def test_plotly_is_fetched_once_then_served_from_the_cache(
+    open_context, live_site, member_in_browser
+) -> None:
+    """A second page with charts makes no request for plotly.js in the same browser."""
+    context, watch = open_context(DESKTOP, block=False)
+    page = context.new_page()
+    result = member_in_browser(page)
+    plotly = [path for path in live_site.hits if path.startswith("/assets/plotly-")]
+    assert len(plotly) == 1 and live_site.hits[plotly[0]] == 1
+    page.goto("/history")
+    page.goto(result)
+    page.wait_for_function("() => window.Plotly !== undefined")
+    assert live_site.hits[plotly[0]] == 1
+    assert watch.outside == []
+
+
+@pytest.fixture
+def member_in_browser(checkup):  # type: ignore[no-untyped-def]
+    """Register in the page and store one check-up; returns its result path."""
+
+    def make(page: Page) -> str:
+        register_with_keyboard(page, "cached")
+        page.goto("/checkup/checkup")
+        for item in checkup.items:
+            page.check(f'input[name="{item.id}"][value="3"]')
+        with page.expect_navigation():
+            page.click("#questionnaire button[type=submit]")
+        page.wait_for_function("() => window.Plotly !== undefined")
+        return page.url
+
+    return make
+
+
+@pytest.mark.parametrize("how", ["click", "escape"])
+def test_quick_exit_replaces_the_page(open_context, live_site, how) -> None:
+    """ "Leave quickly" (or Escape) goes to QUICK_EXIT_URL, and Back does not come back."""
+    context, _watch = open_context(PHONE)
+    page = context.new_page()
+    register_with_keyboard(page, f"exit{how}")
+    page.goto("/checkup")
+    page.goto("/checkup/checkup")
+    with page.expect_navigation():
+        if how == "click":
+            page.click("#quick-exit")
+        else:
+            page.keyboard.press("Escape")
+    assert page.url == live_site.base + "/healthz"
+    page.go_back()
+    assert page.url == live_site.base + "/checkup", page.url
