@@ -9,7 +9,7 @@ WORKERS ?= 2
 THREADS ?= 8
 export FLASK_APP := app
 
-.PHONY: run test lint format bench install install-dev chromium migrate demo clean
+.PHONY: run test lint format bench screenshots install install-dev chromium migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ chromium:
 
 test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Pictures of the questionnaire, a result and History (desktop and phone) for the README.
+screenshots: $(VENV)/.dev chromium
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
