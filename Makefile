@@ -45,6 +45,10 @@ chromium:
 test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Figures, not tests: prints one table and writes bench/RESULTS.md (about 5 minutes).
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 # Pictures of the questionnaire, a result and History (desktop and phone) for the README.
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python scripts/screenshots.py

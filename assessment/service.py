@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
@@ -93,18 +93,18 @@ def store_assessment(
 
 def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
     """The user's own assessment with its scores, or None (someone else's looks absent)."""
-    return db.session.scalar(
+    # One statement: the scores come joined, not in a second query.
+    return db.session.scalars(
         select(Assessment)
-        .options(selectinload(Assessment.scores))
+        .options(joinedload(Assessment.scores))
         .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
-    )
+    ).unique().first()
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:
     """The same person's assessment of the same questionnaire just before this one."""
-    return db.session.scalar(
-        select(Assessment)
-        .options(selectinload(Assessment.scores))
+    latest_before = (
+        select(Assessment.id)
         .where(
             Assessment.user_id == assessment.user_id,
             Assessment.questionnaire_id == assessment.questionnaire_id,
@@ -113,7 +113,13 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
         )
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
+    return db.session.scalars(
+        select(Assessment)
+        .options(joinedload(Assessment.scores))
+        .where(Assessment.id == latest_before)
+    ).unique().first()
 
 
 def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float | None]]:

@@ -1,0 +1,1 @@
+"""Rekindle's benchmarks: figures, never assertions. Run with `make bench`."""

@@ -1,0 +1,43 @@
+"""`python -m bench`: every benchmark section, one table, written to bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import http, inprocess
+from .report import Report
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def main(argv: list[str] | None = None) -> Report:
+    """Run the sections; ``--smoke`` runs them tiny (the test suite's check that they work)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds not minutes")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--skip-http", action="store_true")
+    options = parser.parse_args(argv)
+
+    if options.smoke:
+        local = inprocess.Settings(repeats=2, history_sizes=(1, 3), partner_size=3)
+        load = http.Settings(clients=2, seconds=1.0, databases=("sqlite",))
+    else:
+        local, load = inprocess.Settings(), http.Settings()
+    report = Report()
+    print("Rekindle benchmarks (figures, not tests)")
+    inprocess.run(report, local)
+    inprocess.run_partner(report, local)
+    if not options.skip_http:
+        from app import create_app
+
+        checkup = create_app({"SECRET_KEY": "x"}).extensions["rekindle.catalog"].latest("checkup")
+        answers = {item.id: "3" for item in checkup.items}
+        http.run(report, load, answers)
+    report.write(options.output)
+    print(f"written to {options.output}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
