@@ -18,6 +18,7 @@ from assessment.extensions import csrf, db, limiter, login_manager, migrate
 from assessment.history import bp as history_bp
 from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
+from assessment.plans import bp as plans_bp
 from assessment.templating import register_template_helpers
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
@@ -81,5 +82,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
-    for blueprint in (main_bp, assets_bp, auth_bp, checkup_bp, history_bp, account_bp, partner_bp):
+    blueprints = (
+        main_bp,
+        assets_bp,
+        auth_bp,
+        checkup_bp,
+        history_bp,
+        account_bp,
+        partner_bp,
+        plans_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -166,3 +166,24 @@ def gap_trend_figure(
     layout["legend"] = {"orientation": "h", "y": -0.2}
     layout["showlegend"] = True
     return {"data": data, "layout": layout}
+
+
+def plan_marker_trace(
+    points: Sequence[tuple[datetime, float | None, str]],
+) -> dict[str, Any]:
+    """Plans on a trend line: a star where one was chosen or reported on, with its words."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "Plans",
+        "x": [moment.isoformat(timespec="seconds") for moment, _, _ in points],
+        "y": [score for _, score, _ in points],
+        "text": [label for _, _, label in points],
+        "marker": {
+            "symbol": "star",
+            "size": 13,
+            "color": "#E69F00",
+            "line": {"color": "#1f1a17", "width": 1},
+        },
+        "hovertemplate": "%{text}<extra></extra>",
+    }

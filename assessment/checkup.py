@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from . import charts
+from . import charts, followthrough
 from .definitions import current_catalog, latest_or_404
 from .forms import (
     TOKEN_PATTERN,
@@ -30,6 +30,9 @@ from .service import (
 )
 
 bp = Blueprint("checkup", __name__)
+
+TRIED_LABELS = (("yes", "Yes"), ("partly", "Partly"), ("no", "Not yet, keep it"))
+HELPED_LABELS = (("yes", "Yes"), ("unsure", "Not sure"), ("no", "No"))
 
 STALE_FORM = (
     "This questionnaire has changed since the page was opened, so nothing was saved."
@@ -59,7 +62,7 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
             formdata=None,
             data={"submission_token": new_submission_token(), "version": str(latest.version)},
         )
-        return _render_form(latest, form)
+        return _render_form(latest, form, plans=followthrough.active_plans(current_user.id))
 
     token = request.form.get("submission_token", "")
     if TOKEN_PATTERN.match(token):
@@ -68,14 +71,19 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
             return redirect(url_for("checkup.result", assessment_id=already.id), 303)
 
     definition = _posted_version(qid) or latest
+    plans = followthrough.user_plans(current_user.id)
+    active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
     problem = _shape_problem(definition, request.form)
+    checkins = followthrough.read_checkins(request.form, plans)
+    if checkins is None:
+        problem = problem or MALFORMED_FORM
     form_class = build_questionnaire_form(definition)
     form = form_class(formdata=with_blank_defaults(definition, request.form))
     if problem:
         form.validate()  # still show which questions need an answer
-        return _render_form(definition, form, problem=problem), 400
+        return _render_form(definition, form, problem=problem, plans=active), 400
     if not form.validate():
-        return _render_form(definition, form), 400
+        return _render_form(definition, form, plans=active), 400
     assessment = store_assessment(
         current_user,
         definition,
@@ -83,6 +91,7 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
         form.answers(),
         form.safety(),
         token,
+        checkins=checkins,
     )
     return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
 
@@ -106,13 +115,17 @@ def _shape_problem(definition: Questionnaire, formdata: MultiDict) -> str | None
         return MALFORMED_FORM
     allowed = allowed_fields(definition)
     for name in formdata:
-        if name not in allowed or len(formdata.getlist(name)) > 1:
+        known = name in allowed or followthrough.is_plan_field(name)
+        if not known or len(formdata.getlist(name)) > 1:
             return MALFORMED_FORM
     return None
 
 
 def _render_form(
-    definition: Questionnaire, form: QuestionnaireForm, problem: str | None = None
+    definition: Questionnaire,
+    form: QuestionnaireForm,
+    problem: str | None = None,
+    plans: list | None = None,
 ) -> str:
     if problem:
         # A fresh token and the current version, so sending again is a new, valid post.
@@ -123,6 +136,17 @@ def _render_form(
         for dimension in definition.dimensions
     ]
     safety_fields = [form[item.id] for item in definition.safety]
+    strategies = current_catalog().strategies
+    plan_sections = [
+        {
+            "plan": plan,
+            "strategy": strategies.by_id(plan.strategy_id),
+            "tried": request.form.get(f"plan_{plan.id}_tried", ""),
+            "helped": request.form.get(f"plan_{plan.id}_helped", ""),
+        }
+        for plan in plans or []
+        if plan.strategy_id in {s.id for s in strategies.strategies}
+    ]
     return render_template(
         "checkup/questionnaire.html",
         definition=definition,
@@ -132,6 +156,9 @@ def _render_form(
         optional_ids={item.id for item in definition.items if item.optional},
         errors=error_summary(form),
         problem=problem,
+        plan_sections=plan_sections,
+        tried_choices=TRIED_LABELS,
+        helped_choices=HELPED_LABELS,
     )
 
 
@@ -164,7 +191,19 @@ def result(assessment_id: int) -> str:
         changes=changes,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
+        plan_states=_plan_states(),
     )
+
+
+def _plan_states() -> dict[str, dict]:
+    """Strategy id -> whether the person is trying it now, and what they said of it before."""
+    states: dict[str, dict] = {}
+    for plan in followthrough.active_plans(current_user.id):
+        states.setdefault(plan.strategy_id, {"active": False, "reports": []})["active"] = True
+    for strategy_id, tried, helped, when in followthrough.reports(current_user.id):
+        state = states.setdefault(strategy_id, {"active": False, "reports": []})
+        state["reports"].append({"tried": tried, "helped": helped, "when": when})
+    return states
 
 
 def _suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:

@@ -19,7 +19,7 @@ from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, PartnerLink, User, utcnow
+from .models import Assessment, PartnerLink, Plan, User, utcnow
 from .service import store_assessment
 
 DEMO_USERNAME = "demo"
@@ -96,10 +96,11 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
     pulse = catalog.latest("pulse")
     first = now - timedelta(days=DAYS_BETWEEN_CHECKUPS * (DEMO_CHECKUPS - 1) + 1)
     safe = {item.id: "no" for item in checkup.safety}
+    plan: Plan | None = None
     for index in range(DEMO_CHECKUPS):
         progress = index / (DEMO_CHECKUPS - 1)
         taken = first + timedelta(days=DAYS_BETWEEN_CHECKUPS * index, hours=rng.randint(0, 8))
-        store_assessment(
+        stored = store_assessment(
             user,
             checkup,
             catalog,
@@ -107,7 +108,10 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
             safe,
             f"demo-checkup-{index:02d}-seed",
             created_at=taken,
+            checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("checkup", index))),
         )
+        if index in DEMO_PLAN_AFTER_CHECKUPS:
+            plan = _demo_plan(user, stored, taken + timedelta(hours=1))
         if index < DEMO_CHECKUPS - 1:
             pulse_progress = (index + 0.5) / (DEMO_CHECKUPS - 1)
             store_assessment(
@@ -118,8 +122,46 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
                 {item.id: "no" for item in pulse.safety},
                 f"demo-pulse-{index:02d}-seeded",
                 created_at=taken + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
+                checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("pulse", index))),
             )
     return user, True
+
+
+# Follow-through in the demo: a plan chosen after check-ups 1, 3 and 5 (the last still
+# active), and what was said of each at the next check-ins.
+DEMO_PLAN_AFTER_CHECKUPS = (0, 2, 4)
+DEMO_CHECKINS = {
+    ("pulse", 0): ("yes", "yes"),
+    ("pulse", 2): ("no", None),
+    ("checkup", 3): ("partly", "unsure"),
+}
+
+
+def _demo_plan(user: User, assessment: Assessment, chosen_at: datetime) -> Plan | None:
+    """Choose the first suggestion of a demo result, as a person would with "I'll try this"."""
+    if not assessment.suggestions:
+        return None
+    first = assessment.suggestions[0]
+    plan = Plan(
+        user_id=user.id,
+        assessment_id=assessment.id,
+        strategy_id=first["strategy_id"],
+        dimension=first["dimension"],
+        status="active",
+        created_at=chosen_at,
+    )
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def _demo_checkin(
+    plan: Plan | None, answer: tuple[str, str | None] | None
+) -> dict[int, tuple[str, str | None]]:
+    """The check-in the demo gives for its open plan at this questionnaire, if any."""
+    if plan is None or answer is None or plan.status != "active":
+        return {}
+    return {plan.id: answer}
 
 
 DEMO_PARTNER_USERNAME = "demo-partner"

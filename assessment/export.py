@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
+from .followthrough import plans_with_checkins
 from .models import Assessment, User
 
 CSV_COLUMNS = (
@@ -56,6 +57,27 @@ def export_document(user: User) -> dict[str, Any]:
             }
             for a in _assessments(user)
         ],
+        "plans": [
+            {
+                "id": row.plan.id,
+                "strategy": row.plan.strategy_id,
+                "dimension": row.plan.dimension,
+                "chosen_from_assessment": row.plan.assessment_id,
+                "status": row.plan.status,
+                "created_at": row.plan.created_at.isoformat(),
+                "closed_at": row.plan.closed_at.isoformat() if row.plan.closed_at else None,
+                "checkins": [
+                    {
+                        "assessment": checkin.assessment_id,
+                        "tried": checkin.tried,
+                        "helped": checkin.helped,
+                        "created_at": checkin.created_at.isoformat(),
+                    }
+                    for checkin in row.checkins
+                ],
+            }
+            for row in plans_with_checkins(user.id)
+        ],
     }
 
 
@@ -74,4 +96,16 @@ def export_csv(user: User) -> str:
         for score in a.scores:
             value = "" if score.score is None else score.score
             writer.writerow((*head, "score", score.dimension, value))
+    for row in plans_with_checkins(user.id):
+        plan = row.plan
+        head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
+        writer.writerow((*head, "plan", plan.strategy_id, plan.status))
+        for checkin in row.checkins:
+            moment = checkin.created_at.isoformat()
+            answer = (
+                checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
+            )
+            writer.writerow(
+                (checkin.assessment_id, "", "", moment, "plan_checkin", plan.strategy_id, answer)
+            )
     return buffer.getvalue()

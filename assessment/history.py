@@ -11,9 +11,15 @@ from flask_login import current_user, login_required
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
-from scoring import DimensionChange, changes_since, history_frame, thin_series
+from scoring import (
+    DimensionChange,
+    change_while_trying,
+    changes_since,
+    history_frame,
+    thin_series,
+)
 
-from . import charts
+from . import charts, followthrough
 from .definitions import current_catalog
 from .service import score_rows
 
@@ -31,6 +37,18 @@ class TrendPanel:
     figure: dict
     rows: list[tuple[str, str, datetime, float | None]]  # (questionnaire title, id, time, score)
     thinned: bool
+
+
+@dataclass(frozen=True)
+class TriedRow:
+    """One plan in "What you tried": what it was, what was said, what changed alongside."""
+
+    title: str
+    dimension: str
+    chosen: datetime
+    tried: str
+    helped: str
+    change: DimensionChange | None
 
 
 @dataclass(frozen=True)
@@ -61,10 +79,13 @@ def history() -> str:
     if radar_section is not None:
         radar_traces = _first_and_latest(frame, radar_section.definition)
         radar = charts.radar_figure(radar_section.definition, radar_traces)
+    plan_rows = followthrough.plans_with_checkins(current_user.id)
+    markers = _plan_markers(frame, catalog, plan_rows)
     return render_template(
         "history/history.html",
         empty=False,
-        panels=_trend_panels(frame, catalog, anchor),
+        panels=_trend_panels(frame, catalog, anchor, markers),
+        tried=_tried_rows(frame, catalog, plan_rows),
         sections=sections,
         radar=radar,
         radar_traces=radar_traces,
@@ -111,7 +132,91 @@ def _first_and_latest(
     return [("Latest", scores_of(ids[-1])), ("First", scores_of(ids[0]))]
 
 
-def _trend_panels(frame: pd.DataFrame, catalog: Catalog, anchor: Questionnaire) -> list[TrendPanel]:
+TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
+HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+
+
+def _plan_markers(
+    frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
+) -> dict[str, list[tuple[datetime, float | None, str]]]:
+    """Dimension -> stars at the dimension's score when a plan was chosen and reported on."""
+    scores = {
+        (int(a), str(d)): (None if pd.isna(v) else float(v))
+        for a, d, v in zip(frame["assessment_id"], frame["dimension"], frame["score"], strict=True)
+    }
+    times = dict(zip(frame["assessment_id"], frame["created_at"], strict=False))
+    markers: dict[str, list[tuple[datetime, float | None, str]]] = {}
+    for row in plan_rows:
+        title = _strategy_title(catalog, row.plan.strategy_id)
+        found = markers.setdefault(row.plan.dimension, [])
+        chosen_at = times.get(row.plan.assessment_id)
+        if chosen_at is not None:
+            found.append(
+                (
+                    chosen_at.to_pydatetime(),
+                    scores.get((row.plan.assessment_id, row.plan.dimension)),
+                    f"Chose to try: {title}",
+                )
+            )
+        for checkin in row.checkins:
+            reported_at = times.get(checkin.assessment_id)
+            if reported_at is not None:
+                found.append(
+                    (
+                        reported_at.to_pydatetime(),
+                        scores.get((checkin.assessment_id, row.plan.dimension)),
+                        f"Said how it went: {title} (tried: {TRIED_WORDS[checkin.tried]})",
+                    )
+                )
+    return markers
+
+
+def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
+    try:
+        return catalog.strategies.by_id(strategy_id).title
+    except KeyError:
+        return "A strategy no longer offered"
+
+
+def _tried_rows(
+    frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
+) -> list[TriedRow]:
+    """One row per plan, newest first, with the change in its dimension while tried."""
+    rows = []
+    for row in reversed(plan_rows):
+        last = row.checkins[-1] if row.checkins else None
+        if last is not None:
+            tried = TRIED_WORDS[last.tried]
+        else:
+            tried = {"active": "not asked yet", "dropped": "let go"}.get(row.plan.status, "—")
+        helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
+        try:
+            questionnaire = catalog.latest(row.questionnaire_id)
+            dimension = questionnaire.dimension(row.plan.dimension).label
+            change = change_while_trying(
+                frame, questionnaire, row.plan.dimension, row.plan.created_at
+            )
+        except KeyError:
+            dimension, change = row.plan.dimension, None
+        rows.append(
+            TriedRow(
+                title=_strategy_title(catalog, row.plan.strategy_id),
+                dimension=dimension,
+                chosen=row.plan.created_at,
+                tried=tried,
+                helped=helped,
+                change=change,
+            )
+        )
+    return rows
+
+
+def _trend_panels(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    anchor: Questionnaire,
+    markers: dict[str, list[tuple[datetime, float | None, str]]],
+) -> list[TrendPanel]:
     titles = {d.id: d.title for d in catalog.latest_all()}
     panels = []
     for dimension in anchor.dimensions:
@@ -131,11 +236,15 @@ def _trend_panels(frame: pd.DataFrame, catalog: Catalog, anchor: Questionnaire) 
                 for moment, value in zip(chart_times, chart_values, strict=True)
             )
         table_rows.sort(key=lambda row: row[2])
+        figure = charts.trend_figure(dimension.label, series)
+        if markers.get(dimension.id):
+            figure["data"].append(charts.plan_marker_trace(markers[dimension.id]))
+            figure["layout"]["showlegend"] = True
         panels.append(
             TrendPanel(
                 dimension_id=dimension.id,
                 label=dimension.label,
-                figure=charts.trend_figure(dimension.label, series),
+                figure=figure,
                 rows=table_rows,
                 thinned=thinned,
             )

@@ -148,3 +148,40 @@ class PartnerInvite(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Set when a newer invite (or a link made another way) closes this one: it then answers 410.
     replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Plan(db.Model):
+    """Something a person chose to try from a result: active until reported or let go."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The result it was chosen from: its questionnaire is the one its change is measured on.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    strategy_id: Mapped[str] = mapped_column(String(40))
+    dimension: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(8), default="active")  # active, closed, dropped
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    checkins: Mapped[list[PlanCheckin]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="PlanCheckin.id"
+    )
+
+
+class PlanCheckin(db.Model):
+    """What a person said about a plan at the start of a later questionnaire; never scored."""
+
+    __tablename__ = "plan_checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    tried: Mapped[str] = mapped_column(String(8))  # yes, partly, no
+    helped: Mapped[str | None] = mapped_column(String(8))  # yes, unsure, no; None if not tried
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

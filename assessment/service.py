@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
-from scoring import Suggestion, score_assessment
+from scoring import Suggestion, score_assessment, unhelpful_strategies
 
+from . import followthrough
 from .extensions import db
 from .models import Answer, Assessment, DimensionScore, SafetyResponse, User, utcnow
 
@@ -55,21 +56,33 @@ def store_assessment(
     safety: Mapping[str, str],
     submission_token: str,
     created_at: datetime | None = None,
+    checkins: followthrough.Checkins | None = None,
 ) -> Assessment:
-    """Score and store answers, safety responses and scores together, or not at all.
+    """Score and store answers, safety responses, scores and plan check-ins, or nothing.
 
     A second post with the same token (a double click, a replay, a race between
-    two workers) returns the assessment the first one stored.
+    two workers) returns the assessment the first one stored. Check-ins are never
+    scored; a strategy reported as not helping is ranked last in its dimension.
     """
     existing = find_by_token(user.id, submission_token)
     if existing is not None:
         return existing
-    scored = score_assessment(questionnaire, catalog.strategies, answers, safety)
+    moment = created_at or utcnow()
+    checkins = checkins or {}
+    active = {plan.id: plan for plan in followthrough.active_plans(user.id)}
+    earlier = [
+        (strategy, tried, helped) for strategy, tried, helped, _ in followthrough.reports(user.id)
+    ]
+    now = [(active[plan_id].strategy_id, *answer) for plan_id, answer in checkins.items()]
+    unhelpful = unhelpful_strategies(earlier + now)
+    scored = score_assessment(
+        questionnaire, catalog.strategies, answers, safety, unhelpful=unhelpful
+    )
     assessment = Assessment(
         user_id=user.id,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
-        created_at=created_at or utcnow(),
+        created_at=moment,
         safety_flag=scored.flagged,
         submission_token=submission_token,
         overall=scored.overall,
@@ -80,6 +93,11 @@ def store_assessment(
     assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
     db.session.add(assessment)
     try:
+        if checkins or (scored.flagged and active):
+            db.session.flush()  # the check-ins need the assessment's id; still one transaction
+            followthrough.record_checkins(assessment, active, checkins, moment)
+            if scored.flagged:
+                followthrough.drop_unsafe_plans(list(active.values()), catalog.strategies, moment)
         db.session.commit()
     except IntegrityError:
         # Another request stored this token first: that one is the submission.
@@ -94,11 +112,15 @@ def store_assessment(
 def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
     """The user's own assessment with its scores, or None (someone else's looks absent)."""
     # One statement: the scores come joined, not in a second query.
-    return db.session.scalars(
-        select(Assessment)
-        .options(joinedload(Assessment.scores))
-        .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
-    ).unique().first()
+    return (
+        db.session.scalars(
+            select(Assessment)
+            .options(joinedload(Assessment.scores))
+            .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
+        )
+        .unique()
+        .first()
+    )
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:
@@ -115,11 +137,15 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
         .limit(1)
         .scalar_subquery()
     )
-    return db.session.scalars(
-        select(Assessment)
-        .options(joinedload(Assessment.scores))
-        .where(Assessment.id == latest_before)
-    ).unique().first()
+    return (
+        db.session.scalars(
+            select(Assessment)
+            .options(joinedload(Assessment.scores))
+            .where(Assessment.id == latest_before)
+        )
+        .unique()
+        .first()
+    )
 
 
 def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float | None]]:

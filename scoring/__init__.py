@@ -30,16 +30,26 @@ from .dimensions import (
 from .gaps import SEE_DIFFERENTLY, SEE_SAME, Gap, pair_checkups, perception_gaps
 from .history import changes_since, history_frame, thin_series
 from .keying import keyed_value
+from .plans import (
+    HELPED_CHOICES,
+    TRIED_CHOICES,
+    change_while_trying,
+    closes_plan,
+    counted_helped,
+    unhelpful_strategies,
+)
 from .strategies import Suggestion, Trigger, order_candidates, select_strategies
 
 __all__ = [
     "BANDS",
     "BAND_LABELS",
+    "HELPED_CHOICES",
     "RCI_CRITICAL",
     "RELIABLE_DECLINE",
     "RELIABLE_IMPROVEMENT",
     "SEE_DIFFERENTLY",
     "SEE_SAME",
+    "TRIED_CHOICES",
     "WITHIN_NORMAL",
     "DimensionChange",
     "Focus",
@@ -49,8 +59,11 @@ __all__ = [
     "Trigger",
     "band",
     "change_label",
+    "change_while_trying",
     "changes_since",
+    "closes_plan",
     "compare_scores",
+    "counted_helped",
     "dimension_score",
     "dimension_scores",
     "focus_areas",
@@ -68,4 +81,5 @@ __all__ = [
     "select_strategies",
     "standard_error",
     "thin_series",
+    "unhelpful_strategies",
 ]

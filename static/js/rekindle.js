@@ -63,6 +63,24 @@
     }
   }
 
+  // --- Plan check-ins: ask "did it help?" only once the plan was tried. ---
+  function setUpPlanCheckins() {
+    document.querySelectorAll(".plan-checkin").forEach(function (block) {
+      var id = block.getAttribute("data-plan");
+      var helped = block.querySelector('[data-helped-for="' + id + '"]');
+      function update() {
+        var tried = block.querySelector('input[name="plan_' + id + '_tried"]:checked');
+        var show = tried && (tried.value === "yes" || tried.value === "partly");
+        helped.hidden = !show;
+        if (!show) {
+          helped.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+        }
+      }
+      block.addEventListener("change", update);
+      update();
+    });
+  }
+
   // --- Charts: drawn one per task, only once they come into view. ---
   var queue = [];
   var drawing = false;
@@ -115,6 +133,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
     setUpProgress();
+    setUpPlanCheckins();
     setUpCharts();
   });
 })();

@@ -1,0 +1,139 @@
+"""Plans and their check-ins: the queries and changes behind "I'll try this" (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from questionnaires.models import StrategyLibrary
+from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
+
+from .extensions import db
+from .models import Assessment, Plan, PlanCheckin
+
+ACTIVE, CLOSED, DROPPED = "active", "closed", "dropped"
+MAX_ACTIVE_PLANS = 3
+
+# plan id -> (tried, helped) as answered at the top of a questionnaire
+Checkins = Mapping[int, tuple[str, str | None]]
+
+
+def user_plans(user_id: int) -> list[Plan]:
+    """Every plan of the person, oldest first."""
+    return list(db.session.scalars(select(Plan).where(Plan.user_id == user_id).order_by(Plan.id)))
+
+
+def active_plans(user_id: int) -> list[Plan]:
+    """The plans the person is trying now (at most three)."""
+    return list(
+        db.session.scalars(
+            select(Plan).where(Plan.user_id == user_id, Plan.status == ACTIVE).order_by(Plan.id)
+        )
+    )
+
+
+def reports(user_id: int) -> list[tuple[str, str, str | None, datetime]]:
+    """(strategy id, tried, helped, when) for every check-in the person gave, oldest first."""
+    rows = db.session.execute(
+        select(Plan.strategy_id, PlanCheckin.tried, PlanCheckin.helped, PlanCheckin.created_at)
+        .join(PlanCheckin, PlanCheckin.plan_id == Plan.id)
+        .where(Plan.user_id == user_id)
+        .order_by(PlanCheckin.id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def record_checkins(
+    assessment: Assessment, plans: Mapping[int, Plan], checkins: Checkins, moment: datetime
+) -> None:
+    """Add the check-ins to the session (same transaction); tried plans are closed."""
+    for plan_id, (tried, helped) in checkins.items():
+        plan = plans[plan_id]
+        db.session.add(
+            PlanCheckin(
+                plan_id=plan.id,
+                assessment_id=assessment.id,
+                tried=tried,
+                helped=counted_helped(tried, helped),
+                created_at=moment,
+            )
+        )
+        if closes_plan(tried):
+            plan.status = CLOSED
+            plan.closed_at = moment
+
+
+def drop_unsafe_plans(plans: list[Plan], library: StrategyLibrary, moment: datetime) -> None:
+    """After a flagged assessment, quietly let go of plans not safe while there is fear."""
+    for plan in plans:
+        if plan.status != ACTIVE:
+            continue
+        try:
+            safe = library.by_id(plan.strategy_id).safe_if_flagged
+        except KeyError:
+            safe = False
+        if not safe:
+            plan.status = DROPPED
+            plan.closed_at = moment
+
+
+_PLAN_FIELD = re.compile(r"^plan_(\d{1,9})_(tried|helped)$")
+
+
+def is_plan_field(name: str) -> bool:
+    """Whether a posted field name has the shape of a plan check-in field."""
+    return _PLAN_FIELD.match(name) is not None
+
+
+def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | None:
+    """The check-ins in a post, or None when a plan field is not acceptable (a 400).
+
+    Fields of the person's active plans must hold a value from the lists (or be blank);
+    fields of their own closed or dropped plans are ignored when their values are in the
+    lists; any other plan id, or any other value, makes the whole post unacceptable.
+    """
+    by_id = {plan.id: plan for plan in plans}
+    allowed = {"tried": TRIED_CHOICES, "helped": HELPED_CHOICES}
+    found: dict[int, dict[str, str]] = {}
+    for name in formdata:
+        match = _PLAN_FIELD.match(name)
+        if match is None:
+            continue
+        plan_id, part = int(match[1]), match[2]
+        value = formdata.get(name, "")
+        plan = by_id.get(plan_id)
+        if plan is None or (value and value not in allowed[part]):
+            return None
+        if plan.status == ACTIVE and value:
+            found.setdefault(plan_id, {})[part] = value
+    return {
+        plan_id: (parts["tried"], parts.get("helped"))
+        for plan_id, parts in found.items()
+        if "tried" in parts
+    }
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A plan with its check-ins and the questionnaire it was chosen from."""
+
+    plan: Plan
+    questionnaire_id: str
+    checkins: list[PlanCheckin]
+
+
+def plans_with_checkins(user_id: int) -> list[PlanRow]:
+    """Every plan of the person, oldest first, in two statements whatever their number."""
+    rows = db.session.execute(
+        select(Plan, Assessment.questionnaire_id)
+        .join(Assessment, Assessment.id == Plan.assessment_id)
+        .options(selectinload(Plan.checkins))
+        .where(Plan.user_id == user_id)
+        .order_by(Plan.created_at, Plan.id)
+    ).all()
+    return [PlanRow(plan, questionnaire_id, list(plan.checkins)) for plan, questionnaire_id in rows]

@@ -1,0 +1,111 @@
+"""Follow-through: "I'll try this", letting a plan go, and the list of plans (DESIGN.md §8)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from . import followthrough
+from .definitions import current_catalog
+from .extensions import db
+from .models import Assessment, Plan, utcnow
+from .service import get_own_assessment
+
+bp = Blueprint("plans", __name__)
+
+PLAN_FIELDS = {"csrf_token", "strategy_id", "assessment_id"}
+DROP_FIELDS = {"csrf_token"}
+
+
+def _only(fields: set[str]) -> None:
+    """A post carries exactly its form's fields, each once; anything else is a 400."""
+    for name in request.form:
+        if name not in fields or len(request.form.getlist(name)) > 1:
+            abort(400)
+
+
+def offered_strategies(assessment: Assessment) -> set[str]:
+    """The strategies this result offered when it was scored (safe ones only if flagged)."""
+    strategies = current_catalog().strategies
+    offered = set()
+    for stored in assessment.suggestions or []:
+        try:
+            strategy = strategies.by_id(stored["strategy_id"])
+        except KeyError:
+            continue
+        if assessment.safety_flag and not strategy.safe_if_flagged:
+            continue
+        offered.add(strategy.id)
+    return offered
+
+
+@bp.post("/plans")
+@login_required
+def choose() -> Response | tuple[str, int]:
+    """Choose a suggested strategy to try; the same choice twice is one plan."""
+    _only(PLAN_FIELDS)
+    raw_id = request.form.get("assessment_id", "")
+    if not raw_id.isdigit():
+        abort(400)
+    assessment = get_own_assessment(current_user.id, int(raw_id))
+    if assessment is None:
+        abort(404)
+    strategy_id = request.form.get("strategy_id", "")
+    if strategy_id not in offered_strategies(assessment):
+        abort(400)
+    back = url_for("checkup.result", assessment_id=assessment.id) + "#focus-heading"
+    active = followthrough.active_plans(current_user.id)
+    if any(plan.strategy_id == strategy_id for plan in active):
+        return redirect(back, 303)
+    if len(active) >= followthrough.MAX_ACTIVE_PLANS:
+        return _plans_page(full=True), 409
+    db.session.add(
+        Plan(
+            user_id=current_user.id,
+            assessment_id=assessment.id,
+            strategy_id=strategy_id,
+            dimension=current_catalog().strategies.by_id(strategy_id).dimension,
+            status=followthrough.ACTIVE,
+            created_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    return redirect(back, 303)
+
+
+@bp.post("/plans/<int:plan_id>/drop")
+@login_required
+def drop(plan_id: int) -> Response:
+    """Let a plan go (another person's plan looks absent: 404)."""
+    _only(DROP_FIELDS)
+    plan = db.session.get(Plan, plan_id)
+    if plan is None or plan.user_id != current_user.id:
+        abort(404)
+    if plan.status == followthrough.ACTIVE:
+        plan.status = followthrough.DROPPED
+        plan.closed_at = utcnow()
+        db.session.commit()
+    return redirect(url_for("plans.index"), 303)
+
+
+@bp.get("/plans")
+@login_required
+def index() -> str:
+    """What you are trying now, and what you tried before."""
+    return _plans_page(full=False)
+
+
+def _plans_page(full: bool) -> str:
+    strategies = current_catalog().strategies
+    known = {s.id for s in strategies.strategies}
+    plans = [p for p in followthrough.user_plans(current_user.id) if p.strategy_id in known]
+    return render_template(
+        "plans/index.html",
+        full=full,
+        active=[(p, strategies.by_id(p.strategy_id)) for p in plans if p.status == "active"],
+        past=[(p, strategies.by_id(p.strategy_id)) for p in plans if p.status != "active"],
+        limit=followthrough.MAX_ACTIVE_PLANS,
+        csrf=generate_csrf,
+    )
