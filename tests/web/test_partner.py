@@ -332,6 +332,15 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
     assert share(sam, theirs).status_code == 303
     alex_titles = suggested_titles(app, mine) - suggested_titles(app, theirs)
     assert alex_titles, "alex's result suggests strategies of its own"
+    catalog = app.extensions["rekindle.catalog"]
+    with app.app_context():
+        offered = [s["strategy_id"] for s in db.session.get(Assessment, mine).suggestions]
+    planned = next(s for s in offered if catalog.strategies.by_id(s).title in alex_titles)
+    chosen = alex.client.post(
+        "/plans",
+        data={"csrf_token": alex.csrf("/partner"), "strategy_id": planned, "assessment_id": mine},
+    )
+    assert chosen.status_code == 303  # alex's plan title must not reach sam either
 
     pages = walk(sam)
     partner_page = pages["/partner"]
