@@ -25,7 +25,9 @@ from .service import score_rows
 
 bp = Blueprint("history", __name__)
 
-MAX_CHART_POINTS = 300  # past this, a trace is averaged into buckets (table and export keep all)
+# Past this, a trace is averaged into buckets: a phone chart cannot show more points, and the
+# table beside it shows what the chart shows. The CSV export keeps every single score.
+MAX_CHART_POINTS = 120
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ def _plan_markers(
     frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
 ) -> dict[str, list[tuple[datetime, float | None, str]]]:
     """Dimension -> stars at the dimension's score when a plan was chosen and reported on."""
+    if not plan_rows:
+        return {}
     scores = {
         (int(a), str(d)): (None if pd.isna(v) else float(v))
         for a, d, v in zip(frame["assessment_id"], frame["dimension"], frame["score"], strict=True)
@@ -218,16 +222,22 @@ def _trend_panels(
     markers: dict[str, list[tuple[datetime, float | None, str]]],
 ) -> list[TrendPanel]:
     titles = {d.id: d.title for d in catalog.latest_all()}
+    # One pass over the frame, not one filter per dimension: History grows with every check-in.
+    groups: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for (dimension_id, questionnaire_id), rows in frame.groupby(
+        ["dimension", "questionnaire_id"], sort=False
+    ):
+        groups.setdefault(str(dimension_id), []).append((str(questionnaire_id), rows))
     panels = []
     for dimension in anchor.dimensions:
-        rows_of_dimension = frame[frame["dimension"] == dimension.id]
         series = []
         table_rows = []
         thinned = False
-        for questionnaire_id, rows in rows_of_dimension.groupby("questionnaire_id", sort=False):
-            times = [t.to_pydatetime() for t in rows["created_at"]]
-            values = [None if pd.isna(v) else float(v) for v in rows["score"]]
+        for questionnaire_id, rows in groups.get(dimension.id, []):
+            times = rows["created_at"].tolist()
+            values = [None if v != v else v for v in rows["score"].tolist()]  # NaN -> None
             chart_times, chart_values = thin_series(times, values, MAX_CHART_POINTS)
+            chart_times = [moment.to_pydatetime() for moment in chart_times]
             thinned = thinned or len(chart_times) < len(times)
             title = titles.get(str(questionnaire_id), str(questionnaire_id))
             series.append((str(questionnaire_id), title, chart_times, chart_values))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -25,7 +26,12 @@ def format_score(score: float | None) -> str:
 
 def format_date(moment: datetime) -> str:
     """A date people read at a glance: 3 March 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+    return _day_words(moment.year, moment.month, moment.day)
+
+
+@lru_cache(maxsize=4096)
+def _day_words(year: int, month: int, day: int) -> str:
+    return f"{day} {date(year, month, day):%B %Y}"
 
 
 def register_template_helpers(app: Flask) -> None:
