@@ -198,11 +198,11 @@ def result(assessment_id: int) -> str:
 def _plan_states() -> dict[str, dict]:
     """Strategy id -> whether the person is trying it now, and what they said of it before."""
     states: dict[str, dict] = {}
-    for plan in followthrough.active_plans(current_user.id):
-        states.setdefault(plan.strategy_id, {"active": False, "reports": []})["active"] = True
-    for strategy_id, tried, helped, when in followthrough.reports(current_user.id):
+    for strategy_id, status, tried, helped, when in followthrough.plan_history(current_user.id):
         state = states.setdefault(strategy_id, {"active": False, "reports": []})
-        state["reports"].append({"tried": tried, "helped": helped, "when": when})
+        state["active"] = state["active"] or status == followthrough.ACTIVE
+        if tried is not None:
+            state["reports"].append({"tried": tried, "helped": helped, "when": when})
     return states
 
 

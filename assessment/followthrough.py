@@ -48,6 +48,23 @@ def reports(user_id: int) -> list[tuple[str, str, str | None, datetime]]:
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
+def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, datetime | None]]:
+    """(strategy, status, tried, helped, when) per plan and check-in, in one statement."""
+    rows = db.session.execute(
+        select(
+            Plan.strategy_id,
+            Plan.status,
+            PlanCheckin.tried,
+            PlanCheckin.helped,
+            PlanCheckin.created_at,
+        )
+        .outerjoin(PlanCheckin, PlanCheckin.plan_id == Plan.id)
+        .where(Plan.user_id == user_id)
+        .order_by(Plan.id, PlanCheckin.id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
 def record_checkins(
     assessment: Assessment, plans: Mapping[int, Plan], checkins: Checkins, moment: datetime
 ) -> None:

@@ -203,12 +203,26 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
 # --- What the result page shows ----------------------------------------------------------
 
 
+def _linked_and_recently_flagged(user_id: int) -> tuple[bool, bool]:
+    """Whether the person is linked, and flagged in the last 90 days: one statement."""
+    since = utcnow() - RECENT_FLAG
+    linked = exists().where(
+        or_(PartnerLink.inviter_id == user_id, PartnerLink.partner_id == user_id)
+    )
+    flagged = exists().where(
+        Assessment.user_id == user_id,
+        Assessment.safety_flag.is_(True),
+        Assessment.created_at >= since,
+    )
+    row = db.session.execute(select(linked, flagged)).one()
+    return bool(row[0]), bool(row[1])
+
+
 def share_switch(assessment: Assessment) -> dict[str, bool] | None:
     """What the result page's share switch shows, or None when it shows nothing at all."""
     if assessment.questionnaire_id != SHAREABLE or assessment.safety_flag:
         return None
-    linked = link_of(assessment.user_id) is not None
-    quiet = recently_flagged(assessment.user_id)
+    linked, quiet = _linked_and_recently_flagged(assessment.user_id)
     if quiet and not linked and not assessment.shared:
         return None  # nothing to switch, and no suggestion to invite anyone
     return {"shared": assessment.shared, "linked": linked, "quiet": quiet}
