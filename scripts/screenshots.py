@@ -6,7 +6,6 @@ real app on a free loopback port, and Debian's Chromium; writes docs/screenshots
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import tempfile
@@ -25,17 +24,9 @@ from app import create_app  # noqa: E402
 from assessment.commands import demo_password, load_demo  # noqa: E402
 from assessment.extensions import db  # noqa: E402
 from assessment.models import Assessment  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
 
 

@@ -24,19 +24,9 @@ from assessment.models import User
 from assessment.service import store_assessment
 from tests.conftest import PASSWORD
 from tests.conftest import app_settings as settings_for
+from tests.e2e.conftest import PHONE, Watch, horizontal_overflow, serious_axe_findings
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 375, "height": 812}
 
 
 @dataclass
@@ -86,52 +76,10 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
             db.engine.dispose()
 
 
-class Watch:
-    """What one browser context did that it should not: console errors, outside requests."""
-
-    def __init__(self, base: str) -> None:
-        self.origin = urlsplit(base).netloc
-        self.console_errors: list[str] = []
-        self.outside: list[str] = []
-
-    def attach(self, context) -> None:  # type: ignore[no-untyped-def]
-        """Block and record requests to any other host; record console errors of each page."""
-
-        def route(route) -> None:  # type: ignore[no-untyped-def]
-            parts = urlsplit(route.request.url)
-            if parts.scheme in ("http", "https") and parts.netloc != self.origin:
-                self.outside.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
-
-        context.route("**/*", route)
-        context.on("page", self.watch_page)
-
-    def watch_page(self, page) -> None:  # type: ignore[no-untyped-def]
-        """Collect errors logged or thrown on a page."""
-        page.on(
-            "console",
-            lambda message: (
-                self.console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-
-
 def check_page(page, axe) -> None:  # type: ignore[no-untyped-def]
     """No serious or critical axe finding, and nothing wider than the phone's screen."""
-    results = axe.run(page)
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == [], (page.url, bad)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, (page.url, overflow)
+    assert serious_axe_findings(page, axe) == [], page.url
+    assert horizontal_overflow(page) <= 0, page.url
 
 
 def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -146,12 +94,12 @@ def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
 def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite, browser, axe) -> None:
     """Can two people in two browsers link, share, see the couple radar and gaps, and unlink?"""
     base = live_site.base
-    watch = Watch(base)
+    watch = Watch(urlsplit(base).netloc)
     contexts = []
     try:
         for _ in range(2):
             context = browser.new_context(viewport=PHONE)
-            watch.attach(context)
+            watch.observe(context)
             contexts.append(context)
         alex, sam = (context.new_page() for context in contexts)
 
