@@ -9,7 +9,7 @@ WORKERS ?= 2
 THREADS ?= 8
 export FLASK_APP := app
 
-.PHONY: run test lint format bench screenshots install install-dev chromium migrate demo clean
+.PHONY: run test lint format bench screenshots plotly-bundle install install-dev chromium migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test: $(VENV)/.dev chromium
 # Figures, not tests: prints one table and writes bench/RESULTS.md (about 5 minutes).
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Rebuilds static/vendor/plotly-rekindle.min.js (core + scatterpolar) from the pinned recipe.
+# Needs Node and npm; the built file is committed, so `make run` and `make test` do not.
+plotly-bundle:
+	cd tools/plotly-bundle && npm ci --no-audit --no-fund && npm run build
+	cp tools/plotly-bundle/node_modules/plotly.js/LICENSE static/vendor/plotly.js-LICENSE.txt
 
 # Pictures of the questionnaire, a result and History (desktop and phone) for the README.
 screenshots: $(VENV)/.dev chromium

@@ -1,11 +1,16 @@
-"""plotly.js served by the app itself: versioned URL, compressed, cached for a year."""
+"""plotly.js served by the app itself: versioned URL, compressed, cached for a year.
+
+The file is Rekindle's own build of plotly.js with only what it draws (core, which holds
+scatter, plus scatterpolar), committed under static/vendor/ so that running the app needs
+no Node; `make plotly-bundle` rebuilds it from the pinned recipe in tools/plotly-bundle/.
+"""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, request
 from plotly.offline import get_plotlyjs_version
@@ -13,6 +18,7 @@ from plotly.offline import get_plotlyjs_version
 bp = Blueprint("assets", __name__)
 
 ONE_YEAR = 31_536_000
+BUNDLE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-rekindle.min.js"
 
 
 @cache
@@ -23,15 +29,15 @@ def plotly_version() -> str:
 
 @cache
 def _plotly_bytes() -> tuple[bytes, bytes, str]:
-    """(raw, gzip, etag) of plotly.min.js, compressed once per process."""
-    raw = resources.files("plotly").joinpath("package_data/plotly.min.js").read_bytes()
+    """(raw, gzip, etag) of the bundle, compressed once per process."""
+    raw = BUNDLE.read_bytes()
     compressed = gzip.compress(raw, compresslevel=9, mtime=0)
     return raw, compressed, hashlib.sha256(raw).hexdigest()[:16]
 
 
 def plotly_filename() -> str:
     """The versioned file name pages link to; a new plotly version is a new URL."""
-    return f"plotly-{plotly_version()}.min.js"
+    return f"plotly-{plotly_version()}-{_plotly_bytes()[2][:8]}.min.js"
 
 
 @bp.get("/assets/<filename>")
