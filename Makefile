@@ -9,7 +9,7 @@ WORKERS ?= 2
 THREADS ?= 8
 export FLASK_APP := app
 
-.PHONY: run test lint format bench screenshots plotly-bundle install install-dev chromium migrate demo clean
+.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +45,13 @@ chromium:
 test: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: prints one table and writes bench/RESULTS.md (about 5 minutes).
-bench: $(VENV)/.dev
+# Figures, not tests: prints one table and writes bench/RESULTS.md (about 10 minutes).
+# The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
+bench: $(VENV)/.dev lighthouse chromium
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lighthouse:
+	cd tools/lighthouse && npm ci --no-audit --no-fund
 
 # Rebuilds static/vendor/plotly-rekindle.min.js (core + scatterpolar) from the pinned recipe.
 # Needs Node and npm; the built file is committed, so `make run` and `make test` do not.

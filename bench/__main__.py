@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import http, inprocess
+from . import http, inprocess, lighthouse
 from .report import Report
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds not minutes")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-lighthouse", action="store_true")
     options = parser.parse_args(argv)
 
     if options.smoke:
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> Report:
         checkup = create_app({"SECRET_KEY": "x"}).extensions["rekindle.catalog"].latest("checkup")
         answers = {item.id: "3" for item in checkup.items}
         http.run(report, load, answers)
+    if not options.skip_lighthouse and not options.smoke:
+        lighthouse.run(report, lighthouse.Settings())
     report.write(options.output)
     print(f"written to {options.output}")
     return report
