@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from tests.conftest import keyed_answers
 from tests.support.server import HttpPerson, gunicorn, migrate
@@ -30,9 +31,24 @@ def test_a_full_journey_logs_no_answer(member, checkup, pulse, caplog) -> None:
     for name in ("sqlalchemy.engine", "sqlalchemy.pool", "werkzeug", "flask_limiter"):
         caplog.set_level(logging.DEBUG, logger=name)
     safety = {item.id: "yes" for item in checkup.safety}
+    first = member.submit("checkup", keyed_answers(checkup, MIXED))
+    page = member.client.get(first.headers["Location"]).get_data(as_text=True)
+    strategy_id = re.search(r'name="strategy_id" value="(\w+)"', page).group(1)
+    assessment_id = first.headers["Location"].rsplit("/", 1)[1]
+    member.client.post(
+        "/plans",
+        data={
+            "csrf_token": member.csrf("/account"),
+            "strategy_id": strategy_id,
+            "assessment_id": assessment_id,
+        },
+    )
+    plan_field = re.search(
+        r'name="(plan_\d+_tried)"', member.client.get("/checkup/pulse").get_data(as_text=True)
+    ).group(1)
     response = member.submit("checkup", keyed_answers(checkup, MIXED), safety)
     member.client.get(response.headers["Location"])
-    member.submit("pulse", keyed_answers(pulse, MIXED))
+    member.submit("pulse", keyed_answers(pulse, MIXED), extra={plan_field: "no"})
     member.client.get("/history")
     member.client.get("/export.json")
     member.client.get("/export.csv")
@@ -40,6 +56,7 @@ def test_a_full_journey_logs_no_answer(member, checkup, pulse, caplog) -> None:
     assert caplog.records, "logging was captured"
     for secret in _secrets(checkup):
         assert secret not in logged, secret
+    assert strategy_id not in logged and plan_field not in logged
 
 
 def test_server_logs_hold_no_answer(tmp_path, checkup) -> None:
