@@ -20,7 +20,7 @@ from assessment.extensions import db
 from scoring import score_assessment
 
 from .report import Report, Row
-from .seed import PASSWORD, make_user, seed_history
+from .seed import PASSWORD, make_user, seed_history, seed_plans
 from .timing import Timing, measure
 
 HISTORY_SIZES = (1, 10, 100, 1000)
@@ -215,6 +215,41 @@ def run(report: Report, settings: Settings) -> None:
                     met=_met(len(page.data), 200 * 1024) if size >= 1000 else "",
                 )
             )
+
+        largest = max(settings.history_sizes)
+        plans = max(1, largest // 10)
+        with app.app_context():
+            planner = make_user(f"planner{largest}")
+            seed_history(planner, largest)
+            seed_plans(planner, plans)
+        plan_client = app.test_client()
+        _sign_in(plan_client, f"planner{largest}")
+        timing = measure(lambda: plan_client.get("/history"), max(5, settings.repeats // 3))
+        counter.count = 0
+        page = plan_client.get("/history")
+        assert page.status_code == 200
+        label = f"History, N = {largest:,} with {plans} plans"
+        report.add(
+            Row(
+                "in-process",
+                f"GET {label}",
+                f"{timing.median:.2f} ms",
+                _spread(timing),
+                _ratio(timing, bare),
+                "<= 80 ms",
+                _met(timing.median, 80),
+            )
+        )
+        report.add(
+            Row(
+                "in-process",
+                f"{label}: SQL statements",
+                str(counter.count),
+                target="<= 5",
+                met=_met(counter.count, 5),
+            )
+        )
+        report.add(Row("in-process", f"{label}: HTML bytes", f"{len(page.data):,}"))
 
         asset = client.get(f"/assets/{plotly_filename()}", headers={"Accept-Encoding": "gzip"})
         report.add(

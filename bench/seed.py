@@ -68,3 +68,47 @@ def seed_history(user: User, count: int, seed: int = 7) -> None:
     db.session.execute(insert(SafetyResponse), safety_rows)
     db.session.execute(insert(DimensionScore), score_rows)
     db.session.commit()
+
+
+def seed_plans(user: User, count: int) -> None:
+    """``count`` plans chosen from the user's check-ups, each with a check-in at the next one."""
+    from sqlalchemy import select
+
+    from assessment.models import Plan, PlanCheckin
+
+    checkups = db.session.execute(
+        select(Assessment.id, Assessment.created_at, Assessment.suggestions)
+        .where(Assessment.user_id == user.id, Assessment.questionnaire_id == "checkup")
+        .order_by(Assessment.created_at)
+    ).all()
+    step = max(1, (len(checkups) - 1) // max(count, 1))
+    chosen = 0
+    for index in range(0, len(checkups) - 1, step):
+        if chosen == count:
+            break
+        assessment_id, created_at, suggestions = checkups[index]
+        if not suggestions:
+            continue
+        nxt_id, nxt_at, _ = checkups[index + 1]
+        plan = Plan(
+            user_id=user.id,
+            assessment_id=assessment_id,
+            strategy_id=suggestions[0]["strategy_id"],
+            dimension=suggestions[0]["dimension"],
+            status="closed",
+            created_at=created_at + timedelta(hours=1),
+            closed_at=nxt_at,
+        )
+        db.session.add(plan)
+        db.session.flush()
+        db.session.add(
+            PlanCheckin(
+                plan_id=plan.id,
+                assessment_id=nxt_id,
+                tried="yes",
+                helped="unsure",
+                created_at=nxt_at,
+            )
+        )
+        chosen += 1
+    db.session.commit()

@@ -109,6 +109,14 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
     check_page(page, watch, axe, viewport)
     page.goto("/login")
     check_page(page, watch, axe, viewport)
+    page.goto("/register")
+    check_page(page, watch, axe, viewport)
+    tab_to(page, "#username")
+    outline = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
+    assert outline[0] != "none" and outline[1] >= 2, outline  # focus is visible
     register_with_keyboard(page, f"keys{viewport['width']}")
     check_page(page, watch, axe, viewport)
 
@@ -146,6 +154,12 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
 
     page.goto("/history")
     expect(page.locator(".change-table").first).to_be_visible()
+    # Charts are drawn only once they come into view: the last one waits for a scroll.
+    page.wait_for_function("() => window.Plotly !== undefined")
+    last = f"chart-trend-{checkup.dimensions[-1].id}"
+    drawn = "id => document.getElementById(id).hasAttribute('data-drawn')"
+    assert page.evaluate(drawn, last) is False
+    assert page.locator(".change-table").first.is_visible()  # the text is there already
     for dimension in checkup.dimensions:
         chart = page.locator(f"#chart-trend-{dimension.id}")
         chart.scroll_into_view_if_needed()
