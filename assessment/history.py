@@ -13,8 +13,8 @@ from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 from scoring import (
     DimensionChange,
-    change_while_trying,
     changes_since,
+    changes_while_trying,
     history_frame,
     thin_series,
 )
@@ -144,11 +144,21 @@ def _plan_markers(
     """Dimension -> stars at the dimension's score when a plan was chosen and reported on."""
     if not plan_rows:
         return {}
-    scores = {
-        (int(a), str(d)): (None if pd.isna(v) else float(v))
-        for a, d, v in zip(frame["assessment_id"], frame["dimension"], frame["score"], strict=True)
+    # Only the assessments plans were chosen or reported at: a few rows, not the whole history.
+    wanted = {row.plan.assessment_id for row in plan_rows} | {
+        checkin.assessment_id for row in plan_rows for checkin in row.checkins
     }
-    times = dict(zip(frame["assessment_id"], frame["created_at"], strict=False))
+    near = frame[frame["assessment_id"].isin(wanted)]
+    scores = {
+        (int(a), str(d)): (None if v != v else float(v))
+        for a, d, v in zip(
+            near["assessment_id"].tolist(),
+            near["dimension"].tolist(),
+            near["score"].tolist(),
+            strict=True,
+        )
+    }
+    times = dict(zip(near["assessment_id"].tolist(), near["created_at"].tolist(), strict=True))
     markers: dict[str, list[tuple[datetime, float | None, str]]] = {}
     for row in plan_rows:
         title = _strategy_title(catalog, row.plan.strategy_id)
@@ -186,7 +196,21 @@ def _tried_rows(
     frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
 ) -> list[TriedRow]:
     """One row per plan, newest first, with the change in its dimension while tried."""
-    rows = []
+    changes: dict[int, DimensionChange | None] = {}
+    by_questionnaire: dict[str, list[followthrough.PlanRow]] = {}
+    for row in plan_rows:
+        by_questionnaire.setdefault(row.questionnaire_id, []).append(row)
+    for questionnaire_id, rows in by_questionnaire.items():
+        try:
+            questionnaire = catalog.latest(questionnaire_id)
+        except KeyError:
+            continue
+        found = changes_while_trying(
+            frame, questionnaire, [(r.plan.dimension, r.plan.created_at) for r in rows]
+        )
+        changes.update(zip((r.plan.id for r in rows), found, strict=True))
+    labels = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
+    tried_rows = []
     for row in reversed(plan_rows):
         last = row.checkins[-1] if row.checkins else None
         if last is not None:
@@ -194,25 +218,17 @@ def _tried_rows(
         else:
             tried = {"active": "not asked yet", "dropped": "let go"}.get(row.plan.status, "—")
         helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
-        try:
-            questionnaire = catalog.latest(row.questionnaire_id)
-            dimension = questionnaire.dimension(row.plan.dimension).label
-            change = change_while_trying(
-                frame, questionnaire, row.plan.dimension, row.plan.created_at
-            )
-        except KeyError:
-            dimension, change = row.plan.dimension, None
-        rows.append(
+        tried_rows.append(
             TriedRow(
                 title=_strategy_title(catalog, row.plan.strategy_id),
-                dimension=dimension,
+                dimension=labels.get(row.plan.dimension, row.plan.dimension),
                 chosen=row.plan.created_at,
                 tried=tried,
                 helped=helped,
-                change=change,
+                change=changes.get(row.plan.id),
             )
         )
-    return rows
+    return tried_rows
 
 
 def _trend_panels(

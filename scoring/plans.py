@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -43,20 +44,34 @@ def change_while_trying(
     check-ups). None until there is an assessment on each side. What changed alongside,
     never proof that the plan caused it.
     """
-    rows = frame[
-        (frame["questionnaire_id"] == questionnaire.id) & (frame["dimension"] == dimension)
-    ]
-    before = rows[rows["created_at"] <= pd.Timestamp(chosen_at)]
-    after = rows[rows["created_at"] > pd.Timestamp(chosen_at)]
-    if before.empty or after.empty:
-        return None
+    return changes_while_trying(frame, questionnaire, [(dimension, chosen_at)])[0]
 
-    def score(row: pd.Series) -> float | None:
-        return None if pd.isna(row["score"]) else float(row["score"])
 
-    changes = compare_scores(
-        questionnaire,
-        {dimension: score(before.iloc[-1])},
-        {dimension: score(after.iloc[0])},
-    )
-    return next(change for change in changes if change.dimension == dimension)
+def changes_while_trying(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    plans: Sequence[tuple[str, datetime]],
+) -> list[DimensionChange | None]:
+    """``change_while_trying`` for many (dimension, chosen at) plans in one pass per dimension.
+
+    Each dimension's series is cut once and searched with bisection, so a long history
+    with many plans costs a sort, not a scan per plan.
+    """
+    mine = frame[frame["questionnaire_id"] == questionnaire.id]
+    series: dict[str, tuple[list[pd.Timestamp], list[float | None]]] = {}
+    for dimension, rows in mine.groupby("dimension", sort=False):
+        times = rows["created_at"].tolist()  # Timestamps compare with datetimes as they are
+        scores = [None if value != value else float(value) for value in rows["score"].tolist()]
+        series[str(dimension)] = (times, scores)
+    found: list[DimensionChange | None] = []
+    for dimension, chosen_at in plans:
+        times, scores = series.get(dimension, ([], []))
+        cut = bisect_right(times, chosen_at)
+        if cut == 0 or cut == len(times):
+            found.append(None)
+            continue
+        changes = compare_scores(
+            questionnaire, {dimension: scores[cut - 1]}, {dimension: scores[cut]}
+        )
+        found.append(next(change for change in changes if change.dimension == dimension))
+    return found
