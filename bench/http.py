@@ -97,13 +97,15 @@ def _gunicorn(url: str, folder: Path) -> Iterator[str]:
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 connection.request("GET", "/healthz")
                 if connection.getresponse().status == 200:
                     break
             except OSError:
                 time.sleep(0.1)
+            finally:
+                connection.close()
         yield f"127.0.0.1:{port}"
     finally:
         process.send_signal(signal.SIGTERM)
