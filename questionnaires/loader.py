@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .models import DIMENSION_IDS, Questionnaire, StrategyLibrary
 
-DEFINITIONS_DIR = Path(__file__).resolve().parent
+DEFINITIONS_DIR = Path(__file__).parent
 STRATEGIES_FILE = "strategies.yaml"
 QUESTIONNAIRE_FILE = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.yaml$")
 MIN_STRATEGIES_PER_DIMENSION = 4
@@ -25,7 +25,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 class QuestionnaireError(ValueError):
-    """A definition file is wrong: which file, where inside it, and what is wrong."""
+    """A definition file is wrong: which file, where inside it ("" for the whole file), and why."""
 
     def __init__(self, file: str, path: str, why: str) -> None:
         self.file = file
@@ -57,7 +57,9 @@ class Catalog:
         ids = sorted(
             {qid for qid, _ in self.questionnaires},
             key=lambda qid: (
-                QUESTIONNAIRE_ORDER.index(qid) if qid in QUESTIONNAIRE_ORDER else 99,
+                QUESTIONNAIRE_ORDER.index(qid)
+                if qid in QUESTIONNAIRE_ORDER
+                else len(QUESTIONNAIRE_ORDER),
                 qid,
             ),
         )
@@ -93,7 +95,10 @@ def _validate(model: type[Model], data: dict[str, Any], file: str) -> Model:
         return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        raise QuestionnaireError(file, dotted_path(first["loc"]), first["msg"]) from None
+        # A whole-model check (models._located) says which entry inside the model it is about.
+        where = (first.get("ctx") or {}).get("where", ())
+        path = dotted_path((*first["loc"], *where))
+        raise QuestionnaireError(file, path, first["msg"]) from None
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
@@ -152,7 +157,7 @@ def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
         questionnaire = load_questionnaire(path)
         questionnaires[questionnaire.key] = questionnaire
     if not any(qid == "checkup" for qid, _ in questionnaires):
-        raise QuestionnaireError(str(directory), "", "no checkup.v<n>.yaml found")
+        raise QuestionnaireError("checkup.v<n>.yaml", "", f"missing from {directory}")
     strategies_path = directory / STRATEGIES_FILE
     if not strategies_path.exists():
         raise QuestionnaireError(STRATEGIES_FILE, "", f"missing from {directory}")

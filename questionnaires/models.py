@@ -2,7 +2,8 @@
 
 These are the types every other layer reads; they import nothing of ours.
 Validation that needs only one file lives here; checks that span files
-(a strategy trigger naming an item) live in ``loader.py``.
+(a strategy trigger naming an item) live in ``loader.py``. A whole-model check
+raises ``_located`` so the error still says which entry is wrong (``items[3].id``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import (
     StrictInt,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 DimensionId = Literal[
     "communication", "emotional_needs", "stress", "romance", "intimacy", "support"
@@ -43,6 +45,8 @@ SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
 _SLUG = r"^[a-z][a-z0-9_]*$"
 
+Location = tuple[str | int, ...]
+
 
 class _Strict(BaseModel):
     """Base for every definition model: unknown keys are errors, not ignored."""
@@ -60,10 +64,12 @@ class Scale(_Strict):
     @model_validator(mode="after")
     def _labels_cover_every_point(self) -> Scale:
         if self.max <= self.min:
-            raise ValueError("max must be greater than min")
+            raise _located(("max",), "max must be greater than min")
         points = self.max - self.min + 1
         if len(self.labels) != points:
-            raise ValueError(f"needs {points} labels (one per point), has {len(self.labels)}")
+            raise _located(
+                ("labels",), f"needs {points} labels (one per point), has {len(self.labels)}"
+            )
         return self
 
     @property
@@ -126,17 +132,18 @@ class Questionnaire(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Questionnaire:
         dimension_ids = [d.id for d in self.dimensions]
-        _no_repeats(dimension_ids, "dimension id")
-        _no_repeats([i.id for i in self.items] + [s.id for s in self.safety], "item id")
-        for item in self.items:
+        _no_repeats(_ids("dimensions", self.dimensions), "dimension id")
+        _no_repeats(_ids("items", self.items) + _ids("safety", self.safety), "item id")
+        for index, item in enumerate(self.items):
             if item.dimension not in dimension_ids:
-                raise ValueError(
+                raise _located(
+                    ("items", index, "dimension"),
                     f"item {item.id!r} names dimension {item.dimension!r},"
-                    " which this questionnaire does not define"
+                    " which this questionnaire does not define",
                 )
-        for dimension_id in dimension_ids:
+        for index, dimension_id in enumerate(dimension_ids):
             if not any(i.dimension == dimension_id for i in self.items):
-                raise ValueError(f"dimension {dimension_id!r} has no items")
+                raise _located(("dimensions", index), f"dimension {dimension_id!r} has no items")
         return self
 
     def items_of(self, dimension_id: str) -> list[Item]:
@@ -184,11 +191,12 @@ class StrategyLibrary(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> StrategyLibrary:
-        _no_repeats([s.id for s in self.strategies], "strategy id")
+        _no_repeats(_ids("strategies", self.strategies), "strategy id")
         for dimension_id, starters in self.conversations.items():
             if not 1 <= len(starters) <= 2:
-                raise ValueError(
-                    f"conversations.{dimension_id} needs one or two starters, has {len(starters)}"
+                raise _located(
+                    ("conversations", dimension_id),
+                    f"needs one or two starters, has {len(starters)}",
                 )
         return self
 
@@ -200,11 +208,22 @@ class StrategyLibrary(_Strict):
         raise KeyError(strategy_id)
 
 
-def _no_repeats(values: list[str], what: str) -> None:
+def _located(where: Location, message: str) -> PydanticCustomError:
+    """A whole-model error that remembers which entry it is about (read by loader.py)."""
+    return PydanticCustomError("definition", message, {"where": where})
+
+
+def _ids(
+    field: str, entries: list[Dimension] | list[Item] | list[SafetyItem] | list[Strategy]
+) -> list[tuple[Location, str]]:
+    return [((field, index, "id"), entry.id) for index, entry in enumerate(entries)]
+
+
+def _no_repeats(entries: list[tuple[Location, str]], what: str) -> None:
     seen: set[str] = set()
-    for value in values:
+    for where, value in entries:
         if value in seen:
-            raise ValueError(f"duplicate {what} {value!r}")
+            raise _located(where, f"duplicate {what} {value!r}")
         seen.add(value)
 
 

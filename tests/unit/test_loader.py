@@ -12,8 +12,16 @@ from typing import Any
 import pytest
 import yaml
 
-from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError, load_catalog
+from questionnaires.loader import (
+    DEFINITIONS_DIR,
+    QuestionnaireError,
+    load_catalog,
+    load_catalog_cached,
+)
 from questionnaires.models import ARTICLE_SECTIONS, DIMENSION_IDS
+
+GENDERED = re.compile(r"\b(husband|wife|he|she|him|her|his|hers)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +51,50 @@ def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
 
 
 def test_items_are_written_the_way_design_asks(shipped) -> None:
-    """One idea per item, "my partner" (never a gender), first person."""
+    """One idea per item (never "and"), "my partner" (never a gender), first person."""
     for questionnaire in shipped.latest_all():
         for item in [*questionnaire.items, *questionnaire.safety]:
-            text = item.text
-            without_subject = text.replace("my partner and I", "")
-            assert not re.search(r"\band\b", without_subject), item.id
-            assert not re.search(r"\b(husband|wife|he|she|him|her|his|hers)\b", text, re.I)
-            assert re.search(r"\b(I|my|me|we|our|us)\b", text, re.I), item.id
+            assert not re.search(r"\band\b", item.text, re.IGNORECASE), item.id
+            assert not GENDERED.search(item.text), item.id
+            assert FIRST_PERSON.search(item.text), item.id
+
+
+def test_strategies_and_starters_never_assume_a_gender(shipped) -> None:
+    """Strategies and conversation starters say "your partner", never he or she."""
+    library = shipped.strategies
+    texts = [t for s in library.strategies for t in (s.title, s.action, s.why)]
+    texts += [starter for starters in library.conversations.values() for starter in starters]
+    for text in texts:
+        assert not GENDERED.search(text), text
+
+
+def test_catalog_finds_versions_and_orders_checkup_first(tmp_path) -> None:
+    """Does the catalog serve old versions, pick the newest, and list check-up then pulse?"""
+    folder = _copy_definitions(tmp_path)
+    _edit(folder, "checkup.v1.yaml", _set(["version"], 2))
+    (folder / "checkup.v1.yaml").rename(folder / "checkup.v2.yaml")
+    shutil.copy(DEFINITIONS_DIR / "checkup.v1.yaml", folder / "checkup.v1.yaml")
+    catalog = load_catalog(folder)
+    assert catalog.get("checkup", 1).version == 1
+    assert catalog.latest("checkup").version == 2
+    assert [q.key for q in catalog.latest_all()] == [("checkup", 2), ("pulse", 1)]
+    with pytest.raises(KeyError):
+        catalog.get("pulse", 2)
+    with pytest.raises(KeyError):
+        catalog.latest("nothing")
+
+
+def test_cached_catalog_is_loaded_once() -> None:
+    """Is the shipped catalog read once per process?"""
+    assert load_catalog_cached() is load_catalog_cached()
+
+
+def test_yaml_yes_is_a_boolean(tmp_path) -> None:
+    """YAML 1.1 reads `reverse: yes` as true; that is allowed."""
+    folder = _copy_definitions(tmp_path)
+    text = (folder / "pulse.v1.yaml").read_text()
+    (folder / "pulse.v1.yaml").write_text(text.replace("reverse: false", "reverse: yes", 1))
+    assert load_catalog(folder).get("pulse", 1).items[0].reverse is True
 
 
 def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
@@ -115,6 +159,16 @@ def _drop_communication_strategies(data: dict[str, Any]) -> None:
     )
 
 
+def _drop_last_dimension(data: dict[str, Any]) -> None:
+    data["dimensions"] = data["dimensions"][:-1]
+
+
+def _make_romance_unsafe(data: dict[str, Any]) -> None:
+    for strategy in data["strategies"]:
+        if strategy["dimension"] == "romance":
+            strategy["safe_if_flagged"] = False
+
+
 BROKEN = [
     (
         "unknown dimension",
@@ -122,7 +176,24 @@ BROKEN = [
         _set(["items", 0, "dimension"], "money"),
         "items[0].dimension",
     ),
-    ("duplicate item id", "checkup.v1.yaml", _duplicate_second_item_id, "duplicate item id"),
+    (
+        "duplicate item id",
+        "checkup.v1.yaml",
+        _duplicate_second_item_id,
+        "items[1].id: duplicate item id",
+    ),
+    (
+        "safety id repeating an item id",
+        "pulse.v1.yaml",
+        _set(["safety", 0, "id"], "p_com"),
+        "safety[0].id: duplicate item id 'p_com'",
+    ),
+    (
+        "item naming a dimension the file does not define",
+        "checkup.v1.yaml",
+        _drop_last_dimension,
+        "items[25].dimension",
+    ),
     (
         "reverse not boolean",
         "checkup.v1.yaml",
@@ -147,7 +218,26 @@ BROKEN = [
         "wrong number of scale labels",
         "checkup.v1.yaml",
         _set(["scale", "labels"], ["No", "Yes"]),
-        "scale",
+        "scale.labels: needs 5 labels",
+    ),
+    ("version not matching the file name", "pulse.v1.yaml", _set(["version"], 2), "version"),
+    (
+        "strategy in an unknown dimension",
+        "strategies.yaml",
+        _set(["strategies", 1, "dimension"], "money"),
+        "strategies[1].dimension",
+    ),
+    (
+        "too few safe strategies for a dimension",
+        "strategies.yaml",
+        _make_romance_unsafe,
+        "strategies: dimension 'romance' has 0 strategies with safe_if_flagged: true",
+    ),
+    (
+        "three conversation starters",
+        "strategies.yaml",
+        _set(["conversations", "stress"], ["One.", "Two.", "Three."]),
+        "conversations.stress: needs one or two starters",
     ),
     ("id not matching the file name", "pulse.v1.yaml", _set(["id"], "pulses"), "id"),
     (
@@ -183,3 +273,33 @@ def test_yaml_syntax_error_names_the_line(tmp_path) -> None:
     (folder / "pulse.v1.yaml").write_text("id: pulse\nitems: [unclosed\n")
     with pytest.raises(QuestionnaireError, match=r"^pulse\.v1\.yaml: not valid YAML \(line \d+"):
         load_catalog(folder)
+
+
+def test_a_list_instead_of_a_mapping_names_the_file(tmp_path) -> None:
+    """A definition that is valid YAML but not a mapping is refused."""
+    folder = _copy_definitions(tmp_path)
+    (folder / "strategies.yaml").write_text("- just\n- a list\n")
+    with pytest.raises(QuestionnaireError, match=r"^strategies\.yaml: must be a mapping"):
+        load_catalog(folder)
+
+
+def test_a_folder_without_a_checkup_is_refused(tmp_path) -> None:
+    """The check-up is the one questionnaire every deployment needs."""
+    folder = _copy_definitions(tmp_path)
+    (folder / "checkup.v1.yaml").unlink()
+    with pytest.raises(QuestionnaireError) as raised:
+        load_catalog(folder)
+    assert raised.value.file == "checkup.v<n>.yaml"
+    assert raised.value.path == ""
+
+
+def test_error_keeps_file_path_and_why_apart(tmp_path) -> None:
+    """Can a caller read the file, the path and the reason separately?"""
+    folder = _copy_definitions(tmp_path)
+    _edit(folder, "checkup.v1.yaml", _set(["items", 3, "reverse"], "maybe"))
+    with pytest.raises(QuestionnaireError) as raised:
+        load_catalog(folder)
+    error = raised.value
+    assert (error.file, error.path) == ("checkup.v1.yaml", "items[3].reverse")
+    assert error.why == "Input should be a valid boolean"
+    assert str(error) == "checkup.v1.yaml: items[3].reverse: Input should be a valid boolean"
