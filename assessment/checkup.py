@@ -127,6 +127,9 @@ def _render_form(
     problem: str | None = None,
     plans: list | None = None,
 ) -> str:
+    for item in definition.safety:
+        if not request.form.get(item.id):
+            form[item.id].data = None  # left blank: show it blank again, not as "skip"
     if problem:
         # A fresh token and the current version, so sending again is a new, valid post.
         form.submission_token.data = new_submission_token()

@@ -122,3 +122,12 @@ def test_someone_elses_result_is_404(member, checkup, client, app) -> None:
     member.register("sam")
     assert member.client.get(location).status_code == 404
     assert member.client.get("/results/999999").status_code == 404
+
+
+def test_blank_safety_question_stays_blank_after_an_error(member, checkup) -> None:
+    """Is a private question left blank shown blank again, never as an answer not chosen?"""
+    answers = keyed_answers(checkup, ALL_THREES)
+    del answers[checkup.items[0].id]
+    html = member.submit("checkup", answers).get_data(as_text=True)
+    for item in checkup.safety:
+        assert _checked(html, item.id) is None, item.id
