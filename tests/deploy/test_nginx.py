@@ -14,6 +14,7 @@ import os
 import re
 import signal
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
@@ -55,11 +56,21 @@ class Stack:
     database_url: str
 
     def requests(self) -> dict[str, list[tuple[str, str]]]:
-        """(method, path) of every request each host has answered, from its access log."""
-        return {
-            name: REQUEST_LINE.findall(server.log.read_text())
-            for name, server in self.hosts.items()
-        }
+        """(method, path) of every request each host has answered, from its access log.
+
+        gunicorn writes a line just after it answers, so the logs are read until they settle.
+        """
+        seen = None
+        deadline = time.monotonic() + 3
+        while True:
+            now = {
+                name: REQUEST_LINE.findall(server.log.read_text())
+                for name, server in self.hosts.items()
+            }
+            if now == seen or time.monotonic() > deadline:
+                return now
+            seen = now
+            time.sleep(0.15)
 
     def assessments(self, token: str) -> int:
         """How many assessments the database holds for one submission token."""
@@ -200,10 +211,9 @@ def _raw(stack: Stack, method: str, path: str, body: bytes | None = None, **head
     return response, data
 
 
-def test_pages_are_compressed_plotly_is_cached_and_big_bodies_stop_at_nginx(
-    stack: Stack, checkup
-) -> None:
-    """HTML comes gzipped; plotly.js is asked of the app hosts once; past 1 MiB is a 413."""
+def test_compression_caching_body_limit_and_log(stack: Stack, checkup) -> None:
+    """HTML comes gzipped; plotly.js is asked of the app hosts once; past 1 MiB is a 413;
+    invitation tokens stay out of nginx's log."""
     response, data = _raw(stack, "GET", "/login", **{"Accept-Encoding": "gzip"})
     assert response.status == 200
     assert response.getheader("Content-Encoding") == "gzip"
@@ -222,6 +232,15 @@ def test_pages_are_compressed_plotly_is_cached_and_big_bodies_stop_at_nginx(
         assert len(gzip.decompress(data)) > 100_000
     asked = [path for log in stack.requests().values() for _, path in log if path == asset]
     assert len(asked) == 1, "nginx keeps plotly.js; the app hosts were asked once"
+
+    secret = "invitation-token-" + uuid.uuid4().hex
+    response, _ = _raw(stack, "GET", f"/partner/join/{secret}")
+    assert response.status == 302  # to sign-in; the token must not land in the access log
+    deadline = time.monotonic() + 5  # nginx writes the line just after it answers
+    while "/partner/join/(token)" not in stack.proxy.access_log.read_text():
+        assert time.monotonic() < deadline, "the join was logged, without its token"
+        time.sleep(0.05)
+    assert secret not in stack.proxy.access_log.read_text()
 
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     before = stack.requests()
