@@ -49,7 +49,7 @@ nginx:
 test: $(VENV)/.dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: prints one table and writes bench/RESULTS.md (about 10 minutes).
+# Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
 # The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
 bench: $(VENV)/.dev lighthouse chromium
 	$(BIN)/python -m bench $(BENCH_ARGS)
