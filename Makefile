@@ -51,7 +51,7 @@ test: $(VENV)/.dev chromium nginx
 
 # Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
 # The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
-bench: $(VENV)/.dev lighthouse chromium
+bench: $(VENV)/.dev lighthouse chromium nginx
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lighthouse:
