@@ -128,7 +128,9 @@ def nginx(folder: Path, upstreams: Sequence[str]) -> Iterator[Proxy]:
     main.write_text(MAIN_CONFIG.format(folder=folder, user=getpass.getuser()))
     error_log = folder / "error.log"
     command = [str(NGINX), "-p", str(folder), "-c", str(main), "-e", str(error_log)]
-    subprocess.run([*command, "-t", "-q"], check=True, capture_output=True)
+    checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise RuntimeError(f"nginx -t refused the rendered site:\n{checked.stderr}{site}")
     with (folder / "nginx.out").open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
