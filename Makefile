@@ -9,7 +9,7 @@ WORKERS ?= 2
 THREADS ?= 8
 export FLASK_APP := app
 
-.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium migrate demo clean
+.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium nginx migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,12 +42,16 @@ run: demo
 chromium:
 	@scripts/ensure-chromium
 
-test: $(VENV)/.dev chromium
+# The deployment test (tests/deploy) runs the shipped nginx site: Debian's nginx package.
+nginx:
+	@scripts/ensure-nginx
+
+test: $(VENV)/.dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: prints one table and writes bench/RESULTS.md (about 10 minutes).
+# Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
 # The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
-bench: $(VENV)/.dev lighthouse chromium
+bench: $(VENV)/.dev lighthouse chromium nginx
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lighthouse:

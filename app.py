@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment import commands, errors, security, settings
 from assessment.account import bp as account_bp
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     settings.ensure_secret_key(app.config, app.instance_path)
+    trust_proxies(app)
 
     load_definitions(app)
     register_extensions(app)
@@ -54,6 +56,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     commands.register(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` hops, take the client's address and scheme from them.
+
+    ProxyFix believes only the right-most n entries of X-Forwarded-For and X-Forwarded-Proto,
+    the ones our own proxies added, so a client cannot choose its address by sending them.
+    With 0 the headers are ignored and the address is the connection's.
+    """
+    hops = settings.trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))
+    app.config["TRUSTED_PROXIES"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def load_definitions(app: Flask) -> None:

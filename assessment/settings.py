@@ -38,6 +38,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire must not expire mid-way
+        # Proxy hops in front of the app whose forwarding headers are believed; 0: none are.
+        "TRUSTED_PROXIES": 0,
     }
 
 
@@ -57,7 +59,20 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes", "on"}:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+    if environ.get("TRUSTED_PROXIES", "").strip():
+        config["TRUSTED_PROXIES"] = trusted_proxies(environ["TRUSTED_PROXIES"])
     return config
+
+
+def trusted_proxies(value: object) -> int:
+    """The number of proxy hops to believe; anything but a whole number >= 0 stops start-up."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of Rekindle (0, 1, 2 ...),"
+            f" not {text!r}"
+        )
+    return int(text)
 
 
 def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
