@@ -190,7 +190,9 @@ def aggregate(items: pd.DataFrame) -> Aggregate:
     if n == 1:
         return Aggregate(1, means, np.zeros((k, k)))
     centred = complete - means
-    return Aggregate(n, means, centred.T @ centred / (n - 1))
+    scatter = centred.T @ centred
+    # Exactly symmetric, whatever order the matrix product summed in.
+    return Aggregate(n, means, (scatter + scatter.T) / 2 / (n - 1))
 
 
 def pool(parts: Sequence[Aggregate]) -> Aggregate:
