@@ -195,9 +195,7 @@ class NormsVersion(db.Model):
 
     __tablename__ = "norms_versions"
     __table_args__ = (
-        Index(
-            "ix_norms_versions_lookup", "questionnaire_id", "questionnaire_version", "dimension"
-        ),
+        Index("ix_norms_versions_lookup", "questionnaire_id", "questionnaire_version", "dimension"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
