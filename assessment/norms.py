@@ -7,13 +7,14 @@ lives in ``scoring.reliability``; nothing here computes a statistic itself.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from flask import g
+from flask import current_app
 from sqlalchemy import func, select
 
 from questionnaires.loader import Catalog
@@ -26,6 +27,10 @@ from .templating import format_date
 
 ORIGIN_SERVER = "server"
 ORIGIN_POOLED = "pooled"
+# Pages read the stored norms from memory, refreshed this often: `flask norms update` runs in
+# another process, and reading them on every request would cost every page a statement.
+REFRESH_SECONDS = 60.0
+_CACHE = "rekindle.norms"
 
 
 @dataclass(frozen=True)
@@ -136,21 +141,23 @@ class MeasuredNorms:
         return f"from {self.n} people {where}, {format_date(self.created_at)}"
 
 
-def newest_norms(questionnaire_id: str, version: int) -> dict[str, MeasuredNorms]:
-    """Dimension -> the newest stored norms of this questionnaire version (one query)."""
-    newest = (
-        select(func.max(NormsVersion.id))
-        .where(
-            NormsVersion.questionnaire_id == questionnaire_id,
-            NormsVersion.questionnaire_version == version,
-        )
-        .group_by(NormsVersion.dimension)
+def all_newest_norms() -> dict[tuple[str, int], dict[str, MeasuredNorms]]:
+    """(questionnaire id, version) -> dimension -> its newest stored norms, in one query."""
+    newest = select(func.max(NormsVersion.id)).group_by(
+        NormsVersion.questionnaire_id, NormsVersion.questionnaire_version, NormsVersion.dimension
     )
     rows = db.session.scalars(select(NormsVersion).where(NormsVersion.id.in_(newest))).all()
-    return {
-        row.dimension: MeasuredNorms(row.sd, row.reliability, row.n, row.origin, row.created_at)
-        for row in rows
-    }
+    found: dict[tuple[str, int], dict[str, MeasuredNorms]] = {}
+    for row in rows:
+        found.setdefault((row.questionnaire_id, row.questionnaire_version), {})[row.dimension] = (
+            MeasuredNorms(row.sd, row.reliability, row.n, row.origin, row.created_at)
+        )
+    return found
+
+
+def newest_norms(questionnaire_id: str, version: int) -> dict[str, MeasuredNorms]:
+    """Dimension -> the newest stored norms of this questionnaire version, read now."""
+    return all_newest_norms().get((questionnaire_id, version), {})
 
 
 def store_norms(
@@ -176,6 +183,7 @@ def store_norms(
     ]
     db.session.add_all(rows)
     db.session.commit()
+    current_app.extensions.pop(_CACHE, None)  # this process sees them at once
     return rows
 
 
@@ -211,9 +219,10 @@ class NormsInUse:
 
 
 def norms_in_use(definition: Questionnaire) -> NormsInUse:
-    """The newest norms of this version, read once per request."""
-    cache = g.setdefault("_rekindle_norms", {})
-    key = definition.key
-    if key not in cache:
-        cache[key] = NormsInUse(definition, newest_norms(definition.id, definition.version))
-    return cache[key]
+    """The newest norms of this version, as of at most ``REFRESH_SECONDS`` ago."""
+    cached = current_app.extensions.get(_CACHE)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > REFRESH_SECONDS:
+        cached = (now, all_newest_norms())
+        current_app.extensions[_CACHE] = cached
+    return NormsInUse(definition, cached[1].get(definition.key, {}))

@@ -156,3 +156,39 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     ]
     pulse_table = page[page.index('data-questionnaire="pulse"') :]
     assert "22.0" in pulse_table and "provisional" in pulse_table
+
+
+def test_norms_stored_by_another_process_show_after_the_refresh(
+    app, member, checkup, monkeypatch
+) -> None:
+    """`flask norms update` runs in its own process: pages pick its rows up on refresh."""
+    from sqlalchemy import insert
+
+    from assessment import norms
+    from assessment.extensions import db
+    from assessment.models import NormsVersion
+
+    latest = _two_checkups(member, checkup)
+    assert _label(
+        member.client.get(f"/results/{latest}").get_data(as_text=True), "Communication"
+    ) == (RELIABLE_IMPROVEMENT)
+    with app.app_context():  # written as another process would: this one is not told
+        db.session.execute(
+            insert(NormsVersion).values(
+                questionnaire_id="checkup",
+                questionnaire_version=1,
+                dimension="communication",
+                sd=30.0,
+                reliability=0.8,
+                n=250,
+                origin="server",
+                created_at=STORED_ON,
+            )
+        )
+        db.session.commit()
+    page = member.client.get(f"/results/{latest}").get_data(as_text=True)
+    assert _label(page, "Communication") == RELIABLE_IMPROVEMENT  # still the copy in memory
+    monkeypatch.setattr(norms, "REFRESH_SECONDS", 0.0)
+    page = member.client.get(f"/results/{latest}").get_data(as_text=True)
+    assert _label(page, "Communication") == WITHIN_NORMAL
+    assert FROM_SERVER in _notes(page)[0]
