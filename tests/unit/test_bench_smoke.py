@@ -16,7 +16,7 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
     text = output.read_text()
     assert "| section | what |" in text
     sections = {row.section for row in report.rows}
-    assert {"baseline", "scoring", "in-process", "size", "http sqlite"} <= sections
+    assert {"baseline", "scoring", "in-process", "size", "http sqlite", "norms"} <= sections
     whats = " ".join(row.what for row in report.rows)
     for expected in (
         "POST a check-up",
@@ -27,5 +27,6 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
         "GET /partner",
         "requests/s",
         "p95",
+        "flask norms report --json",
     ):
         assert expected in whats, expected
