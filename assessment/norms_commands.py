@@ -230,7 +230,10 @@ def export_command(path: Path) -> None:
     """Write aggregates only (n, item means, item covariance) for pooling with other servers."""
     catalog = current_catalog()
     document, left_out = export_document(catalog, server_aggregates(catalog))
-    write_export(path, document)
+    try:
+        write_export(path, document)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from error
     count = sum(len(q["dimensions"]) for q in document["questionnaires"])
     click.echo(f"wrote {path}: {count} areas, aggregates only (no answers, people or dates)")
     for qid, version, dimension, n in left_out:

@@ -333,3 +333,10 @@ def test_a_bad_file_is_refused_with_a_clear_message(
     assert "Traceback" not in result.output
     with app.app_context():
         assert db.session.scalars(select(NormsVersion)).all() == []
+
+
+def test_export_to_a_folder_that_does_not_exist_says_so(runner, tmp_path) -> None:
+    """No traceback: a plain message and exit code 1."""
+    result = runner.invoke(args=["norms", "export", str(tmp_path / "missing" / "x.json")])
+    assert result.exit_code == 1
+    assert "cannot write" in result.output and "Traceback" not in result.output
