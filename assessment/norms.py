@@ -3,6 +3,11 @@
 Reads the sample (per questionnaire version, each person's first assessment of it),
 stores measured norms, and says which norms a page judges change with. The arithmetic
 lives in ``scoring.reliability``; nothing here computes a statistic itself.
+
+Alpha and sd are both taken over the people who answered every question of the area,
+and sd is of the unrounded score (stored scores are rounded to 0.1, which moves sd far
+less than the 0.1 it is stored to): one sample for both halves of SEM = sd * sqrt(1 - alpha),
+and exactly what pooled aggregates reproduce.
 """
 
 from __future__ import annotations
