@@ -48,9 +48,14 @@ def _rows(definition: Questionnaire, norms: NormsInUse) -> list[NormsRow]:
 @bp.get("/about/measures")
 def measures() -> str:
     """How scores, bands and reliable change work here, and which norms judge change now."""
+    catalog = current_catalog()
     sections = [
         (definition, _rows(definition, norms_in_use(definition)))
-        for definition in current_catalog().latest_all()
+        for latest in catalog.latest_all()
+        for definition in sorted(
+            (q for (qid, _), q in catalog.questionnaires.items() if qid == latest.id),
+            key=lambda q: -q.version,
+        )
     ]
     return render_template(
         "about/measures.html",

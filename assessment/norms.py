@@ -166,8 +166,19 @@ class MeasuredNorms:
 
 def all_newest_norms() -> dict[tuple[str, int], dict[str, MeasuredNorms]]:
     """(questionnaire id, version) -> dimension -> its newest stored norms, in one query."""
-    newest = select(func.max(NormsVersion.id)).group_by(
-        NormsVersion.questionnaire_id, NormsVersion.questionnaire_version, NormsVersion.dimension
+    usable = (  # rows written by hand that could not judge change are passed over
+        NormsVersion.sd > 0,
+        NormsVersion.reliability > 0,
+        NormsVersion.reliability < 1,
+    )
+    newest = (
+        select(func.max(NormsVersion.id))
+        .where(*usable)
+        .group_by(
+            NormsVersion.questionnaire_id,
+            NormsVersion.questionnaire_version,
+            NormsVersion.dimension,
+        )
     )
     rows = db.session.scalars(select(NormsVersion).where(NormsVersion.id.in_(newest))).all()
     found: dict[tuple[str, int], dict[str, MeasuredNorms]] = {}

@@ -192,3 +192,34 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
     page = member.client.get(f"/results/{latest}").get_data(as_text=True)
     assert _label(page, "Communication") == WITHIN_NORMAL
     assert FROM_SERVER in _notes(page)[0]
+
+
+def test_a_stored_row_that_cannot_judge_change_is_passed_over(app, member, checkup) -> None:
+    """A hand-written reliability of 1 would divide by zero: the previous usable norms stand."""
+    from sqlalchemy import insert
+
+    from assessment.extensions import db
+    from assessment.models import NormsVersion
+
+    latest = _two_checkups(member, checkup)
+    _store(app)
+    with app.app_context():
+        db.session.execute(
+            insert(NormsVersion).values(
+                questionnaire_id="checkup",
+                questionnaire_version=1,
+                dimension="communication",
+                sd=20.0,
+                reliability=1.0,
+                n=500,
+                origin="server",
+                created_at=STORED_ON,
+            )
+        )
+        db.session.commit()
+        app.extensions.pop("rekindle.norms", None)
+    response = member.client.get(f"/results/{latest}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert _label(page, "Communication") == WITHIN_NORMAL
+    assert FROM_SERVER in _notes(page)[0]
