@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment import commands, errors, security, settings
+from assessment.about import bp as about_bp
 from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
@@ -106,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         partner_bp,
         plans_bp,
+        about_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

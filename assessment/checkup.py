@@ -21,6 +21,7 @@ from .forms import (
     with_blank_defaults,
 )
 from .models import Assessment
+from .norms import norms_in_use
 from .service import (
     find_by_token,
     get_own_assessment,
@@ -178,10 +179,11 @@ def result(assessment_id: int) -> str:
     previous = previous_assessment(assessment)
     traces = [(f"This {definition.title.lower()}", scores)]
     changes = None
+    norms = norms_in_use(definition)
     if previous is not None:
         previous_scores = previous.score_map()
         traces.append(("The one before", previous_scores))
-        changes = compare_scores(definition, previous_scores, scores)
+        changes = compare_scores(definition, previous_scores, scores, norms.by_dimension)
     suggestions = _suggestions_for_page(assessment)
     return render_template(
         "checkup/result.html",
@@ -192,6 +194,7 @@ def result(assessment_id: int) -> str:
         suggestions=suggestions,
         previous=previous,
         changes=changes,
+        norms=norms,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),

@@ -20,6 +20,7 @@ from questionnaires.models import Questionnaire
 from .definitions import current_catalog
 from .extensions import db
 from .models import Assessment, PartnerLink, Plan, User, utcnow
+from .norms_commands import norms_group
 from .service import store_assessment
 
 DEMO_USERNAME = "demo"
@@ -41,6 +42,7 @@ DEMO_TRAJECTORY = {
 def register(app: Flask) -> None:
     """Add Rekindle's commands to ``flask``."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(norms_group)
 
 
 def demo_password(instance_path: str, filename: str = "demo_password") -> str:

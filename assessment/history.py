@@ -21,6 +21,7 @@ from scoring import (
 
 from . import charts, followthrough
 from .definitions import current_catalog
+from .norms import NormsInUse, norms_in_use
 from .service import score_rows
 
 bp = Blueprint("history", __name__)
@@ -63,6 +64,7 @@ class ChangeSection:
     latest: datetime
     since_previous: tuple[DimensionChange, ...] | None
     since_first: tuple[DimensionChange, ...] | None
+    norms: NormsInUse
 
 
 @bp.get("/history")
@@ -88,6 +90,7 @@ def history() -> str:
         empty=False,
         panels=_trend_panels(frame, catalog, anchor, markers),
         tried=_tried_rows(frame, catalog, plan_rows),
+        tried_norms=_tried_norms(catalog, plan_rows),
         sections=sections,
         radar=radar,
         radar_traces=radar_traces,
@@ -102,7 +105,8 @@ def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSectio
         rows = frame[frame["questionnaire_id"] == definition.id]
         if rows.empty:
             continue
-        changes = changes_since(frame, definition)
+        norms = norms_in_use(definition)
+        changes = changes_since(frame, definition, norms.by_dimension)
         sections.append(
             ChangeSection(
                 definition=definition,
@@ -111,6 +115,7 @@ def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSectio
                 latest=rows["created_at"].iloc[-1].to_pydatetime(),
                 since_previous=changes.get("previous"),
                 since_first=changes.get("first"),
+                norms=norms,
             )
         )
     return sections
@@ -206,7 +211,10 @@ def _tried_rows(
         except KeyError:
             continue
         found = changes_while_trying(
-            frame, questionnaire, [(r.plan.dimension, r.plan.created_at) for r in rows]
+            frame,
+            questionnaire,
+            [(r.plan.dimension, r.plan.created_at) for r in rows],
+            norms_in_use(questionnaire).by_dimension,
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
     labels = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
@@ -229,6 +237,17 @@ def _tried_rows(
             )
         )
     return tried_rows
+
+
+def _tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> list[NormsInUse]:
+    """The norms "What you tried" judges its changes with, one per questionnaire it uses."""
+    found = []
+    for questionnaire_id in dict.fromkeys(row.questionnaire_id for row in plan_rows):
+        try:
+            found.append(norms_in_use(catalog.latest(questionnaire_id)))
+        except KeyError:
+            continue
+    return found
 
 
 def _trend_panels(

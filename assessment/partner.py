@@ -37,6 +37,7 @@ from . import charts
 from .definitions import current_catalog
 from .extensions import db, limiter
 from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
+from .norms import norms_in_use
 
 bp = Blueprint("partner", __name__)
 
@@ -309,7 +310,11 @@ def _comparison(
         "gaps": None,
     }
     if latest_mine and latest_theirs:
-        page["gaps"] = perception_gaps(definition, latest_mine.scores, latest_theirs.scores)
+        norms = norms_in_use(definition)
+        page["gaps"] = perception_gaps(
+            definition, latest_mine.scores, latest_theirs.scores, norms.by_dimension
+        )
+        page["gap_norms"] = norms
         apart = abs(latest_mine.created_at - latest_theirs.created_at)
         page["apart_days"] = round(apart.total_seconds() / 86400)
         page["far_apart"] = apart > DATES_APART
@@ -341,7 +346,10 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
     rows = []
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
-        gaps = perception_gaps(_definition_for(you, partner), you.scores, partner.scores)
+        definition = _definition_for(you, partner)
+        gaps = perception_gaps(
+            definition, you.scores, partner.scores, norms_in_use(definition).by_dimension
+        )
         rows.append(
             {
                 "midpoint": midpoint,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from . import http, inprocess, lighthouse, proxy
+from . import norms as norms_bench
 from .report import Report
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -25,12 +26,15 @@ def main(argv: list[str] | None = None) -> Report:
         local = inprocess.Settings(repeats=2, history_sizes=(1, 3), partner_size=3)
         load = http.Settings(clients=2, seconds=1.0, databases=("sqlite",))
         behind = proxy.Settings(clients=2, seconds=1.0)
+        norms = norms_bench.Settings(assessments=120, repeats=1)
     else:
         local, load, behind = inprocess.Settings(), http.Settings(), proxy.Settings()
+        norms = norms_bench.Settings()
     report = Report()
     print("Rekindle benchmarks (figures, not tests)")
     inprocess.run(report, local)
     inprocess.run_partner(report, local)
+    norms_bench.run(report, norms)
     if not options.skip_http:
         from app import create_app
 

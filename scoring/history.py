@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from questionnaires.models import Questionnaire
+from questionnaires.models import Norms, Questionnaire
 
 from .change import DimensionChange, compare_scores
 
@@ -49,12 +49,13 @@ def _scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | Non
 
 
 def changes_since(
-    frame: pd.DataFrame, questionnaire: Questionnaire
+    frame: pd.DataFrame, questionnaire: Questionnaire, norms: Mapping[str, Norms] | None = None
 ) -> dict[str, tuple[DimensionChange, ...]]:
     """The latest assessment against the previous one and against the first one.
 
     Only assessments of this questionnaire count (a pulse is compared with pulses);
-    the newest version's norms are used. Keys are absent when there is nothing to compare.
+    the newest version's norms are used (``norms`` as in ``compare_scores``). Keys are
+    absent when there is nothing to compare.
     """
     rows = frame[frame["questionnaire_id"] == questionnaire.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
@@ -62,8 +63,8 @@ def changes_since(
         return {}
     latest = _scores_of(rows, ids[-1])
     return {
-        "previous": compare_scores(questionnaire, _scores_of(rows, ids[-2]), latest),
-        "first": compare_scores(questionnaire, _scores_of(rows, ids[0]), latest),
+        "previous": compare_scores(questionnaire, _scores_of(rows, ids[-2]), latest, norms),
+        "first": compare_scores(questionnaire, _scores_of(rows, ids[0]), latest, norms),
     }
 
 
