@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from . import charts, followthrough
+from . import charts, followthrough, safety
 from .definitions import current_catalog, latest_or_404
 from .forms import (
     TOKEN_PATTERN,
@@ -195,6 +195,14 @@ def result(assessment_id: int) -> str:
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),
+        safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
+        country_form=(
+            safety.country_form(
+                url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
+            )
+            if assessment.safety_flag
+            else None
+        ),
     )
 
 
