@@ -125,6 +125,7 @@ class Questionnaire(_Strict):
     version: StrictInt = Field(ge=1)
     title: str
     description: str | None = None
+    intro: str | None = None  # the page's first line; it names the one time frame asked about
     minutes: StrictInt | None = Field(default=None, ge=1)
     scale: Scale
     dimensions: list[Dimension] = Field(min_length=1)
