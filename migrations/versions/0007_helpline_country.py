@@ -15,10 +15,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("helpline_country", sa.String(length=5), nullable=True))
+    # Plain ALTER TABLE, never batch mode (as in 0002): rebuilding "users" on SQLite with
+    # foreign keys on would cascade-delete every assessment, answer and score of every user.
+    op.add_column("users", sa.Column("helpline_country", sa.String(length=5), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("helpline_country")
+    op.drop_column("users", "helpline_country")  # SQLite 3.35+ drops a column in place
