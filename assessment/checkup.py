@@ -178,10 +178,18 @@ def result(assessment_id: int) -> str:
     previous = previous_assessment(assessment)
     traces = [(f"This {definition.title.lower()}", scores)]
     changes = None
+    questions_changed = None
     if previous is not None:
         previous_scores = previous.score_map()
         traces.append(("The one before", previous_scores))
-        changes = compare_scores(definition, previous_scores, scores)
+        # Across versions: the same dimension ids, judged by the newer version's norms (§11).
+        newer = catalog.get(
+            assessment.questionnaire_id,
+            max(previous.questionnaire_version, assessment.questionnaire_version),
+        )
+        changes = compare_scores(newer, previous_scores, scores)
+        if previous.questionnaire_version != assessment.questionnaire_version:
+            questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
     suggestions = _suggestions_for_page(assessment)
     return render_template(
         "checkup/result.html",
@@ -192,6 +200,7 @@ def result(assessment_id: int) -> str:
         suggestions=suggestions,
         previous=previous,
         changes=changes,
+        questions_changed=questions_changed,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),

@@ -307,6 +307,8 @@ def _comparison(
         "radar": charts.radar_figure(definition, traces),
         "radar_traces": traces,
         "gaps": None,
+        # DESIGN.md §11: compared on the newer version's norms, and the page says so.
+        "questions_changed": len({c.version for c in [*mine, *theirs]}) > 1,
     }
     if latest_mine and latest_theirs:
         page["gaps"] = perception_gaps(definition, latest_mine.scores, latest_theirs.scores)
