@@ -96,6 +96,7 @@ def test_choosing_a_country_on_the_account_page_changes_the_safety_panel(
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/account")
     assert _stored_country(app) == "IE"
+    assert member.client.get("/export.json").get_json()["user"]["helpline_country"] == "IE"
     _, html = _flagged_result_page(member, checkup)
     panel = _panel(html)
     assert "Help lines for Ireland" in panel
