@@ -37,7 +37,7 @@ def test_any_listed_country_shows_its_lines_to_a_visitor(client, catalog) -> Non
     """Signed out, does every listed country's page give its numbers as tel: links?"""
     for code, country in catalog.helplines.countries.items():
         html = client.get(f"/safety/help?country={code.lower()}").get_data(as_text=True)
-        assert f"Help lines for {country.name}" in html, code
+        assert f"Help lines: {country.name}" in html, code
         assert f'href="tel:{country.emergency}"' in html, code
         for service in country.services:
             assert service.name.replace("'", "&#39;") in html, (code, service.name)
@@ -79,7 +79,7 @@ def test_the_deployment_setting_is_the_default(app, client) -> None:
     assert 'href="tel:18007997233"' in client.get("/safety/help").get_data(as_text=True)
     app.config["HELPLINE_COUNTRY"] = "NZ"
     html = client.get("/safety/help").get_data(as_text=True)
-    assert "Help lines for New Zealand" in html and 'href="tel:111"' in html
+    assert "Help lines: New Zealand" in html and 'href="tel:111"' in html
 
 
 def test_choosing_a_country_on_the_account_page_changes_the_safety_panel(
@@ -99,7 +99,7 @@ def test_choosing_a_country_on_the_account_page_changes_the_safety_panel(
     assert member.client.get("/export.json").get_json()["user"]["helpline_country"] == "IE"
     _, html = _flagged_result_page(member, checkup)
     panel = _panel(html)
-    assert "Help lines for Ireland" in panel
+    assert "Help lines: Ireland" in panel
     assert 'href="tel:1800341900"' in panel and 'href="tel:112"' in panel
     assert "1-800-799-7233" not in panel
     assert "not your fault" in panel and "Couples therapy is not advised" in panel
@@ -146,7 +146,7 @@ def test_choosing_needs_an_account(app, client) -> None:
     """Signed out, the choice is not stored (the help page itself stays open to anyone)."""
     response = client.post("/account/country", data={"country": "GB"})
     assert response.status_code in (302, 400)
-    assert "Help lines for" in client.get("/safety/help?country=GB").get_data(as_text=True)
+    assert "Help lines: " in client.get("/safety/help?country=GB").get_data(as_text=True)
 
 
 def test_browsing_safely_says_it_plainly(client) -> None:
