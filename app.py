@@ -21,6 +21,7 @@ from assessment.history import bp as history_bp
 from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
 from assessment.plans import bp as plans_bp
+from assessment.safety import bp as safety_bp
 from assessment.templating import register_template_helpers
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         partner_bp,
         plans_bp,
         about_bp,
+        safety_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from .export import export_csv, export_document
 from .extensions import db
 from .forms import DeleteAccountForm
 from .models import User
+from .safety import country_form
 
 bp = Blueprint("account", __name__)
 
@@ -18,7 +19,9 @@ bp = Blueprint("account", __name__)
 @login_required
 def account() -> str:
     """Where a person downloads or deletes their data."""
-    return render_template("account/account.html", form=DeleteAccountForm())
+    return render_template(
+        "account/account.html", form=DeleteAccountForm(), country_form=country_form()
+    )
 
 
 @bp.get("/export.json")
@@ -47,10 +50,10 @@ def delete() -> Response | tuple[str, int]:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
     if not form.validate_on_submit():
-        return render_template("account/account.html", form=form), 400
+        return render_template("account/account.html", form=form, country_form=country_form()), 400
     if not check_password_hash(current_user.password_hash, form.password.data):
         form.password.errors.append("That password is not right. Nothing was deleted.")
-        return render_template("account/account.html", form=form), 403
+        return render_template("account/account.html", form=form, country_form=country_form()), 403
     user = db.session.get(User, current_user.id)
     logout_user()
     db.session.delete(user)

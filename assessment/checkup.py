@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from . import charts, followthrough
+from . import charts, followthrough, safety
 from .definitions import current_catalog, latest_or_404
 from .forms import (
     TOKEN_PATTERN,
@@ -179,11 +179,20 @@ def result(assessment_id: int) -> str:
     previous = previous_assessment(assessment)
     traces = [(f"This {definition.title.lower()}", scores)]
     changes = None
+    questions_changed = None
     norms = norms_in_use(definition)
     if previous is not None:
         previous_scores = previous.score_map()
         traces.append(("The one before", previous_scores))
-        changes = compare_scores(definition, previous_scores, scores, norms.by_dimension)
+        # Across versions: the same dimension ids, judged by the newer version's norms (§11).
+        newer = catalog.get(
+            assessment.questionnaire_id,
+            max(previous.questionnaire_version, assessment.questionnaire_version),
+        )
+        norms = norms_in_use(newer)
+        changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
+        if previous.questionnaire_version != assessment.questionnaire_version:
+            questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
     suggestions = _suggestions_for_page(assessment)
     return render_template(
         "checkup/result.html",
@@ -195,9 +204,18 @@ def result(assessment_id: int) -> str:
         previous=previous,
         changes=changes,
         norms=norms,
+        questions_changed=questions_changed,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),
+        safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
+        country_form=(
+            safety.country_form(
+                url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
+            )
+            if assessment.safety_flag
+            else None
+        ),
     )
 
 

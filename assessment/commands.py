@@ -26,6 +26,9 @@ from .service import store_assessment
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
 DAYS_BETWEEN_CHECKUPS = 30
+# The first check-ups (and the pulses between them) are version 1; from this index on the
+# demo answers version 2, so History, results and Partner show the questions changing (§11).
+DEMO_FIRST_V2 = 4
 
 # Keyed answer level (1-5) per dimension at the first and at the last check-up: communication
 # and romance climb far enough to read as reliable improvement, the rest move within noise.
@@ -77,6 +80,11 @@ def demo_answers(
     return answers
 
 
+def demo_version(catalog_latest: Questionnaire, index: int) -> int:
+    """The version the demo answered at its ``index``-th check-up: 1, then the newest."""
+    return catalog_latest.version if index >= DEMO_FIRST_V2 else 1
+
+
 def load_demo(now: datetime | None = None) -> tuple[User, bool]:
     """Create the demo user and its history once; (user, whether history was created)."""
     catalog = current_catalog()
@@ -94,12 +102,15 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
         return user, False
     rng = random.Random(20260525)
     now = now or utcnow()
-    checkup = catalog.latest("checkup")
-    pulse = catalog.latest("pulse")
+    latest_checkup = catalog.latest("checkup")
+    latest_pulse = catalog.latest("pulse")
     first = now - timedelta(days=DAYS_BETWEEN_CHECKUPS * (DEMO_CHECKUPS - 1) + 1)
-    safe = {item.id: "no" for item in checkup.safety}
     plan: Plan | None = None
     for index in range(DEMO_CHECKUPS):
+        checkup = catalog.get("checkup", demo_version(latest_checkup, index))
+        # A pulse taken after this check-up: the newest version once the check-up is.
+        pulse = catalog.get("pulse", demo_version(latest_pulse, index))
+        safe = {item.id: "no" for item in checkup.safety}
         progress = index / (DEMO_CHECKUPS - 1)
         taken = first + timedelta(days=DAYS_BETWEEN_CHECKUPS * index, hours=rng.randint(0, 8))
         stored = store_assessment(
@@ -197,16 +208,17 @@ def load_demo_partner(demo: User) -> tuple[User, bool]:
     )
     if count:
         return partner, False
-    checkup = catalog.latest("checkup")
     demo_checkups = db.session.scalars(
         select(Assessment)
         .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
         .order_by(Assessment.created_at)
     ).all()
     rng = random.Random(20260526)
-    safe = {item.id: "no" for item in checkup.safety}
     now = utcnow()
     for index, theirs in enumerate(demo_checkups):
+        # The partner answered the same version as demo did at that time.
+        checkup = catalog.get("checkup", theirs.questionnaire_version)
+        safe = {item.id: "no" for item in checkup.safety}
         progress = index / max(1, len(demo_checkups) - 1)
         answers = demo_answers(checkup, progress, rng, PARTNER_TRAJECTORY)
         taken = min(now, theirs.created_at + timedelta(days=PARTNER_OFFSET_DAYS))

@@ -42,7 +42,11 @@ def _assessments(user: User) -> list[Assessment]:
 def export_document(user: User) -> dict[str, Any]:
     """Every assessment with its answers, safety responses and scores (DESIGN.md §5)."""
     return {
-        "user": {"username": user.username, "created_at": user.created_at.isoformat()},
+        "user": {
+            "username": user.username,
+            "created_at": user.created_at.isoformat(),
+            "helpline_country": user.helpline_country,
+        },
         "assessments": [
             {
                 "id": a.id,

@@ -65,6 +65,9 @@ class ChangeSection:
     since_previous: tuple[DimensionChange, ...] | None
     since_first: tuple[DimensionChange, ...] | None
     norms: NormsInUse
+    # When the questions changed (DESIGN.md §11): the first time the newest version was taken,
+    # and the versions seen; None when every one was answered on the same version.
+    questions_changed: tuple[datetime, tuple[int, ...]] | None = None
 
 
 @bp.get("/history")
@@ -116,9 +119,19 @@ def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSectio
                 since_previous=changes.get("previous"),
                 since_first=changes.get("first"),
                 norms=norms,
+                questions_changed=_questions_changed(rows),
             )
         )
     return sections
+
+
+def _questions_changed(rows: pd.DataFrame) -> tuple[datetime, tuple[int, ...]] | None:
+    """When the newest version was first answered, and every version seen (or None)."""
+    versions = tuple(sorted(int(v) for v in rows["version"].unique()))
+    if len(versions) < 2:
+        return None
+    newest = rows[rows["version"] == versions[-1]]
+    return newest["created_at"].iloc[0].to_pydatetime(), versions
 
 
 def _first_and_latest(

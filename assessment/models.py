@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Whose help lines the safety panel shows: an ISO code from helplines.yaml, "other",
+    # or None for the deployment's HELPLINE_COUNTRY (DESIGN.md §10).
+    helpline_country: Mapped[str | None] = mapped_column(String(5))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -308,6 +308,8 @@ def _comparison(
         "radar": charts.radar_figure(definition, traces),
         "radar_traces": traces,
         "gaps": None,
+        # DESIGN.md §11: compared on the newer version's norms, and the page says so.
+        "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:
         norms = norms_in_use(definition)
@@ -320,6 +322,7 @@ def _comparison(
         page["far_apart"] = apart > DATES_APART
         page["starters"] = _starters(page["gaps"]) if show_starters else []
         page.update(_over_time(mine, theirs))
+        page["questions_changed"] = page["questions_changed"] or page.get("versions_differ", False)
     return page
 
 
@@ -344,6 +347,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
         return {"pairs": [], "gap_trend": None}
     anchor = current_catalog().latest(SHAREABLE)
     rows = []
+    used = {mine_id for mine_id, _, _ in pairs} | {theirs_id for _, theirs_id, _ in pairs}
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
         definition = _definition_for(you, partner)
@@ -367,6 +371,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
         times, thinned = thin_series(midpoints, values, MAX_CHART_POINTS)
         series.append((dimension.label, times, thinned))
     return {
+        "versions_differ": len({c.version for c in [*mine, *theirs] if c.id in used}) > 1,
         "pairs": rows,
         "pair_dimensions": anchor.dimensions,
         "gap_trend": charts.gap_trend_figure(series),

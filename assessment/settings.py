@@ -9,6 +9,7 @@ from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
+DEFAULT_HELPLINE_COUNTRY = "US"  # whose help lines a flagged result shows until a person picks
 
 # Environment variables read at start-up, and the config key each one sets.
 _ENVIRONMENT_KEYS = {
@@ -17,6 +18,7 @@ _ENVIRONMENT_KEYS = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",  # several apps sharing one Redis
     "QUICK_EXIT_URL": "QUICK_EXIT_URL",
+    "HELPLINE_COUNTRY": "HELPLINE_COUNTRY",  # ISO 3166-1 alpha-2, e.g. GB
 }
 
 
@@ -30,6 +32,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,
+        "HELPLINE_COUNTRY": DEFAULT_HELPLINE_COUNTRY,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "MAX_FORM_MEMORY_SIZE": MAX_BODY_BYTES,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -49,6 +52,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         key: environ[name] for name, key in _ENVIRONMENT_KEYS.items() if environ.get(name)
     }
+    if "HELPLINE_COUNTRY" in config:
+        config["HELPLINE_COUNTRY"] = config["HELPLINE_COUNTRY"].strip().upper()
     uri = config.get("SQLALCHEMY_DATABASE_URI", "")
     if uri.startswith(("postgres://", "postgresql://")):
         # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
