@@ -94,9 +94,7 @@ def _one_link_per_person(connection) -> None:
         people = [inviter_id, partner_id]
         if seen & set(people) or inviter_id == partner_id:
             connection.execute(
-                sa.update(assessments)
-                .where(assessments.c.user_id.in_(people))
-                .values(shared=False)
+                sa.update(assessments).where(assessments.c.user_id.in_(people)).values(shared=False)
             )
             connection.execute(sa.delete(links).where(links.c.id == link_id))
             continue
@@ -119,7 +117,9 @@ def _one_active_plan_per_strategy(connection) -> None:
         strategies = kept.setdefault(user_id, set())
         if strategy_id in strategies or len(strategies) >= MAX_ACTIVE_PLANS:
             connection.execute(
-                sa.update(plans).where(plans.c.id == plan_id).values(status="dropped", closed_at=now)
+                sa.update(plans)
+                .where(plans.c.id == plan_id)
+                .values(status="dropped", closed_at=now)
             )
             continue
         strategies.add(strategy_id)
