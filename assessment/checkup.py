@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -12,6 +12,8 @@ from scoring import compare_scores, focus_areas
 
 from . import charts, followthrough
 from .definitions import current_catalog, latest_or_404
+from .errors import reshown_when_unavailable
+from .followthrough import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
@@ -41,6 +43,11 @@ STALE_FORM = (
 MALFORMED_FORM = (
     "Something in this form was not as the page sent it, so nothing was saved."
     " Please check your answers and send it again."
+)
+UNAVAILABLE_FORM = (
+    "Rekindle is not available right now, so your answers are not saved yet; nothing you"
+    " sent was half-saved. Every answer is still below: please send the form again in a few"
+    " minutes."
 )
 
 
@@ -73,6 +80,7 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
     active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
+    g.checkup_active_plans = active  # shown again with the answers if the store fails (503)
     problem = _shape_problem(definition, request.form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
@@ -94,6 +102,34 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
         checkins=checkins,
     )
     return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
+
+
+@reshown_when_unavailable("checkup.questionnaire")
+def reshow_unavailable() -> str | None:
+    """The posted questionnaire again, every answer in place and the same submission token.
+
+    Sending it again once the database is back stores it once: the token makes a repeat
+    of a post that did land return that assessment. Drawn without the database.
+    """
+    qid = (request.view_args or {}).get("qid", "")
+    definition = _posted_version(qid)
+    if definition is None:
+        try:
+            definition = current_catalog().latest(qid)
+        except KeyError:
+            return None  # not a questionnaire: the plain "not available" page
+    form = build_questionnaire_form(definition)(
+        formdata=with_blank_defaults(definition, request.form)
+    )
+    form.validate()  # marks what still needs an answer, as a re-shown form does
+    plans = g.get("checkup_active_plans")
+    # Check-in answers of plans that could not be read are carried along unseen.
+    carried = []
+    if plans is None:
+        carried = [(name, request.form[name]) for name in request.form if is_plan_field(name)]
+    return _render_form(
+        definition, form, problem=UNAVAILABLE_FORM, plans=plans, keep_token=True, carried=carried
+    )
 
 
 def _posted_version(qid: str) -> Questionnaire | None:
@@ -126,11 +162,13 @@ def _render_form(
     form: QuestionnaireForm,
     problem: str | None = None,
     plans: list | None = None,
+    keep_token: bool = False,
+    carried: list[tuple[str, str]] | None = None,
 ) -> str:
     for item in definition.safety:
         if not request.form.get(item.id):
             form[item.id].data = None  # left blank: show it blank again, not as "skip"
-    if problem:
+    if problem and not keep_token:
         # A fresh token and the current version, so sending again is a new, valid post.
         form.submission_token.data = new_submission_token()
         form.version.data = str(definition.version)
@@ -162,6 +200,7 @@ def _render_form(
         plan_sections=plan_sections,
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
+        carried_fields=carried or [],
     )
 
 
