@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -32,6 +34,15 @@ from .service import (
 )
 
 bp = Blueprint("checkup", __name__)
+
+
+@dataclass(frozen=True)
+class PlanShown:
+    """What the questionnaire shows of an active plan: enough to draw its check-in."""
+
+    id: int
+    strategy_id: str
+
 
 TRIED_LABELS = (("yes", "Yes"), ("partly", "Partly"), ("no", "Not yet, keep it"))
 HELPED_LABELS = (("yes", "Yes"), ("unsure", "Not sure"), ("no", "No"))
@@ -80,7 +91,8 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
     active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
-    g.checkup_active_plans = active  # shown again with the answers if the store fails (503)
+    # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
+    g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
     problem = _shape_problem(definition, request.form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
@@ -122,7 +134,7 @@ def reshow_unavailable() -> str | None:
         formdata=with_blank_defaults(definition, request.form)
     )
     form.validate()  # marks what still needs an answer, as a re-shown form does
-    plans = g.get("checkup_active_plans")
+    plans = g.get("checkup_plans_shown")
     # Check-in answers of plans that could not be read are carried along unseen.
     carried = []
     if plans is None:

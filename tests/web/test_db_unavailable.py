@@ -7,6 +7,7 @@ PostgreSQL gone (its connections cut and its port closed) and back, PostgreSQL n
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -25,7 +26,7 @@ from sqlalchemy import create_engine, func, make_url, select
 from werkzeug.test import TestResponse
 
 from app import create_app
-from assessment.models import Answer, Assessment
+from assessment.models import Answer, Assessment, PlanCheckin
 from tests.conftest import (
     PASSWORD,
     TEST_DATABASE_URL,
@@ -67,11 +68,30 @@ def checked_answers(html: str) -> dict[str, str]:
     return parser.checked
 
 
-def shows_every_answer(html: str, answers: Mapping[str, str], token: str) -> bool:
-    """Is every answer still checked, with the same submission token to send again?"""
+def shows_every_answer(
+    html: str, answers: Mapping[str, str], token: str, carried: Mapping[str, str] | None = None
+) -> bool:
+    """Is every answer still checked (or carried along hidden), with the same token?"""
+    hidden = hidden_fields(html)
     return (
-        checked_answers(html) == dict(answers) and hidden_fields(html)["submission_token"] == token
+        checked_answers(html) == dict(answers)
+        and hidden["submission_token"] == token
+        and all(hidden.get(name) == value for name, value in (carried or {}).items())
     )
+
+
+def trying_a_plan(person: HttpPerson, checkup) -> tuple[dict[str, str], dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Take a check-up and choose something to try; the next form and its check-in answers."""
+    first = person.submit("checkup", keyed_answers(checkup, dict.fromkeys(SOME_ANSWERS, 1)))
+    result = re.search(r"/results/(\d+)$", first.headers["Location"])
+    assert result, first.status
+    csrf = person.form(f"/results/{result[1]}")["csrf_token"]
+    chosen = {"csrf_token": csrf, "strategy_id": "com_listen_ten", "assessment_id": result[1]}
+    assert person.request("/plans", chosen).status == 303
+    page = person.request("/checkup/checkup").body
+    plan = re.search(r'name="plan_(\d+)_tried"', page)
+    assert plan, "the questionnaire asks about the plan"
+    return hidden_fields(page), {f"plan_{plan[1]}_tried": "yes", f"plan_{plan[1]}_helped": "yes"}
 
 
 def within_ten_seconds(
@@ -87,13 +107,14 @@ def within_ten_seconds(
         return Reply(error.code, dict(error.headers), error.read().decode())
 
 
-def stored_assessments(url: str) -> tuple[int, int]:
-    """(assessments, answers) in the database, counted outside the app."""
+def stored_assessments(url: str) -> tuple[int, int, int]:
+    """(assessments, answers, plan check-ins) in the database, counted outside the app."""
     engine = create_engine(url)
     with engine.connect() as connection:
         counts = (
             connection.scalar(select(func.count()).select_from(Assessment)),
             connection.scalar(select(func.count()).select_from(Answer)),
+            connection.scalar(select(func.count()).select_from(PlanCheckin)),
         )
     engine.dispose()
     return counts
@@ -144,28 +165,28 @@ def test_sqlite_locked_by_another_process(tmp_path, checkup) -> None:
     with gunicorn(url, tmp_path, 2, {"RATELIMIT_ENABLED": "0"}) as server:
         person = HttpPerson(server.url)
         assert person.register("locked").status == 303
-        hidden = person.form("/checkup/checkup")
-        form = {**hidden, **answers}
+        hidden, checkin = trying_a_plan(person, checkup)
+        form = {**hidden, **answers, **checkin}
         with write_lock_held(database):
             health = within_ten_seconds(person, "/healthz")
             assert health.status == 503
             reshown = within_ten_seconds(person, "/checkup/checkup", form)
             assert reshown.status == 503
             assert HALF_SAVED in reshown.body.lower()
-            assert shows_every_answer(reshown.body, answers, hidden["submission_token"])
+            assert shows_every_answer(reshown.body, answers | checkin, hidden["submission_token"])
             invite = within_ten_seconds(
                 person, "/partner/invite", {"csrf_token": hidden["csrf_token"]}
             )
             assert_calm_page(invite)
             assert person.request("/history").status == 200  # reading still works meanwhile
-        assert stored_assessments(url) == (0, 0)
+        assert stored_assessments(url) == (1, len(checkup.items), 0)
         stored = person.request("/checkup/checkup", form)
         again = person.request("/checkup/checkup", form)
         assert person.request("/healthz").status == 200
         log = server.log.read_text()
     assert stored.status == 303 and again.status == 303
     assert again.headers["Location"] == stored.headers["Location"]
-    assert stored_assessments(url) == (1, len(checkup.items))
+    assert stored_assessments(url) == (2, 2 * len(checkup.items), 1)
     assert "Traceback" not in log
 
 
@@ -216,12 +237,12 @@ def test_read_only_sqlite_file(tmp_path, migrated_sqlite, checkup) -> None:
     )
     assert_calm_page(Reply(invite.status_code, dict(invite.headers), invite.get_data(as_text=True)))
     assert history.status_code == 200
-    assert stored_assessments(f"sqlite:///{database}") == (0, 0)
+    assert stored_assessments(f"sqlite:///{database}") == (0, 0, 0)
     assert client.post("/checkup/checkup", data=form).status_code == 303
     assert client.post("/checkup/checkup", data=form).status_code == 303
     assert client.get("/healthz").status_code == 200
     engine.dispose()
-    assert stored_assessments(f"sqlite:///{database}") == (1, len(checkup.items))
+    assert stored_assessments(f"sqlite:///{database}") == (1, len(checkup.items), 0)
 
 
 @pytest.mark.slow
@@ -238,14 +259,16 @@ def test_postgresql_gone_and_back(tmp_path, checkup) -> None:
             with gunicorn(url, tmp_path, 2, {"RATELIMIT_ENABLED": "0"}) as server:
                 person = HttpPerson(server.url)
                 assert person.register("gone").status == 303
-                hidden = person.form("/checkup/checkup")
-                form = {**hidden, **answers}
+                hidden, checkin = trying_a_plan(person, checkup)
+                form = {**hidden, **answers, **checkin}
                 proxy.stop()
                 assert within_ten_seconds(person, "/healthz").status == 503
                 assert_calm_page(within_ten_seconds(person, "/history"))
                 reshown = within_ten_seconds(person, "/checkup/checkup", form)
                 assert reshown.status == 503
-                assert shows_every_answer(reshown.body, answers, hidden["submission_token"])
+                # The plans could not be read, so their check-in answers are carried unseen.
+                token = hidden["submission_token"]
+                assert shows_every_answer(reshown.body, answers, token, carried=checkin)
                 proxy.start()
                 stored = person.request("/checkup/checkup", form)
                 again = person.request("/checkup/checkup", form)
@@ -256,7 +279,7 @@ def test_postgresql_gone_and_back(tmp_path, checkup) -> None:
         counts = stored_assessments(direct)
     assert stored.status == 303 and again.headers["Location"] == stored.headers["Location"]
     assert health.status == 200
-    assert counts == (1, len(checkup.items))
+    assert counts == (2, 2 * len(checkup.items), 1)
     assert "Traceback" not in log
 
 
