@@ -68,17 +68,32 @@ def _let_go_of_the_transaction() -> None:
         db.session.invalidate()
 
 
+def _signed_out_if_unknown() -> None:
+    """Who is signed in could not be read: draw the page as for a visitor, not fail again."""
+    if "_login_user" not in g:
+        g._login_user = current_app.login_manager.anonymous_user()
+
+
+def error_page(code: int, title: str, message: str) -> str:
+    """The error page, even when the database cannot say who is signed in (never a 500)."""
+    try:
+        return render_template("errors/error.html", code=code, title=title, message=message)
+    except UNAVAILABLE:
+        _let_go_of_the_transaction()
+        _signed_out_if_unknown()
+        return render_template("errors/error.html", code=code, title=title, message=message)
+
+
 def register(app: Flask) -> None:
     """Render every HTTP error with the site's layout and a plain message."""
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
         return (
-            render_template(
-                "errors/error.html",
-                code=400,
-                title="This form has expired",
-                message="Please go back, reload the page and send it again. Nothing was saved.",
+            error_page(
+                400,
+                "This form has expired",
+                "Please go back, reload the page and send it again. Nothing was saved.",
             ),
             400,
         )
@@ -93,13 +108,12 @@ def register(app: Flask) -> None:
         log.warning(
             "database unavailable (%s): %s %s answered 503", cause, request.method, request.endpoint
         )
-        if "_login_user" not in g:  # the user could not be loaded: draw the page signed out
-            g._login_user = current_app.login_manager.anonymous_user()
+        _signed_out_if_unknown()
         reshow = _RESHOWN.get(request.endpoint or "") if request.method == "POST" else None
         body = reshow() if reshow is not None else None
         if body is None:
             title, message = MESSAGES[503]
-            body = render_template("errors/error.html", code=503, title=title, message=message)
+            body = error_page(503, title, message)
         return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(HTTPException)
@@ -107,8 +121,6 @@ def register(app: Flask) -> None:
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
         response = error.get_response()
-        response.data = render_template(
-            "errors/error.html", code=code, title=title, message=message
-        ).encode()
+        response.data = error_page(code, title, message).encode()
         response.mimetype = "text/html"
         return response

@@ -264,6 +264,7 @@ def test_postgresql_gone_and_back(tmp_path, checkup) -> None:
                 proxy.stop()
                 assert within_ten_seconds(person, "/healthz").status == 503
                 assert_calm_page(within_ten_seconds(person, "/history"))
+                assert within_ten_seconds(person, "/no-such-page").status == 404
                 reshown = within_ten_seconds(person, "/checkup/checkup", form)
                 assert reshown.status == 503
                 # The plans could not be read, so their check-in answers are carried unseen.
