@@ -2,8 +2,9 @@
 strategy; and the table /healthz writes to (and rolls back) to know writes work.
 
 Rows made by races before this revision are put right first: of two links sharing a
-person the older stays and the newer ends (un-sharing both of its people); of two
-active plans for one strategy, or more than three active plans, the newer are let go.
+person the older stays and the newer ends (un-sharing both of its people); a check-up
+shared by someone in no link is un-shared; of two active plans for one strategy, or
+more than three active plans, the newer are let go.
 
 Revision ID: 0005_row_rules
 Revises: 0003_plans
@@ -74,6 +75,7 @@ def upgrade():
     )
     connection = op.get_bind()
     _one_link_per_person(connection)
+    _nothing_shared_without_a_link(connection)
     _one_active_plan_per_strategy(connection)
     op.create_index(
         "uq_plans_active_strategy",
@@ -103,6 +105,16 @@ def _one_link_per_person(connection) -> None:
             sa.insert(memberships),
             [{"user_id": person, "link_id": link_id} for person in people],
         )
+
+
+def _nothing_shared_without_a_link(connection) -> None:
+    # What a share racing an unlink left behind: shared, with no one to see it (yet).
+    connection.execute(
+        sa.update(assessments)
+        .where(assessments.c.shared.is_(True))
+        .where(assessments.c.user_id.not_in(sa.select(memberships.c.user_id)))
+        .values(shared=False)
+    )
 
 
 def _one_active_plan_per_strategy(connection) -> None:

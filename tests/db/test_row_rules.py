@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, exists, func, or_, select, union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from assessment.models import Assessment, PartnerLink, Plan
+from assessment.models import Assessment, PartnerLink, Plan, User, utcnow
 from tests.conftest import TEST_DATABASE_URL, keyed_answers, postgres_schema
 from tests.support.server import HttpPerson, gunicorn, migrate
 
@@ -147,8 +149,6 @@ def shared_without_link(site: Site) -> int:
 
 def active_plans(site: Site, member: str, strategy: str | None = None) -> int:
     """A person's active plans (of one strategy, if given), counted in the database."""
-    from assessment.models import User
-
     statement = (
         select(func.count())
         .select_from(Plan)
@@ -162,8 +162,6 @@ def active_plans(site: Site, member: str, strategy: str | None = None) -> int:
 
 def active_plan_ids(site: Site, member: str) -> list[int]:
     """The ids of a person's active plans."""
-    from assessment.models import User
-
     with site.engine.connect() as connection:
         return list(
             connection.scalars(
@@ -240,3 +238,42 @@ def test_five_different_plan_choices_make_at_most_three(site: Site, checkup) -> 
 
 def _dimensions(definition) -> list[str]:  # type: ignore[no-untyped-def]
     return [dimension.id for dimension in definition.dimensions]
+
+
+def test_the_database_itself_refuses_a_second_link_or_a_second_active_plan(site: Site) -> None:
+    """Written past the app's checks, straight into the tables: do the constraints say no?"""
+    with Session(site.engine) as session:
+        people = [User(username=f"direct{n}", password_hash="x") for n in range(3)]
+        session.add_all(people)
+        session.flush()
+        first, second, third = (person.id for person in people)
+        result = Assessment(
+            user_id=first, questionnaire_id="checkup", questionnaire_version=1, submission_token="t"
+        )
+        session.add_all([PartnerLink(inviter_id=first, partner_id=second), result])
+        session.commit()
+        refused = []
+        for inviter, partner in ((third, first), (second, third), (third, third)):
+            session.add(PartnerLink(inviter_id=inviter, partner_id=partner))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                refused.append((inviter, partner))
+
+        def plan(status: str) -> Plan:
+            return Plan(
+                user_id=first,
+                assessment_id=result.id,
+                strategy_id=OFFERED[0],
+                dimension="communication",
+                status=status,
+                created_at=utcnow(),
+            )
+
+        session.add_all([plan("dropped"), plan("closed"), plan("active")])
+        session.commit()  # let go of and tried before: a new active one is fine
+        session.add(plan("active"))
+        with pytest.raises(IntegrityError):
+            session.commit()
+    assert refused == [(third, first), (second, third), (third, third)]
