@@ -43,7 +43,9 @@ def _sqlite_begin_immediate(connection: Connection) -> None:
     applied only to the transactions that ask: every other transaction keeps pysqlite's
     default, which begins just before the first write. A plain deferred BEGIN for all
     would make a transaction that read first fail at once, not wait, when another
-    writer committed in between (WAL's busy snapshot).
+    writer committed in between (WAL's busy snapshot). Recipe: SQLAlchemy's SQLite
+    dialect docs, "Serializable isolation / Savepoints / Transactional DDL"
+    (docs.sqlalchemy.org/en/20/dialects/sqlite.html#serializable-isolation-savepoints-transactional-ddl).
     """
     if connection.dialect.name == "sqlite" and connection.get_execution_options().get(
         BEGIN_IMMEDIATE
