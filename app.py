@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
     from assessment import database  # installs the SQLite pragmas on import
 
     database.keep_answers_out_of_logs()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     from assessment.auth import load_user
 
     db.init_app(app)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -12,6 +14,8 @@ from scoring import compare_scores, focus_areas
 
 from . import charts, followthrough, safety
 from .definitions import current_catalog, latest_or_404
+from .errors import reshown_when_unavailable
+from .followthrough import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
@@ -32,6 +36,15 @@ from .service import (
 
 bp = Blueprint("checkup", __name__)
 
+
+@dataclass(frozen=True)
+class PlanShown:
+    """What the questionnaire shows of an active plan: enough to draw its check-in."""
+
+    id: int
+    strategy_id: str
+
+
 TRIED_LABELS = (("yes", "Yes"), ("partly", "Partly"), ("no", "Not yet, keep it"))
 HELPED_LABELS = (("yes", "Yes"), ("unsure", "Not sure"), ("no", "No"))
 
@@ -42,6 +55,11 @@ STALE_FORM = (
 MALFORMED_FORM = (
     "Something in this form was not as the page sent it, so nothing was saved."
     " Please check your answers and send it again."
+)
+UNAVAILABLE_FORM = (
+    "Rekindle is not available right now, so your answers are not saved yet; nothing you"
+    " sent was half-saved. Every answer is still below: please send the form again in a few"
+    " minutes."
 )
 
 
@@ -74,6 +92,8 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
     active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
+    # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
+    g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
     problem = _shape_problem(definition, request.form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
@@ -95,6 +115,34 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
         checkins=checkins,
     )
     return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
+
+
+@reshown_when_unavailable("checkup.questionnaire")
+def reshow_unavailable() -> str | None:
+    """The posted questionnaire again, every answer in place and the same submission token.
+
+    Sending it again once the database is back stores it once: the token makes a repeat
+    of a post that did land return that assessment. Drawn without the database.
+    """
+    qid = (request.view_args or {}).get("qid", "")
+    definition = _posted_version(qid)
+    if definition is None:
+        try:
+            definition = current_catalog().latest(qid)
+        except KeyError:
+            return None  # not a questionnaire: the plain "not available" page
+    form = build_questionnaire_form(definition)(
+        formdata=with_blank_defaults(definition, request.form)
+    )
+    form.validate()  # marks what still needs an answer, as a re-shown form does
+    plans = g.get("checkup_plans_shown")
+    # Check-in answers of plans that could not be read are carried along unseen.
+    carried = []
+    if plans is None:
+        carried = [(name, request.form[name]) for name in request.form if is_plan_field(name)]
+    return _render_form(
+        definition, form, problem=UNAVAILABLE_FORM, plans=plans, keep_token=True, carried=carried
+    )
 
 
 def _posted_version(qid: str) -> Questionnaire | None:
@@ -127,11 +175,13 @@ def _render_form(
     form: QuestionnaireForm,
     problem: str | None = None,
     plans: list | None = None,
+    keep_token: bool = False,
+    carried: list[tuple[str, str]] | None = None,
 ) -> str:
     for item in definition.safety:
         if not request.form.get(item.id):
             form[item.id].data = None  # left blank: show it blank again, not as "skip"
-    if problem:
+    if problem and not keep_token:
         # A fresh token and the current version, so sending again is a new, valid post.
         form.submission_token.data = new_submission_token()
         form.version.data = str(definition.version)
@@ -163,6 +213,7 @@ def _render_form(
         plan_sections=plan_sections,
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
+        carried_fields=carried or [],
     )
 
 

@@ -16,9 +16,13 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    event,
     false,
+    insert,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from .extensions import db
 
@@ -138,6 +142,35 @@ class PartnerLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class PartnerMembership(db.Model):
+    """Who is in a link: one row per person, so no one can be in two links (DESIGN.md §5).
+
+    ``partner_links`` alone cannot say it: a person could invite in one link and be the
+    partner in another. Rows are written with the link and go with it (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "partner_memberships"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_links.id", ondelete="CASCADE"), index=True
+    )
+
+
+@event.listens_for(PartnerLink, "after_insert")
+def _add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink) -> None:
+    """Every new link writes its two memberships in the same flush (a second link fails)."""
+    connection.execute(
+        insert(PartnerMembership),
+        [
+            {"user_id": link.inviter_id, "link_id": link.id},
+            {"user_id": link.partner_id, "link_id": link.id},
+        ],
+    )
+
+
 class PartnerInvite(db.Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
@@ -157,6 +190,17 @@ class Plan(db.Model):
     """Something a person chose to try from a result: active until reported or let go."""
 
     __tablename__ = "plans"
+    __table_args__ = (
+        # One active plan per strategy per person, held by the database (DESIGN.md §5).
+        Index(
+            "uq_plans_active_strategy",
+            "user_id",
+            "strategy_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -211,3 +255,12 @@ class NormsVersion(db.Model):
     # "server": this server's own answers; "pooled": aggregates imported from several servers.
     origin: Mapped[str] = mapped_column(String(8), default="server")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class HealthProbe(db.Model):
+    """Written and rolled back by ``/healthz``: the database takes writes. Always empty."""
+
+    __tablename__ = "health_probe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    probed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -36,6 +36,7 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 from . import charts
 from .definitions import current_catalog
 from .extensions import db, limiter
+from .locks import lock_users, lock_users_in_flush
 from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
 from .norms import norms_in_use
 
@@ -157,12 +158,15 @@ def end_link(link: PartnerLink) -> None:
 @event.listens_for(User, "before_delete")
 def _end_link_of_deleted_user(_mapper: Any, connection: Connection, user: User) -> None:
     """Deleting an account ends its link, un-shares the other side and drops its invites."""
+    lock_users_in_flush(connection, user.id)  # no link made or ended with them meanwhile
     link = connection.execute(
         select(PartnerLink.id, PartnerLink.inviter_id, PartnerLink.partner_id).where(
             or_(PartnerLink.inviter_id == user.id, PartnerLink.partner_id == user.id)
         )
     ).first()
     if link is not None:
+        # The partner too, so a share they are making waits and then finds no link.
+        lock_users_in_flush(connection, link.inviter_id, link.partner_id)
         connection.execute(
             update(Assessment)
             .where(Assessment.user_id.in_([link.inviter_id, link.partner_id]))
@@ -403,6 +407,22 @@ def invite() -> Response | tuple[str, int]:
     return redirect(url_for("partner.partner"), 303)
 
 
+def lock_link_of(user_id: int) -> PartnerLink | None:
+    """Lock the person and their partner (if any) and return their link, read under the lock.
+
+    While both rows are held no other request can make, end or share over a link of
+    either of them, so what is read here stays true until the commit.
+    """
+    locked: set[int] = set()
+    while True:
+        link = link_of(user_id)
+        wanted = {user_id} if link is None else {user_id, other_side(link, user_id)}
+        if wanted <= locked:
+            return link
+        locked = wanted
+        lock_users(*locked)
+
+
 def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
     """The invite behind a token, or the page saying why it cannot be used."""
     if len(token) > MAX_TOKEN_LENGTH:
@@ -431,9 +451,15 @@ def join(token: str) -> Response | tuple[str, int] | str:
     found = _usable_invite(token)
     if not isinstance(found, PartnerInvite):
         return found
-    inviter = db.session.get(User, found.inviter_id)
     if request.method == "GET":
+        inviter = db.session.get(User, found.inviter_id)
         return render_template("partner/join.html", inviter_name=inviter.username, token=token)
+    # Read again holding both people: a join, an unlink or a share of either waits.
+    lock_users(current_user.id, found.inviter_id)
+    found = _usable_invite(token)
+    if not isinstance(found, PartnerInvite):
+        return found
+    inviter = db.session.get(User, found.inviter_id)
     now = utcnow()
     found.used_at = now
     _close_open_invites([current_user.id, inviter.id], now)
@@ -441,7 +467,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()  # the other person linked with someone else a moment ago
+        db.session.rollback()  # one of you is in a link already (partner_memberships)
         return _problem(409)
     flash(f"You are now linked with {inviter.username}. Nothing is shared until you choose.")
     return redirect(url_for("partner.partner"), 303)
@@ -452,7 +478,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
 def unlink() -> Response:
     """End the link at once, for both, and un-share everything shared over it."""
     _only_fields("csrf_token")
-    link = link_of(current_user.id)
+    link = lock_link_of(current_user.id)  # a share racing this one waits, then finds no link
     if link is not None:
         end_link(link)
         db.session.commit()
@@ -478,7 +504,14 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
     if choice == "yes":
         if assessment.safety_flag:
             abort(403)
-        if link_of(current_user.id) is None:
+        # Checked and written holding the person's row, which an unlink also takes: a share
+        # cannot land just after the link ended (DESIGN.md §5).
+        me, assessment_id = current_user.id, assessment.id
+        lock_users(me)
+        assessment = db.session.get(Assessment, assessment_id)
+        if assessment is None:
+            abort(404)
+        if link_of(me) is None:
             return (
                 render_template(
                     "partner/problem.html",

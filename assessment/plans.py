@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from . import followthrough
 from .definitions import current_catalog
 from .extensions import db
+from .locks import lock_users
 from .models import Assessment, Plan, utcnow
 from .service import get_own_assessment
 
@@ -56,22 +58,29 @@ def choose() -> Response | tuple[str, int]:
     if strategy_id not in offered_strategies(assessment):
         abort(400)
     back = url_for("checkup.result", assessment_id=assessment.id) + "#focus-heading"
-    active = followthrough.active_plans(current_user.id)
+    me, assessment_id = current_user.id, assessment.id
+    # Counted and written holding the person's row: six clicks at once make one plan,
+    # and never a fourth (DESIGN.md §5).
+    lock_users(me)
+    active = followthrough.active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):
         return redirect(back, 303)
     if len(active) >= followthrough.MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
     db.session.add(
         Plan(
-            user_id=current_user.id,
-            assessment_id=assessment.id,
+            user_id=me,
+            assessment_id=assessment_id,
             strategy_id=strategy_id,
             dimension=current_catalog().strategies.by_id(strategy_id).dimension,
             status=followthrough.ACTIVE,
             created_at=utcnow(),
         )
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same choice was stored a moment ago (uq_plans_active_strategy)
     return redirect(back, 303)
 
 

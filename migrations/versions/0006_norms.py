@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_norms"
-down_revision = "0003_plans"
+down_revision = "0005_row_rules"
 branch_labels = None
 depends_on = None
 
