@@ -176,7 +176,7 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
         db.session.execute(
             insert(NormsVersion).values(
                 questionnaire_id="checkup",
-                questionnaire_version=1,
+                questionnaire_version=checkup.version,
                 dimension="communication",
                 sd=30.0,
                 reliability=0.8,
@@ -207,7 +207,7 @@ def test_a_stored_row_that_cannot_judge_change_is_passed_over(app, member, check
         db.session.execute(
             insert(NormsVersion).values(
                 questionnaire_id="checkup",
-                questionnaire_version=1,
+                questionnaire_version=checkup.version,
                 dimension="communication",
                 sd=20.0,
                 reliability=1.0,
