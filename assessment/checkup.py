@@ -21,6 +21,7 @@ from .forms import (
     with_blank_defaults,
 )
 from .models import Assessment
+from .odd_requests import parse_id
 from .service import (
     find_by_token,
     get_own_assessment,
@@ -98,11 +99,11 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
 
 def _posted_version(qid: str) -> Questionnaire | None:
     """The version the form was drawn from, when it is one we know."""
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    version = parse_id(request.form.get("version"))
+    if version is None:
         return None
     try:
-        return current_catalog().get(qid, int(raw))
+        return current_catalog().get(qid, version)
     except KeyError:
         return None
 
@@ -165,7 +166,7 @@ def _render_form(
     )
 
 
-@bp.get("/results/<int:assessment_id>")
+@bp.get("/results/<id:assessment_id>")
 @login_required
 def result(assessment_id: int) -> str:
     """Scores, radar, bands, focus areas, strategies and change since the previous one."""

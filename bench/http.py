@@ -88,7 +88,10 @@ def _gunicorn(url: str, folder: Path) -> Iterator[str]:
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "app:create_app()"],
+        [
+            *(str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "app:create_app()"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -77,6 +77,8 @@ def gunicorn(
     }
     command = [
         str(GUNICORN),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
