@@ -1,8 +1,9 @@
 """Odd requests get a clear 4xx before they reach a route: ids, NUL bytes, chunked bodies.
 
 - Ids in URLs (``<id:name>``) and in forms (``parse_id``) are ASCII digits from 1 to
-  2**63 - 1, the range both databases store; anything else is a 404 (URL) or 400 (form),
-  never an overflow in the database driver.
+  2**31 - 1, the range of our INTEGER id columns on PostgreSQL (SQLite would need two
+  billion rows to pass it); anything else is a 404 (URL) or 400 (form), never an
+  overflow in the database driver. Should ids become BIGINT, raise ``MAX_ID`` with them.
 - A NUL byte anywhere in the path, the query or a form is a 400: PostgreSQL cannot store
   one, and no field of ours has a use for it.
 - A chunked body is read here, up to the 1 MiB limit: over it is a 413, a malformed one a
@@ -21,13 +22,13 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter, ValidationError
 from werkzeug.wrappers import Response
 
-MAX_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite
+MAX_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL: no row can have a larger id
 _ID = re.compile(r"[0-9]{1,19}")
 _BODY_PROBLEM = "rekindle.body_problem"
 
 
 def parse_id(raw: str | None) -> int | None:
-    """A row id from text, or None: ASCII digits only, 1 to 2**63 - 1."""
+    """A row id from text, or None: ASCII digits only, 1 to ``MAX_ID``."""
     if raw is None or not _ID.fullmatch(raw):
         return None
     value = int(raw)

@@ -18,10 +18,12 @@ from tests.conftest import PASSWORD, hidden_fields, keyed_answers
 from tests.support.server import gunicorn, migrate
 from tests.web.test_bad_input import THREES, row_counts
 
-# Past 64 bits, just past the largest BIGINT, zero, signs, and digits that are not ASCII.
+# Past 64 bits, past the largest BIGINT and INTEGER, zero, signs, digits that are not ASCII.
 ODD_IDS = [
     "99999999999999999999",
     "9223372036854775808",
+    "9223372036854775807",
+    "2147483648",
     "0",
     "00",
     "-1",
@@ -60,9 +62,9 @@ def test_odd_ids_in_urls_are_404(stored, app) -> None:
 
 
 def test_the_largest_id_is_a_plain_404(stored, app) -> None:
-    """2**63 - 1 is a valid id that names no row: a 404 on both databases."""
+    """2**31 - 1, the largest id an INTEGER column holds, names no row: a 404 on both."""
     member, _ = stored
-    largest = str(2**63 - 1)
+    largest = str(2**31 - 1)
     assert member.client.get(f"/results/{largest}").status_code == 404
     csrf = member.csrf("/account")
     assert (
