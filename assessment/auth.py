@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -22,6 +23,8 @@ WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
+# A path on this site: "/" then printable ASCII, never "//" and never a backslash.
+_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
 # Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -52,8 +55,12 @@ def rate_limited(view):  # type: ignore[no-untyped-def]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: never an open redirect elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so ``/\\evil`` or
+    ``/<tab>/evil`` would leave the site: only printable ASCII without a backslash passes.
+    """
+    if target and _LOCAL_PATH.fullmatch(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
