@@ -276,3 +276,16 @@ def test_a_good_chunked_body_still_works(server) -> None:
     chunks = _chunk(body[:20]) + _chunk(body[20:]) + b"0\r\n\r\n"
     answer = _exchange(_port(server), _chunked_post("/register", chunks, cookie))
     assert _status(answer) == 303, answer[:400]
+
+
+def test_what_gunicorn_cannot_parse_is_not_quoted_in_its_log(server) -> None:
+    """A request gunicorn itself refuses is logged as refused, without the bytes it held."""
+    request = (
+        b"POST /checkup/checkup HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Bad Name SECRET-ANSWER-MARK: yes\r\nContent-Length: 0\r\n\r\n"
+    )
+    answer = _exchange(_port(server), request)
+    assert _status(answer) == 400
+    log = wait_for_log(server, "Invalid request from ip=")
+    assert "SECRET-ANSWER-MARK" not in log
+    assert "(request data not logged)" in log
