@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Integer, Table, event, text
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -26,6 +26,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@event.listens_for(Table, "before_create")
+def _sqlite_never_reuses_ids(table: Table, connection: Any, **_kw: Any) -> None:
+    """Every SQLite table with an integer id is created AUTOINCREMENT, rebuilt ones too.
+
+    Alembic's batch mode rebuilds a SQLite table from its reflection, which does not carry
+    AUTOINCREMENT; without this, a later migration would quietly let ids be reused.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    key = list(table.primary_key.columns)
+    if len(key) == 1 and isinstance(key[0].type, Integer) and not key[0].foreign_keys:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 def is_healthy() -> bool:

@@ -5,6 +5,7 @@ tables with AUTOINCREMENT without losing a row (foreign keys and cascades includ
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
@@ -61,3 +62,24 @@ def test_sessions_migration_keeps_every_row_and_fills_session_ids(kind, tmp_path
             assert _count("answers") == 1
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_later_rebuild_of_a_sqlite_table_keeps_autoincrement(tmp_path) -> None:
+    """A future migration that rebuilds a table (batch mode) cannot quietly drop AUTOINCREMENT."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    with empty_database("sqlite", tmp_path) as url:
+        app = _app(url, tmp_path)
+        with app.app_context():
+            upgrade()
+            with db.engine.begin() as connection:
+                operations = Operations(MigrationContext.configure(connection))
+                with operations.batch_alter_table("plans", recreate="always") as batch:
+                    batch.add_column(sa.Column("note", sa.String(10), nullable=True))
+                sql = connection.execute(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'plans'")
+                ).scalar()
+            db.engine.dispose()
+    assert "note" in sql
+    assert "AUTOINCREMENT" in sql
