@@ -165,3 +165,21 @@ def test_every_sqlite_table_uses_autoincrement(app) -> None:
     assert set(ours) == set(db.metadata.tables)
     for name, sql in ours.items():
         assert "AUTOINCREMENT" in sql, name
+
+
+def test_a_remember_me_cookie_follows_the_same_rule(app, member) -> None:
+    """Flask-Login's remember-me cookie names the session id too: an old one is refused."""
+    from flask_login.utils import encode_cookie
+
+    with app.test_request_context():
+        old = encode_cookie(user_named(app, "alex").session_id)
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", old)
+    assert signed_in(remembered)  # the mechanism works, keyed on the session id
+    assert member.logout().status_code == 303
+    with app.test_request_context():
+        current = encode_cookie(user_named(app, "alex").session_id)
+    stale = app.test_client()
+    stale.set_cookie("remember_token", old)
+    assert not signed_in(stale)
+    assert current != old
