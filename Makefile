@@ -29,14 +29,15 @@ migrate: $(VENV)/.runtime
 demo: migrate
 	$(BIN)/flask demo
 
+# gunicorn.conf.py keeps partner invite tokens out of the access and error logs.
 # Memory rate-limit counters are per process: one worker with threads keeps limits exact.
 # With a shared store (RATELIMIT_STORAGE_URI=redis://...) it serves WORKERS processes.
 run: demo
 	@echo "Rekindle on http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	@if [ -n "$$RATELIMIT_STORAGE_URI" ] && [ "$${RATELIMIT_STORAGE_URI%%:*}" != "memory" ]; then \
-	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
+	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
 	else \
-	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
+	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	fi
 
 chromium:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import commands, errors, security, settings
+from assessment import access_log, commands, errors, file_modes, odd_requests, security, settings
 from assessment.about import bp as about_bp
 from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
@@ -42,15 +42,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    file_modes.private_instance(app.instance_path)
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
     settings.ensure_secret_key(app.config, app.instance_path)
     trust_proxies(app)
+    file_modes.private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
 
     load_definitions(app)
+    odd_requests.register(app)
+    access_log.register(app)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
-from werkzeug.security import check_password_hash
+from flask_login import current_user, login_required
 
 from .export import export_csv, export_document
 from .extensions import db
 from .forms import DeleteAccountForm
 from .models import User
+from .password_checks import password_is_right
 from .safety import country_form
+from .sessions import close_session
 
 bp = Blueprint("account", __name__)
 
@@ -51,12 +52,12 @@ def delete() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("account/account.html", form=form, country_form=country_form()), 400
-    if not check_password_hash(current_user.password_hash, form.password.data):
+    if not password_is_right(current_user, form.password.data):
         form.password.errors.append("That password is not right. Nothing was deleted.")
         return render_template("account/account.html", form=form, country_form=country_form()), 403
     user = db.session.get(User, current_user.id)
-    logout_user()
     db.session.delete(user)
     db.session.commit()
+    close_session()
     flash("Your account and everything in it have been deleted.", "info")
     return redirect(url_for("main.index"), 303)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Response
 from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
+from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -21,13 +23,17 @@ WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
+# A path on this site: "/" then printable ASCII, never "//" and never a backslash.
+_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
 # Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the signed-in user from the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the person whose current session id the cookie holds, if any."""
+    if not session_id or len(session_id) > MAX_SESSION_ID_LENGTH or "\x00" in session_id:
+        return None
+    return db.session.scalar(select(User).where(User.session_id == session_id))
 
 
 def _posted_username() -> str:
@@ -49,8 +55,12 @@ def rate_limited(view):  # type: ignore[no-untyped-def]
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: never an open redirect elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so ``/\\evil`` or
+    ``/<tab>/evil`` would leave the site: only printable ASCII without a backslash passes.
+    """
+    if target and _LOCAL_PATH.fullmatch(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -77,7 +87,7 @@ def register() -> Response | tuple[str, int] | str:
             db.session.rollback()
             form.username.errors.append(USERNAME_TAKEN)
         else:
-            login_user(user)
+            start_session(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
             return redirect(url_for("checkup.choose"), 303)
     return render_template("auth/register.html", form=form), 400
@@ -98,14 +108,16 @@ def login() -> Response | tuple[str, int] | str:
     password_hash = user.password_hash if user else _DUMMY_HASH
     if not check_password_hash(password_hash, form.password.data) or user is None:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
-    login_user(user)
+    start_session(user)
     return redirect(_safe_next(request.args.get("next")), 303)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out and go back to the start page."""
-    logout_user()
+    """Sign out and go back to the start page; every copy of the old cookie is dead too."""
+    end_every_session(db.session.get(User, current_user.id))
+    db.session.commit()
+    close_session()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"), 303)

@@ -26,6 +26,7 @@ from .forms import (
 )
 from .models import Assessment
 from .norms import norms_in_use
+from .odd_requests import parse_id
 from .service import (
     find_by_token,
     get_own_assessment,
@@ -147,11 +148,11 @@ def reshow_unavailable() -> str | None:
 
 def _posted_version(qid: str) -> Questionnaire | None:
     """The version the form was drawn from, when it is one we know."""
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    version = parse_id(request.form.get("version"))
+    if version is None:
         return None
     try:
-        return current_catalog().get(qid, int(raw))
+        return current_catalog().get(qid, version)
     except KeyError:
         return None
 
@@ -217,7 +218,7 @@ def _render_form(
     )
 
 
-@bp.get("/results/<int:assessment_id>")
+@bp.get("/results/<id:assessment_id>")
 @login_required
 def result(assessment_id: int) -> str:
     """Scores, radar, bands, focus areas, strategies and change since the previous one."""

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import Integer, Table, event, insert
 from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
@@ -61,6 +61,20 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
         connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_SECONDS)
         merged["connect_args"] = connect_args
     return merged
+
+
+@event.listens_for(Table, "before_create")
+def _sqlite_never_reuses_ids(table: Table, connection: Any, **_kw: Any) -> None:
+    """Every SQLite table with an integer id is created AUTOINCREMENT, rebuilt ones too.
+
+    Alembic's batch mode rebuilds a SQLite table from its reflection, which does not carry
+    AUTOINCREMENT; without this, a later migration would quietly let ids be reused.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    key = list(table.primary_key.columns)
+    if len(key) == 1 and isinstance(key[0].type, Integer) and not key[0].foreign_keys:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 def is_healthy() -> bool:

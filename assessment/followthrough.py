@@ -99,7 +99,7 @@ def drop_unsafe_plans(plans: list[Plan], library: StrategyLibrary, moment: datet
             plan.closed_at = moment
 
 
-_PLAN_FIELD = re.compile(r"^plan_(\d{1,9})_(tried|helped)$")
+_PLAN_FIELD = re.compile(r"^plan_([0-9]{1,9})_(tried|helped)$")
 
 
 def is_plan_field(name: str) -> bool:

@@ -25,6 +25,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from .extensions import db
+from .sessions import MAX_SESSION_ID_LENGTH, new_session_id
+
+# SQLite never hands out an id again once used (AUTOINCREMENT): an old link or cookie that
+# names a deleted row can never reach someone else's. PostgreSQL sequences never reuse ids.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
@@ -36,6 +41,7 @@ class User(UserMixin, db.Model):
     """A person with their own check-ups; no e-mail address is ever asked for."""
 
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
@@ -44,10 +50,18 @@ class User(UserMixin, db.Model):
     # Whose help lines the safety panel shows: an ISO code from helplines.yaml, "other",
     # or None for the deployment's HELPLINE_COUNTRY (DESIGN.md §10).
     helpline_country: Mapped[str | None] = mapped_column(String(5))
+    # What the session cookie names (never the row id); a new one ends every session.
+    session_id: Mapped[str] = mapped_column(
+        String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
+    )
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative token: the random session id, never the row id."""
+        return self.session_id
 
 
 class Assessment(db.Model):
@@ -57,6 +71,7 @@ class Assessment(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "submission_token", name="uq_assessments_user_token"),
         Index("ix_assessments_user_created", "user_id", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +108,10 @@ class Answer(db.Model):
     """One answer to one item; ``value`` is None for "Prefer not to say"."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -107,7 +125,10 @@ class SafetyResponse(db.Model):
     """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
 
     __tablename__ = "safety_responses"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -121,7 +142,10 @@ class DimensionScore(db.Model):
     """One dimension's 0-100 score (None: not enough answers), so history is one query."""
 
     __tablename__ = "dimension_scores"
-    __table_args__ = (UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -135,6 +159,7 @@ class PartnerLink(db.Model):
     """Two people who chose to compare what each shares; one link per person at most."""
 
     __tablename__ = "partner_links"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -175,6 +200,7 @@ class PartnerInvite(db.Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
     __tablename__ = "partner_invites"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -200,6 +226,7 @@ class Plan(db.Model):
             sqlite_where=text("status = 'active'"),
             postgresql_where=text("status = 'active'"),
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,6 +250,7 @@ class PlanCheckin(db.Model):
     """What a person said about a plan at the start of a later questionnaire; never scored."""
 
     __tablename__ = "plan_checkins"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -243,6 +271,7 @@ class NormsVersion(db.Model):
     __tablename__ = "norms_versions"
     __table_args__ = (
         Index("ix_norms_versions_lookup", "questionnaire_id", "questionnaire_version", "dimension"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -261,6 +290,7 @@ class HealthProbe(db.Model):
     """Written and rolled back by ``/healthz``: the database takes writes. Always empty."""
 
     __tablename__ = "health_probe"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     probed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -486,7 +486,7 @@ def unlink() -> Response:
     return redirect(url_for("partner.partner"), 303)
 
 
-@bp.post("/results/<int:assessment_id>/share")
+@bp.post("/results/<id:assessment_id>/share")
 @login_required
 def share(assessment_id: int) -> Response | tuple[str, int]:
     """Turn sharing of one full check-up on or off (off always works)."""

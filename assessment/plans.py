@@ -13,6 +13,7 @@ from .definitions import current_catalog
 from .extensions import db
 from .locks import lock_users
 from .models import Assessment, Plan, utcnow
+from .odd_requests import parse_id
 from .service import get_own_assessment
 
 bp = Blueprint("plans", __name__)
@@ -48,10 +49,10 @@ def offered_strategies(assessment: Assessment) -> set[str]:
 def choose() -> Response | tuple[str, int]:
     """Choose a suggested strategy to try; the same choice twice is one plan."""
     _only(PLAN_FIELDS)
-    raw_id = request.form.get("assessment_id", "")
-    if not raw_id.isdigit():
+    assessment_id = parse_id(request.form.get("assessment_id"))
+    if assessment_id is None:
         abort(400)
-    assessment = get_own_assessment(current_user.id, int(raw_id))
+    assessment = get_own_assessment(current_user.id, assessment_id)
     if assessment is None:
         abort(404)
     strategy_id = request.form.get("strategy_id", "")
@@ -84,7 +85,7 @@ def choose() -> Response | tuple[str, int]:
     return redirect(back, 303)
 
 
-@bp.post("/plans/<int:plan_id>/drop")
+@bp.post("/plans/<id:plan_id>/drop")
 @login_required
 def drop(plan_id: int) -> Response:
     """Let a plan go (another person's plan looks absent: 404)."""

@@ -88,7 +88,10 @@ def _gunicorn(url: str, folder: Path, host: str = "127.0.0.1") -> Iterator[str]:
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"{host}:{port}", "--workers", "2", "app:create_app()"],
+        [
+            *(str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")),
+            *("--bind", f"{host}:{port}", "--workers", "2", "app:create_app()"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

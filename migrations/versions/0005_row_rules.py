@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_row_rules"
-down_revision = "0003_plans"
+down_revision = "0004_sessions"
 branch_labels = None
 depends_on = None
 

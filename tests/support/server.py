@@ -78,6 +78,8 @@ def gunicorn(
     }
     command = [
         str(GUNICORN),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"{host}:{port}",
         "--workers",

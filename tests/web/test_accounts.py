@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
@@ -82,3 +83,37 @@ def test_login_never_redirects_to_another_site(person) -> None:
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/checkup"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "/\n/evil.example",
+        "\\\\evil.example",
+    ],
+)
+def test_login_never_redirects_through_a_look_alike_path(person, target) -> None:
+    """Backslashes and tabs that browsers turn into "//" never lead off the site."""
+    person.register("robin")
+    person.logout()
+    response = person.client.post(
+        "/login",
+        query_string={"next": target},
+        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/checkup"
+
+
+def test_login_still_returns_to_a_page_on_this_site(person) -> None:
+    """A plain path of this site in ?next= is where sign-in goes."""
+    person.register("robin")
+    person.logout()
+    response = person.client.post(
+        "/login?next=/partner/join/abc_DEF-123",
+        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/partner/join/abc_DEF-123"
