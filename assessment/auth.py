@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
+from .recovery_codes import show_codes_next
 
 bp = Blueprint("auth", __name__)
 
@@ -79,7 +80,7 @@ def register() -> Response | tuple[str, int] | str:
         else:
             login_user(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return redirect(url_for("checkup.choose"), 303)
+            return show_codes_next(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400
 
 

@@ -21,6 +21,7 @@ from .definitions import current_catalog
 from .extensions import db
 from .models import Assessment, PartnerLink, Plan, User, utcnow
 from .service import store_assessment
+from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
@@ -41,6 +42,7 @@ DEMO_TRAJECTORY = {
 def register(app: Flask) -> None:
     """Add Rekindle's commands to ``flask``."""
     app.cli.add_command(demo_command)
+    register_commands(app)
 
 
 def demo_password(instance_path: str, filename: str = "demo_password") -> str:
