@@ -14,6 +14,7 @@ from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
+    DataRequired,
     EqualTo,
     InputRequired,
     Length,
@@ -318,7 +319,7 @@ class ReminderForm(ExactForm):
         "Reminder title",
         filters=[lambda value: value.strip() if value else value],
         validators=[
-            InputRequired("Please give the reminder a title."),
+            DataRequired("Please give the reminder a title."),
             Length(max=REMINDER_TITLE_MAX, message="A title has at most 60 characters."),
             _plain_title,
         ],

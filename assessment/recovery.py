@@ -30,7 +30,7 @@ bp = Blueprint("recovery", __name__)
 WRONG_CODE = "That user name and recovery code do not match an account, or the code was used."
 
 
-@bp.get("/account/recovery-codes")
+@bp.get("/account/recovery-codes/new")
 @login_required
 def show_codes() -> str:
     """Show new codes once; they are made here, so they never travel in a cookie."""

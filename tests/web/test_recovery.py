@@ -35,8 +35,8 @@ def register_and_keep_codes(person: Person, username: str = "alex", path: str = 
         },
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/account/recovery-codes"
-    return person.client.get("/account/recovery-codes")
+    assert response.headers["Location"] == "/account/recovery-codes/new"
+    return person.client.get("/account/recovery-codes/new")
 
 
 def recover(person: Person, code: str, username: str = "alex", password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
@@ -73,7 +73,7 @@ def test_registration_shows_ten_codes_once_stored_only_hashed(person, app) -> No
     assert len(stored) == 10
     for code in codes:
         assert code not in stored and code.replace("-", "") not in stored
-    again = person.client.get("/account/recovery-codes").get_data(as_text=True)
+    again = person.client.get("/account/recovery-codes/new").get_data(as_text=True)
     assert codes_from(again) == []
     assert "shown only once" in again
     with app.app_context():
@@ -135,9 +135,14 @@ def test_wrong_name_or_code_is_one_401_message_and_changes_nothing(person, app) 
     assert person.client.get("/history").status_code == 302
     with app.app_context():
         assert {u.username: u.password_hash for u in db.session.scalars(select(User))} == hashes
-        assert db.session.scalar(
-            select(func.count()).select_from(RecoveryCode).where(RecoveryCode.used_at.is_not(None))
-        ) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(RecoveryCode)
+                .where(RecoveryCode.used_at.is_not(None))
+            )
+            == 0
+        )
 
 
 def test_recover_form_errors_and_unknown_fields(person) -> None:
@@ -164,7 +169,7 @@ def test_recover_form_errors_and_unknown_fields(person) -> None:
 
 def test_new_codes_from_the_account_page_void_the_old(member, app) -> None:
     """Does the right password give ten new codes (old ones dead), a wrong one 403?"""
-    old = codes_from(member.client.get("/account/recovery-codes").get_data(as_text=True))
+    old = codes_from(member.client.get("/account/recovery-codes/new").get_data(as_text=True))
     assert len(old) == 10  # the page after signing up, opened late: still shown once
     wrong = member.client.post(
         "/account/recovery-codes",
@@ -172,10 +177,11 @@ def test_new_codes_from_the_account_page_void_the_old(member, app) -> None:
     )
     assert wrong.status_code == 403
     right = member.client.post(
-        "/account/recovery-codes", data={"csrf_token": member.csrf("/account"), "password": PASSWORD}
+        "/account/recovery-codes",
+        data={"csrf_token": member.csrf("/account"), "password": PASSWORD},
     )
     assert right.status_code == 303
-    assert right.headers["Location"] == "/account/recovery-codes"
+    assert right.headers["Location"] == "/account/recovery-codes/new"
     page = member.client.get(right.headers["Location"]).get_data(as_text=True)
     new = codes_from(page)
     assert len(new) == 10 and not set(new) & set(old)
