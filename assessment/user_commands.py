@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from werkzeug.security import generate_password_hash
 
 from .extensions import db
@@ -25,10 +25,13 @@ from .models import Assessment, User, utcnow
 from .sessions import end_every_session
 
 NEW_PASSWORD_LENGTH = 16
+# pg_dump makes a consistent copy of a live PostgreSQL database; restore with pg_restore.
+# Source: the PostgreSQL manual, "pg_dump" and "pg_restore" (www.postgresql.org/docs/).
 PG_DUMP_HINT = (
-    "This server uses PostgreSQL: back it up with pg_dump, for example\n"
-    '  pg_dump --format=custom --file=rekindle.dump "$DATABASE_URL"\n'
-    "and restore it with pg_restore (see the README)."
+    "This server uses PostgreSQL, so back it up with pg_dump (this command copies SQLite"
+    " only), for example:\n"
+    '  pg_dump --format=custom --file=rekindle.dump "{url}"\n'
+    "The password, if any, comes from PGPASSWORD or ~/.pgpass. Restore with pg_restore."
 )
 
 users = click.Group("users", help="List the accounts, set a new password, delete an account.")
@@ -116,7 +119,12 @@ def backup(path: Path) -> None:
     """Copy the SQLite database to PATH, consistently, while the app goes on serving."""
     engine = db.engine
     if engine.dialect.name != "sqlite":
-        click.echo(PG_DUMP_HINT, err=True)
+        # libpq's own URL: no SQLAlchemy driver name, and never the password.
+        url = engine.url
+        plain = URL.create(
+            "postgresql", url.username, None, url.host, url.port, url.database, url.query
+        )
+        click.echo(PG_DUMP_HINT.format(url=plain.render_as_string(hide_password=False)), err=True)
         raise SystemExit(2)
     source_file = engine.url.database
     if not source_file or source_file == ":memory:":

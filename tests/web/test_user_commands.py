@@ -139,12 +139,13 @@ def test_backup_copies_the_database_consistently_while_it_is_written(
 
 def test_backup_on_postgresql_says_to_use_pg_dump_and_exits_2(tmp_path) -> None:
     """On PostgreSQL, does `backup` point to pg_dump and exit 2, writing nothing?"""
-    url = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    url = "postgresql+psycopg://rekindle:hunter2secret@127.0.0.1:5432/test"
     application = create_app(
         {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}
     )
     target = tmp_path / "copy.sqlite3"
     result = application.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code == 2
-    assert "pg_dump" in result.output
+    assert 'pg_dump --format=custom --file=rekindle.dump "postgresql://rekindle@' in result.output
+    assert "hunter2secret" not in result.output
     assert not target.exists()
