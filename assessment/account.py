@@ -15,8 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
-from werkzeug.security import check_password_hash
+from flask_login import current_user, login_required
 
 from .export import export_csv, export_document
 from .extensions import db
@@ -29,7 +28,9 @@ from .forms import (
     SignOutEverywhereForm,
 )
 from .models import User
+from .password_checks import password_is_right
 from .recovery_codes import codes_left
+from .sessions import close_session
 
 bp = Blueprint("account", __name__)
 
@@ -96,12 +97,12 @@ def delete() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return account_page(form=form), 400
-    if not check_password_hash(current_user.password_hash, form.password.data):
+    if not password_is_right(current_user, form.password.data):
         form.password.errors.append("That password is not right. Nothing was deleted.")
         return account_page(form=form), 403
     user = db.session.get(User, current_user.id)
-    logout_user()
     db.session.delete(user)
     db.session.commit()
+    close_session()
     flash("Your account and everything in it have been deleted.", "info")
     return redirect(url_for("main.index"), 303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +15,7 @@ from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
 from .recovery_codes import show_codes_next
+from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -26,9 +27,11 @@ ACCOUNT_RATE_LIMIT = "10 per minute"
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the signed-in user from the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the person whose current session id the cookie holds, if any."""
+    if not session_id or len(session_id) > MAX_SESSION_ID_LENGTH or "\x00" in session_id:
+        return None
+    return db.session.scalar(select(User).where(User.session_id == session_id))
 
 
 def _posted_username() -> str:
@@ -78,7 +81,7 @@ def register() -> Response | tuple[str, int] | str:
             db.session.rollback()
             form.username.errors.append(USERNAME_TAKEN)
         else:
-            login_user(user)
+            start_session(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
             return show_codes_next(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400
@@ -99,14 +102,16 @@ def login() -> Response | tuple[str, int] | str:
     password_hash = user.password_hash if user else _DUMMY_HASH
     if not check_password_hash(password_hash, form.password.data) or user is None:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
-    login_user(user)
+    start_session(user)
     return redirect(_safe_next(request.args.get("next")), 303)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out and go back to the start page."""
-    logout_user()
+    """Sign out and go back to the start page; every copy of the old cookie is dead too."""
+    end_every_session(db.session.get(User, current_user.id))
+    db.session.commit()
+    close_session()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"), 303)

@@ -21,6 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .sessions import MAX_SESSION_ID_LENGTH, new_session_id
+
+# SQLite never hands out an id again once used (AUTOINCREMENT): an old link or cookie that
+# names a deleted row can never reach someone else's. PostgreSQL sequences never reuse ids.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
@@ -32,17 +37,26 @@ class User(UserMixin, db.Model):
     """A person with their own check-ups; no e-mail address is ever asked for."""
 
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the session cookie names (never the row id); a new one ends every session.
+    session_id: Mapped[str] = mapped_column(
+        String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
+    )
     # The calendar reminder's title; None means the discreet default (DESIGN.md §9).
     reminder_title: Mapped[str | None] = mapped_column(String(60))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative token: the random session id, never the row id."""
+        return self.session_id
 
 
 class Assessment(db.Model):
@@ -52,6 +66,7 @@ class Assessment(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "submission_token", name="uq_assessments_user_token"),
         Index("ix_assessments_user_created", "user_id", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +103,10 @@ class Answer(db.Model):
     """One answer to one item; ``value`` is None for "Prefer not to say"."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -102,7 +120,10 @@ class SafetyResponse(db.Model):
     """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
 
     __tablename__ = "safety_responses"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -116,7 +137,10 @@ class DimensionScore(db.Model):
     """One dimension's 0-100 score (None: not enough answers), so history is one query."""
 
     __tablename__ = "dimension_scores"
-    __table_args__ = (UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -130,6 +154,7 @@ class PartnerLink(db.Model):
     """Two people who chose to compare what each shares; one link per person at most."""
 
     __tablename__ = "partner_links"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -141,6 +166,7 @@ class PartnerInvite(db.Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
     __tablename__ = "partner_invites"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -156,6 +182,7 @@ class Plan(db.Model):
     """Something a person chose to try from a result: active until reported or let go."""
 
     __tablename__ = "plans"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -178,6 +205,7 @@ class PlanCheckin(db.Model):
     """What a person said about a plan at the start of a later questionnaire; never scored."""
 
     __tablename__ = "plan_checkins"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
