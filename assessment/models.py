@@ -221,7 +221,10 @@ class RecoveryCode(db.Model):
     """A single-use way back into an account without e-mail; only its SHA-256 is kept."""
 
     __tablename__ = "recovery_codes"
-    __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -1,7 +1,7 @@
 """Recovery codes and the calendar reminder's title (DESIGN.md §9).
 
 Revision ID: 0008_account_years
-Revises: 0003_plans
+Revises: 0004_sessions (0003_plans on the i16 brief; re-chained here after cherry-picking 0004)
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_account_years"
-down_revision = "0003_plans"
+down_revision = "0004_sessions"
 branch_labels = None
 depends_on = None
 
@@ -33,10 +33,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
         sa.UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),
+        sqlite_autoincrement=True,  # never hand out a used id again (DESIGN.md §5)
     )
-    op.create_index(
-        op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"], unique=False
-    )
+    op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"], unique=False)
 
 
 def downgrade():
