@@ -120,6 +120,8 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
     check_page(page, watch, axe, viewport)
     page.goto("/login")
     check_page(page, watch, axe, viewport)
+    page.goto("/login/recover")
+    check_page(page, watch, axe, viewport)
     page.goto("/register")
     check_page(page, watch, axe, viewport)
     tab_to(page, "#username")
