@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -73,6 +74,9 @@ def test_registration_shows_ten_codes_once_stored_only_hashed(person, app) -> No
     assert len(stored) == 10
     for code in codes:
         assert code not in stored and code.replace("-", "") not in stored
+    app_session = app.session_interface.get_signing_serializer(app)
+    held = json.dumps(app_session.loads(person.client.get_cookie("session").value))
+    assert not any(code in held or code.replace("-", "") in held for code in codes)
     again = person.client.get("/account/recovery-codes/new").get_data(as_text=True)
     assert codes_from(again) == []
     assert "shown only once" in again
@@ -176,6 +180,11 @@ def test_new_codes_from_the_account_page_void_the_old(member, app) -> None:
         data={"csrf_token": member.csrf("/account"), "password": "not my password"},
     )
     assert wrong.status_code == 403
+    extra = member.client.post(
+        "/account/recovery-codes",
+        data={"csrf_token": member.csrf("/account"), "password": PASSWORD, "count": "20"},
+    )
+    assert extra.status_code == 400
     right = member.client.post(
         "/account/recovery-codes",
         data={"csrf_token": member.csrf("/account"), "password": PASSWORD},
