@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 from werkzeug.wrappers import Response
 
 from questionnaires.loader import Catalog
@@ -38,6 +39,32 @@ def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> in
     Each assessment is scored again, with the strategies reported unhelpful up to it
     ranked last, as when it was first taken. Returns how many assessments were stored.
     """
+    stored = _store_assessments(user_id, contents, catalog)
+    for plan in sorted(contents.plans, key=lambda p: p.created_at):
+        row = Plan(
+            user_id=user_id,
+            assessment_id=stored[plan.chosen_from],
+            strategy_id=plan.strategy_id,
+            dimension=plan.dimension,
+            status=plan.status,
+            created_at=plan.created_at,
+            closed_at=plan.closed_at,
+        )
+        row.checkins = [
+            PlanCheckin(
+                assessment_id=stored[checkin.assessment],
+                tried=checkin.tried,
+                helped=checkin.helped,
+                created_at=checkin.created_at,
+            )
+            for checkin in plan.checkins
+        ]
+        db.session.add(row)
+    return len(stored)
+
+
+def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:
+    """Score and add every assessment; the file's id -> the new id (rows added in bulk)."""
     said_at: dict[int, list[tuple[str, str, str | None]]] = {}
     for plan in contents.plans:
         for checkin in plan.checkins:
@@ -45,7 +72,7 @@ def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> in
                 (plan.strategy_id, checkin.tried, checkin.helped)
             )
     reports: list[tuple[str, str, str | None]] = []
-    stored: dict[int, Assessment] = {}
+    added = []
     for item in contents.assessments:
         reports += said_at.get(item.file_id, [])
         scored = score_assessment(
@@ -65,35 +92,26 @@ def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> in
             overall=scored.overall,
             suggestions=suggestions_to_json(scored.suggestions),
         )
-        assessment.answers = [Answer(item_id=k, value=v) for k, v in item.answers.items()]
-        assessment.safety_responses = [
-            SafetyResponse(item_id=k, response=v) for k, v in item.safety.items()
-        ]
-        assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
         db.session.add(assessment)
-        stored[item.file_id] = assessment
-    db.session.flush()
-    for plan in sorted(contents.plans, key=lambda p: p.created_at):
-        row = Plan(
-            user_id=user_id,
-            assessment_id=stored[plan.chosen_from].id,
-            strategy_id=plan.strategy_id,
-            dimension=plan.dimension,
-            status=plan.status,
-            created_at=plan.created_at,
-            closed_at=plan.closed_at,
-        )
-        row.checkins = [
-            PlanCheckin(
-                assessment_id=stored[checkin.assessment].id,
-                tried=checkin.tried,
-                helped=checkin.helped,
-                created_at=checkin.created_at,
-            )
-            for checkin in plan.checkins
+        added.append((assessment, item, scored.scores))
+    db.session.flush()  # the new ids, for the rows below
+    rows: dict[type, list[dict[str, Any]]] = {Answer: [], SafetyResponse: [], DimensionScore: []}
+    for assessment, item, scores in added:
+        rows[Answer] += [
+            {"assessment_id": assessment.id, "item_id": k, "value": v}
+            for k, v in item.answers.items()
         ]
-        db.session.add(row)
-    return len(stored)
+        rows[SafetyResponse] += [
+            {"assessment_id": assessment.id, "item_id": k, "response": v}
+            for k, v in item.safety.items()
+        ]
+        rows[DimensionScore] += [
+            {"assessment_id": assessment.id, "dimension": k, "score": v} for k, v in scores.items()
+        ]
+    for model, values in rows.items():
+        if values:
+            db.session.execute(insert(model), values)
+    return {item.file_id: assessment.id for assessment, item, _ in added}
 
 
 @bp.post("/account/import")
