@@ -16,11 +16,16 @@ from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
 from assessment.checkup import bp as checkup_bp
+from assessment.deletion import bp as deletion_bp
 from assessment.extensions import csrf, db, limiter, login_manager, migrate
 from assessment.history import bp as history_bp
+from assessment.import_export import bp as import_export_bp
 from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
+from assessment.passwords import bp as passwords_bp
 from assessment.plans import bp as plans_bp
+from assessment.recovery import bp as recovery_bp
+from assessment.reminders import bp as reminders_bp
 from assessment.safety import bp as safety_bp
 from assessment.templating import register_template_helpers
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
@@ -116,6 +121,11 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         about_bp,
         safety_bp,
+        recovery_bp,
+        passwords_bp,
+        deletion_bp,
+        import_export_bp,
+        reminders_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
+from .recovery_codes import show_codes_next
 from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
@@ -89,7 +90,7 @@ def register() -> Response | tuple[str, int] | str:
         else:
             start_session(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return redirect(url_for("checkup.choose"), 303)
+            return show_codes_next(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400
 
 

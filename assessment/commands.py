@@ -22,6 +22,7 @@ from .extensions import db
 from .models import Assessment, PartnerLink, Plan, User, utcnow
 from .norms_commands import norms_group
 from .service import store_assessment
+from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
@@ -46,6 +47,7 @@ def register(app: Flask) -> None:
     """Add Rekindle's commands to ``flask``."""
     app.cli.add_command(demo_command)
     app.cli.add_command(norms_group)
+    register_commands(app)
 
 
 def demo_password(instance_path: str, filename: str = "demo_password") -> str:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
+    DataRequired,
     EqualTo,
     InputRequired,
     Length,
@@ -139,7 +143,9 @@ def error_summary(form: QuestionnaireForm) -> list[tuple[str, str, Markup | str]
 
 def _not_common(form: Any, field: Any) -> None:
     password = field.data or ""
-    username = (form.username.data or "").strip().lower()
+    # A form for a signed-in person has no user name field: it names the account instead.
+    named = form.username.data if "username" in form else getattr(form, "account_name", "")
+    username = (named or "").strip().lower()
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
         raise ValidationError("That password is too easy to guess. Try a short phrase.")
     if username and username in password.lower():
@@ -205,4 +211,124 @@ class DeleteAccountForm(FlaskForm):
 
     password = PasswordField(
         "Your password", validators=[InputRequired("Please type your password.")]
+    )
+
+
+# --- Forms of an account kept for years (DESIGN.md §9) -----------------------------------
+
+REMINDER_TITLE_MAX = 60
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _new_password(label: str = "New password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Please choose a new password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            _not_common,
+        ],
+    )
+
+
+def _confirm() -> PasswordField:
+    return PasswordField(
+        "New password again",
+        validators=[
+            InputRequired("Please type the new password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class ExactForm(FlaskForm):
+    """A form that accepts exactly its own fields, each once; anything else is a 400."""
+
+    def posted_exactly(self) -> bool:
+        """Whether the request carries no field this form lacks and no field twice."""
+        names = {field.name for field in self}
+        seen: set[str] = set()
+        for source in (request.form, request.files):
+            for name in source:
+                if name not in names or name in seen or len(source.getlist(name)) > 1:
+                    return False
+                seen.add(name)
+        return True
+
+
+class PasswordChangeForm(ExactForm):
+    """Change the password: the current one first, then the new one twice."""
+
+    account_name = ""  # set by the route, so the new password may not contain the user name
+    current = PasswordField(
+        "Current password",
+        validators=[InputRequired("Please type your current password."), Length(max=200)],
+    )
+    password = _new_password()
+    confirm = _confirm()
+
+
+class SignOutEverywhereForm(ExactForm):
+    """End every session of the account but this one: the CSRF token is the whole form."""
+
+
+class PasswordCheckForm(ExactForm):
+    """A step that needs the password once more (new recovery codes)."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Please type your password."), Length(max=200)],
+    )
+
+
+class RecoverForm(ExactForm):
+    """Back into an account with a recovery code, choosing a new password."""
+
+    username = StringField(
+        "User name",
+        filters=[_normalise_username],
+        validators=[InputRequired("Please type your user name."), Length(max=40)],
+    )
+    code = StringField(
+        "Recovery code",
+        validators=[InputRequired("Please type one of your recovery codes."), Length(max=64)],
+    )
+    password = _new_password()
+    confirm = _confirm()
+
+
+class DeleteResultForm(ExactForm):
+    """Delete one check-up: the button carries ``confirm=yes``, so nothing goes by accident."""
+
+    confirm = HiddenField(validators=[InputRequired(), AnyOf(["yes"])])
+
+
+def _plain_title(form: Any, field: Any) -> None:
+    if _CONTROL_CHARACTERS.search(field.data or ""):
+        raise ValidationError("Please use letters, digits and spaces only, on one line.")
+
+
+class ReminderForm(ExactForm):
+    """The title a calendar reminder shows: the person's words, discreet by default."""
+
+    title = StringField(
+        "Reminder title",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired("Please give the reminder a title."),
+            Length(max=REMINDER_TITLE_MAX, message="A title has at most 60 characters."),
+            _plain_title,
+        ],
+    )
+
+
+class ImportForm(ExactForm):
+    """A Rekindle ``export.json`` to fill an empty account with (moving servers)."""
+
+    file = FileField(
+        "Your export.json", validators=[FileRequired("Please choose your export.json file.")]
     )

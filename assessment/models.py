@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     session_id: Mapped[str] = mapped_column(
         String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
     )
+    # The calendar reminder's title; None means the discreet default (DESIGN.md §9).
+    reminder_title: Mapped[str | None] = mapped_column(String(60))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -294,3 +296,19 @@ class HealthProbe(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     probed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RecoveryCode(db.Model):
+    """A single-use way back into an account without e-mail; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
