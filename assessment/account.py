@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
-from werkzeug.security import check_password_hash
 
 from .export import export_csv, export_document
 from .extensions import db
 from .forms import DeleteAccountForm
 from .models import User
+from .security import password_matches
 
 bp = Blueprint("account", __name__)
 
@@ -48,7 +48,7 @@ def delete() -> Response | tuple[str, int]:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("account/account.html", form=form), 400
-    if not check_password_hash(current_user.password_hash, form.password.data):
+    if not password_matches(current_user.password_hash, form.password.data):
         form.password.errors.append("That password is not right. Nothing was deleted.")
         return render_template("account/account.html", form=form), 403
     user = db.session.get(User, current_user.id)

@@ -8,12 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from .extensions import db, limiter
 from .forms import LoginForm, RegisterForm
 from .models import User
+from .security import hash_password, password_matches
 
 bp = Blueprint("auth", __name__)
 
@@ -21,8 +21,6 @@ WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
-# Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def load_user(user_id: str) -> User | None:
@@ -67,9 +65,7 @@ def register() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
     if form.validate_on_submit():
-        user = User(
-            username=form.username.data, password_hash=generate_password_hash(form.password.data)
-        )
+        user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         db.session.add(user)
         try:
             db.session.commit()
@@ -95,8 +91,9 @@ def login() -> Response | tuple[str, int] | str:
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))
-    password_hash = user.password_hash if user else _DUMMY_HASH
-    if not check_password_hash(password_hash, form.password.data) or user is None:
+    # Checked even for an unknown name, so a wrong name costs as long as a wrong password.
+    matches = password_matches(user.password_hash if user else None, form.password.data)
+    if user is None or not matches:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
     login_user(user)
     return redirect(_safe_next(request.args.get("next")), 303)

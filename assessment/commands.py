@@ -13,13 +13,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
 from .models import Assessment, PartnerLink, Plan, User, utcnow
+from .security import hash_password
 from .service import store_assessment
 
 DEMO_USERNAME = "demo"
@@ -83,7 +83,7 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
     if user is None:
         user = User(username=DEMO_USERNAME, password_hash="")
         db.session.add(user)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Assessment).where(Assessment.user_id == user.id)
@@ -188,7 +188,7 @@ def load_demo_partner(demo: User) -> tuple[User, bool]:
     if partner is None:
         partner = User(username=DEMO_PARTNER_USERNAME, password_hash="")
         db.session.add(partner)
-    partner.password_hash = generate_password_hash(password)
+    partner.password_hash = hash_password(password)
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Assessment).where(Assessment.user_id == partner.id)

@@ -41,6 +41,10 @@ def app_settings(instance: Path, database_uri: str) -> dict[str, Any]:
         # Rate limits get their own tests; elsewhere they would only make tests order-dependent.
         "RATELIMIT_ENABLED": False,
         "QUICK_EXIT_URL": "/healthz",
+        # One round of PBKDF2 instead of scrypt: hashing is most of a sign-up's time, and the
+        # tests check who may sign in, not how hard a stolen hash is to guess (production
+        # keeps scrypt: tests/web/test_accounts.py checks the default).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 

@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import create_app
 from assessment.extensions import db
 from assessment.models import User
+from assessment.security import hash_password
 from assessment.service import store_assessment
 from tests.conftest import PASSWORD
 from tests.conftest import app_settings as settings_for
@@ -50,7 +50,7 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
         checkup = catalog.latest("checkup")
         safe = {item.id: "no" for item in checkup.safety}
         for name, level in (("alex", 2), ("sam", 4)):
-            user = User(username=name, password_hash=generate_password_hash(PASSWORD))
+            user = User(username=name, password_hash=hash_password(PASSWORD))
             db.session.add(user)
             db.session.commit()
             answers = {

@@ -21,6 +21,21 @@ def test_register_signs_in_and_hashes_the_password(person, app) -> None:
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
+def test_production_hashes_passwords_with_scrypt(tmp_path) -> None:
+    """Does an app configured as deployed hash with scrypt (only tests use a cheap method)?"""
+    from app import create_app
+    from assessment.security import hash_password, password_matches
+
+    production = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with production.app_context():
+        stored = hash_password(PASSWORD)
+        assert stored.startswith("scrypt:")
+        assert password_matches(stored, PASSWORD)
+        assert not password_matches(stored, PASSWORD + "!")
+        assert not password_matches(None, PASSWORD)
+
+
 def test_duplicate_username_is_refused_clearly(person, app) -> None:
     """Is a taken user name (in any case) refused with a message, and no second row stored?"""
     person.register("robin")
