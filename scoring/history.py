@@ -72,8 +72,8 @@ def thin_series(
 ) -> tuple[list[Any], list[float | None]]:
     """At most ``max_points`` points: consecutive buckets averaged, each at its last time.
 
-    A chart cannot show thousands of points on a phone anyway; the table and the
-    export keep every score.
+    A chart cannot show thousands of points on a phone anyway; the table beside it
+    shows what the chart shows, and the CSV export keeps every score (DESIGN.md §5).
     """
     if len(times) <= max_points:
         return list(times), list(values)
