@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessment import commands, errors, security, settings
+from assessment import commands, database, errors, partner, security, settings
 from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
@@ -64,12 +64,11 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
-    from assessment import database  # installs the SQLite pragmas on import
-
-    database.keep_answers_out_of_logs()
     from assessment.auth import load_user
 
     db.init_app(app)
+    database.init_app(app)
+    partner.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

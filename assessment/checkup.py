@@ -21,6 +21,7 @@ from .forms import (
     with_blank_defaults,
 )
 from .models import Assessment
+from .partner import share_switch
 from .service import (
     find_by_token,
     get_own_assessment,
@@ -195,6 +196,7 @@ def result(assessment_id: int) -> str:
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),
+        share=share_switch(assessment),
     )
 
 

@@ -6,15 +6,27 @@ import logging
 import sqlite3
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
 
 from .extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-@event.listens_for(Engine, "connect")
+def init_app(app: Flask) -> None:
+    """Bind the SQLite pragmas to the app's engines and keep rows out of the logs.
+
+    Called by the factory after ``db.init_app`` (flaskr's ``db.init_app`` style): importing
+    this module registers nothing.
+    """
+    keep_answers_out_of_logs()
+    with app.app_context():
+        for engine in db.engines.values():
+            if not event.contains(engine, "connect", _sqlite_pragmas):
+                event.listen(engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Make every SQLite connection use WAL, a busy timeout and enforced foreign keys."""
     if not isinstance(dbapi_connection, sqlite3.Connection):

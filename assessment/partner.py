@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     flash,
     redirect,
@@ -153,7 +154,12 @@ def end_link(link: PartnerLink) -> None:
     db.session.delete(link)
 
 
-@event.listens_for(User, "before_delete")
+def init_app(app: Flask) -> None:
+    """Bind the hook that ends a deleted account's link; importing registers nothing."""
+    if not event.contains(User, "before_delete", _end_link_of_deleted_user):
+        event.listen(User, "before_delete", _end_link_of_deleted_user)
+
+
 def _end_link_of_deleted_user(_mapper: Any, connection: Connection, user: User) -> None:
     """Deleting an account ends its link, un-shares the other side and drops its invites."""
     link = connection.execute(
@@ -226,11 +232,6 @@ def share_switch(assessment: Assessment) -> dict[str, bool] | None:
     if quiet and not linked and not assessment.shared:
         return None  # nothing to switch, and no suggestion to invite anyone
     return {"shared": assessment.shared, "linked": linked, "quiet": quiet}
-
-
-@bp.app_context_processor
-def _share_switch_helper() -> dict[str, Any]:
-    return {"partner_share_switch": share_switch}
 
 
 # --- Routes --------------------------------------------------------------------------------
