@@ -46,6 +46,7 @@ def export_csv_file() -> Response:
 def delete() -> Response | tuple[str, int]:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
+    form.require_exact_fields()
     if not form.validate_on_submit():
         return render_template("account/account.html", form=form), 400
     if not password_matches(current_user.password_hash, form.password.data):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .extensions import db, limiter
-from .forms import LoginForm, RegisterForm
+from .forms import CsrfForm, LoginForm, RegisterForm, parse_id
 from .models import User
 from .security import hash_password, password_matches
 
@@ -25,7 +25,8 @@ ACCOUNT_RATE_LIMIT = "10 per minute"
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the signed-in user from the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    found = parse_id(user_id)
+    return db.session.get(User, found) if found is not None else None
 
 
 def _posted_username() -> str:
@@ -64,6 +65,7 @@ def register() -> Response | tuple[str, int] | str:
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
+    form.require_exact_fields()
     if form.validate_on_submit():
         user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         db.session.add(user)
@@ -88,6 +90,7 @@ def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)
+    form.require_exact_fields()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))
@@ -103,6 +106,7 @@ def login() -> Response | tuple[str, int] | str:
 @login_required
 def logout() -> Response:
     """Sign out and go back to the start page."""
+    CsrfForm().require_exact_fields()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"), 303)

@@ -18,7 +18,7 @@ from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, PartnerLink, Plan, User, utcnow
+from .models import Assessment, PartnerLink, Plan, PlanStatus, User, utcnow
 from .security import hash_password
 from .service import store_assessment
 
@@ -147,7 +147,7 @@ def _demo_plan(user: User, assessment: Assessment, chosen_at: datetime) -> Plan 
         assessment_id=assessment.id,
         strategy_id=first["strategy_id"],
         dimension=first["dimension"],
-        status="active",
+        status=PlanStatus.ACTIVE,
         created_at=chosen_at,
     )
     db.session.add(plan)
@@ -159,7 +159,7 @@ def _demo_checkin(
     plan: Plan | None, answer: tuple[str, str | None] | None
 ) -> dict[int, tuple[str, str | None]]:
     """The check-in the demo gives for its open plan at this questionnaire, if any."""
-    if plan is None or answer is None or plan.status != "active":
+    if plan is None or answer is None or plan.status != PlanStatus.ACTIVE:
         return {}
     return {plan.id: answer}
 

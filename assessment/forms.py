@@ -1,10 +1,12 @@
-"""WTForms forms: accounts, and questionnaire forms built from the YAML definitions."""
+"""WTForms forms: one strict base for every POST, accounts, and forms built from the YAML."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
+from flask import abort, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -30,8 +32,10 @@ SAFETY_CHOICES = [
 PREFER_NOT_TO_SAY = "Prefer not to say"
 REQUIRED_MESSAGE = "Please choose an answer to this question."
 INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
-FIXED_FIELDS = ("csrf_token", "submission_token", "version")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
+# neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
+ID_PATTERN = re.compile(r"[0-9]{1,9}")
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 MIN_PASSWORD_LENGTH = 10
@@ -52,6 +56,57 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+def parse_id(raw: str | None) -> int | None:
+    """A posted or stored row id, or None when it is not one (the caller answers 400)."""
+    return int(raw) if raw is not None and ID_PATTERN.fullmatch(raw) else None
+
+
+def exact_fields(
+    formdata: MultiDict[str, str],
+    allowed: Collection[str],
+    also: Callable[[str], bool] | None = None,
+) -> bool:
+    """DESIGN.md §5: a post carries only its form's fields (or ones ``also`` accepts), each once."""
+    return all(
+        (name in allowed or (also is not None and also(name))) and len(formdata.getlist(name)) == 1
+        for name in formdata
+    )
+
+
+class StrictForm(FlaskForm):
+    """Base of every form a POST is read with: CSRF (Flask-WTF) and exactly its own fields."""
+
+    def field_names(self) -> set[str]:
+        """The names a browser posts for this form, ``csrf_token`` included."""
+        return {field.name for field in self} | {self.meta.csrf_field_name}
+
+    def has_exact_fields(self, also: Callable[[str], bool] | None = None) -> bool:
+        """Whether the request's post holds only this form's fields, each once."""
+        return exact_fields(request.form, self.field_names(), also)
+
+    def require_exact_fields(self) -> None:
+        """Stop the request with a 400 unless it posted exactly this form's fields."""
+        if not self.has_exact_fields():
+            abort(400)
+
+
+class CsrfForm(StrictForm):
+    """A button that posts nothing but its CSRF token (sign out, invite, unlink, let go)."""
+
+
+class ShareForm(StrictForm):
+    """Turn sharing of one check-up with the partner on (``yes``) or off (``no``)."""
+
+    share = HiddenField()
+
+
+class PlanForm(StrictForm):
+    """ "I'll try this": a strategy the result offered, and the result it was offered on."""
+
+    strategy_id = HiddenField()
+    assessment_id = HiddenField()
+
+
 class AnswerField(RadioField):
     """A radio group whose errors speak to a person, not a developer."""
 
@@ -63,7 +118,7 @@ class AnswerField(RadioField):
             raise StopValidation(INVALID_CHOICE_MESSAGE)
 
 
-class QuestionnaireForm(FlaskForm):
+class QuestionnaireForm(StrictForm):
     """Base of every generated questionnaire form; subclasses add one field per item."""
 
     submission_token = HiddenField()
@@ -107,15 +162,6 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     return form_class
 
 
-def allowed_fields(questionnaire: Questionnaire) -> set[str]:
-    """Every field name a browser may post for this questionnaire (DESIGN.md §5)."""
-    return {
-        *FIXED_FIELDS,
-        *(item.id for item in questionnaire.items),
-        *(item.id for item in questionnaire.safety),
-    }
-
-
 def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
     """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
     filled = MultiDict(formdata)
@@ -150,7 +196,7 @@ def _normalise_username(value: str | None) -> str | None:
     return value.strip().lower() if value else value
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
     username = StringField(
@@ -187,7 +233,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
     username = StringField(
@@ -200,7 +246,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(StrictForm):
     """Confirm deleting everything with the password."""
 
     password = PasswordField(

@@ -21,6 +21,7 @@ from scoring import (
 
 from . import charts, followthrough
 from .definitions import current_catalog
+from .models import PlanStatus
 from .service import score_rows
 
 bp = Blueprint("history", __name__)
@@ -136,6 +137,8 @@ def _first_and_latest(
 
 TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
 HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+# What "tried" says of a plan nobody reported on yet.
+UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let go"}
 
 
 def _plan_markers(
@@ -216,7 +219,7 @@ def _tried_rows(
         if last is not None:
             tried = TRIED_WORDS[last.tried]
         else:
-            tried = {"active": "not asked yet", "dropped": "let go"}.get(row.plan.status, "—")
+            tried = UNREPORTED_WORDS.get(PlanStatus(row.plan.status), "—")
         helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
         tried_rows.append(
             TriedRow(

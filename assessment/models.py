@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
@@ -26,6 +27,14 @@ from .extensions import db
 def utcnow() -> datetime:
     """Naive UTC now: every stored time is UTC, the same on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class PlanStatus(StrEnum):
+    """Where a plan stands; stored as its plain value ("active", "closed", "dropped")."""
+
+    ACTIVE = "active"  # being tried now
+    CLOSED = "closed"  # reported as tried (yes or partly)
+    DROPPED = "dropped"  # let go by the person, or quietly after a flagged result
 
 
 class User(UserMixin, db.Model):
@@ -163,7 +172,7 @@ class Plan(db.Model):
     )
     strategy_id: Mapped[str] = mapped_column(String(40))
     dimension: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(8), default="active")  # active, closed, dropped
+    status: Mapped[str] = mapped_column(String(8), default=PlanStatus.ACTIVE)  # a PlanStatus
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -29,6 +29,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, event, exists, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import Exists
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
@@ -37,6 +38,7 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 from . import charts
 from .definitions import current_catalog
 from .extensions import db, limiter
+from .forms import CsrfForm, ShareForm
 from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
 
 bp = Blueprint("partner", __name__)
@@ -104,20 +106,18 @@ def other_side(link: PartnerLink, user_id: int) -> int:
     return link.partner_id if link.inviter_id == user_id else link.inviter_id
 
 
+def _flagged_lately(user_id: int, now: datetime | None = None) -> Exists:
+    """SQL: any assessment of the person in the last 90 days had a "yes" on the safety screen."""
+    return exists().where(
+        Assessment.user_id == user_id,
+        Assessment.safety_flag.is_(True),
+        Assessment.created_at >= (now or utcnow()) - RECENT_FLAG,
+    )
+
+
 def recently_flagged(user_id: int, now: datetime | None = None) -> bool:
     """True while any assessment of the last 90 days had a "yes" on the safety screen."""
-    since = (now or utcnow()) - RECENT_FLAG
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Assessment.user_id == user_id,
-                    Assessment.safety_flag.is_(True),
-                    Assessment.created_at >= since,
-                )
-            )
-        )
-    )
+    return bool(db.session.scalar(select(_flagged_lately(user_id, now))))
 
 
 def open_invite(user_id: int, now: datetime | None = None) -> PartnerInvite | None:
@@ -211,16 +211,10 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
 
 def _linked_and_recently_flagged(user_id: int) -> tuple[bool, bool]:
     """Whether the person is linked, and flagged in the last 90 days: one statement."""
-    since = utcnow() - RECENT_FLAG
     linked = exists().where(
         or_(PartnerLink.inviter_id == user_id, PartnerLink.partner_id == user_id)
     )
-    flagged = exists().where(
-        Assessment.user_id == user_id,
-        Assessment.safety_flag.is_(True),
-        Assessment.created_at >= since,
-    )
-    row = db.session.execute(select(linked, flagged)).one()
+    row = db.session.execute(select(linked, _flagged_lately(user_id))).one()
     return bool(row[0]), bool(row[1])
 
 
@@ -235,13 +229,6 @@ def share_switch(assessment: Assessment) -> dict[str, bool] | None:
 
 
 # --- Routes --------------------------------------------------------------------------------
-
-
-def _only_fields(*allowed: str) -> None:
-    """A post carries exactly the fields its form has, each once; anything else is a 400."""
-    for name in request.form:
-        if name not in allowed or len(request.form.getlist(name)) > 1:
-            abort(400)
 
 
 def _problem(code: int) -> tuple[str, int]:
@@ -371,7 +358,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
 @login_required
 def invite() -> Response | tuple[str, int]:
     """Make a new single-use link (replacing any older one) and show it once on /partner."""
-    _only_fields("csrf_token")
+    CsrfForm().require_exact_fields()
     me = current_user.id
     if link_of(me) is not None:
         return _problem(409)
@@ -415,7 +402,7 @@ def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
 def join(token: str) -> Response | tuple[str, int] | str:
     """Confirm, signed in, that you want to link with the person who invited you."""
     if request.method == "POST":
-        _only_fields("csrf_token")
+        CsrfForm().require_exact_fields()
     found = _usable_invite(token)
     if not isinstance(found, PartnerInvite):
         return found
@@ -439,7 +426,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
 @login_required
 def unlink() -> Response:
     """End the link at once, for both, and un-share everything shared over it."""
-    _only_fields("csrf_token")
+    CsrfForm().require_exact_fields()
     link = link_of(current_user.id)
     if link is not None:
         end_link(link)
@@ -459,8 +446,9 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
     )
     if assessment is None:
         abort(404)
-    _only_fields("csrf_token", "share")
-    choice = request.form.get("share")
+    form = ShareForm()
+    form.require_exact_fields()
+    choice = form.share.data
     if assessment.questionnaire_id != SHAREABLE or choice not in ("yes", "no"):
         abort(400)
     if choice == "yes":

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaires.loader import Catalog
-from questionnaires.models import Questionnaire
+from questionnaires.models import Questionnaire, Strategy, StrategyLibrary
 from scoring import Suggestion, score_assessment, unhelpful_strategies
 
 from . import followthrough
@@ -46,6 +46,26 @@ def suggestions_to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, A
         }
         for s in suggestions
     ]
+
+
+def offered_suggestions(
+    assessment: Assessment, library: StrategyLibrary
+) -> list[tuple[dict[str, Any], Strategy]]:
+    """(stored suggestion, strategy) for what this result offers, in the order it was scored.
+
+    A strategy retired since is left out; on a flagged result only the strategies safe
+    while there is fear are ever offered, whatever was stored (DESIGN.md §4).
+    """
+    offered = []
+    for stored in assessment.suggestions or []:
+        try:
+            strategy = library.by_id(stored["strategy_id"])
+        except KeyError:
+            continue
+        if assessment.safety_flag and not strategy.safe_if_flagged:
+            continue
+        offered.append((stored, strategy))
+    return offered
 
 
 def store_assessment(
