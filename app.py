@@ -15,6 +15,7 @@ from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
 from assessment.checkup import bp as checkup_bp
 from assessment.extensions import csrf, db, limiter, login_manager, migrate
+from assessment.forms import RowIdConverter
 from assessment.history import bp as history_bp
 from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
@@ -47,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.ensure_secret_key(app.config, app.instance_path)
 
     load_definitions(app)
+    app.url_map.converters["int"] = RowIdConverter  # before any route is added
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)

@@ -10,6 +10,7 @@ from flask import abort, request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import IntegerConverter, Map
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -35,7 +36,8 @@ INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
 # neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
-ID_PATTERN = re.compile(r"[0-9]{1,9}")
+ID_PATTERN = re.compile(r"[0-9]{1,10}")
+MAX_ROW_ID = 2**31 - 1
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 MIN_PASSWORD_LENGTH = 10
@@ -58,7 +60,17 @@ COMMON_PASSWORDS = frozenset(
 
 def parse_id(raw: str | None) -> int | None:
     """A posted or stored row id, or None when it is not one (the caller answers 400)."""
-    return int(raw) if raw is not None and ID_PATTERN.fullmatch(raw) else None
+    if raw is None or not ID_PATTERN.fullmatch(raw) or int(raw) > MAX_ROW_ID:
+        return None
+    return int(raw)
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: an id past a 32-bit column is a 404, not a database error."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def exact_fields(

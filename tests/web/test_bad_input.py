@@ -176,6 +176,45 @@ def test_another_persons_result_and_export(filled, app, person) -> None:
     assert row_counts(app) == before
 
 
+@pytest.mark.parametrize(
+    "path", ["/results/2147483648", "/results/99999999999999999999999", "/plans/2147483648/drop"]
+)
+def test_ids_past_a_database_integer_are_404(member, app, path) -> None:
+    """Is an id no integer column can hold a plain 404 on any database, never a 500?"""
+    before = row_counts(app)
+    if path.endswith("/drop"):
+        response = member.client.post(path, data={"csrf_token": member.csrf("/account")})
+    else:
+        response = member.client.get(path)
+    assert response.status_code == 404
+    assert row_counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/login", {"username": "alex", "password": "a long walk by the river", "admin": "1"}),
+        ("/login", [("username", "alex"), ("username", "sam"), ("password", "x" * 12)]),
+        ("/register", {"username": "kim", "password": "p" * 12, "confirm": "p" * 12, "x": ""}),
+        ("/logout", {"next": "/"}),
+        ("/account/delete", {"password": "a long walk by the river", "everything": "yes"}),
+    ],
+)
+def test_account_posts_with_an_unknown_or_doubled_field_are_400(member, app, path, fields) -> None:
+    """Does the strict form base refuse an extra or repeated field on every account post?"""
+    signed_in = path not in ("/login", "/register")
+    if not signed_in:
+        member.logout()
+    before = row_counts(app)
+    data = MultiDict(fields)
+    data.add("csrf_token", member.csrf("/login"))
+    response = member.client.post(path, data=data)
+    assert response.status_code == 400
+    assert row_counts(app) == before
+    # Signed in as before (nothing deleted, not signed out), or still signed out.
+    assert member.client.get("/account").status_code == (200 if signed_in else 302)
+
+
 @pytest.mark.parametrize("path", ["/logout", "/account/delete", "/partner/invite"])
 def test_get_of_a_post_only_route(member, app, path) -> None:
     """Is a GET of a POST-only route a 405 with a friendly page, changing nothing?"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from assessment.extensions import db
@@ -323,3 +324,35 @@ def test_demo_has_plans_with_checkins(runner, app) -> None:
         assert _count(app, PlanCheckin) >= 2
         statuses = set(db.session.scalars(select(Plan.status)))
     assert {"active", "closed"} <= statuses
+
+
+@pytest.mark.parametrize(
+    ("assessment_id", "status"),
+    [
+        ("", 400),
+        ("abc", 400),
+        ("²", 400),  # a digit to str.isdigit, not to int()
+        ("-1", 400),
+        ("1.0", 400),
+        ("9" * 30, 400),  # would overflow a PostgreSQL integer
+        ("987654", 404),  # well formed, but nobody's result
+    ],
+)
+def test_plans_with_a_non_numeric_or_unknown_id_store_nothing(
+    member, checkup, app, assessment_id, status
+) -> None:
+    """Is a choice naming a malformed id a 400, an unknown one a 404, never a 500 or a plan?"""
+    real_id, html = _result(member, checkup)
+    before = row_counts(app)
+    response = member.client.post(
+        "/plans",
+        data={
+            "csrf_token": member.csrf("/account"),
+            "strategy_id": _offered(html)[0],
+            "assessment_id": assessment_id,
+        },
+    )
+    assert response.status_code == status
+    assert row_counts(app) == before
+    assert _count(app, Plan) == 0
+    assert real_id != 987654
