@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
 from .export import export_csv, export_document
@@ -43,7 +44,7 @@ def export_csv_file() -> Response:
 
 @bp.post("/account/delete")
 @login_required
-def delete() -> Response | tuple[str, int]:
+def delete() -> ResponseReturnValue:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
     form.require_exact_fields()

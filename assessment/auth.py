@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,6 +18,7 @@ from .models import User
 from .security import hash_password, password_matches
 
 bp = Blueprint("auth", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
 
 WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
@@ -40,11 +43,12 @@ account_limits = [
 ]
 
 
-def rate_limited(view):  # type: ignore[no-untyped-def]
+def rate_limited(view: View) -> View:
     """Apply both account limits (per address, per user name) to a view."""
+    limited: Callable[..., Any] = view
     for limit in account_limits:
-        view = limit(view)
-    return view
+        limited = limit(limited)
+    return cast(View, limited)  # Flask-Limiter's decorators keep the view's signature
 
 
 def _safe_next(target: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 MESSAGES = {
     400: ("Something in that request was not right", "Please go back and try again."),
@@ -27,7 +28,7 @@ def register(app: Flask) -> None:
     """Render every HTTP error with the site's layout and a plain message."""
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
         return (
             render_template(
                 "errors/error.html",
@@ -39,7 +40,7 @@ def register(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http_error(error: HTTPException) -> Response:
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
         response = error.get_response()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .followthrough import plans_with_checkins
+from .followthrough import PlanRow, plans_with_checkins
 from .models import Assessment, User
 
 CSV_COLUMNS = (
@@ -86,26 +87,37 @@ def export_csv(user: User) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for a in _assessments(user):
-        head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
-        for answer in a.answers:
-            value = "" if answer.value is None else answer.value
-            writer.writerow((*head, "answer", answer.item_id, value))
-        for response in a.safety_responses:
-            writer.writerow((*head, "safety", response.item_id, response.response))
-        for score in a.scores:
-            value = "" if score.score is None else score.score
-            writer.writerow((*head, "score", score.dimension, value))
+    for assessment in _assessments(user):
+        writer.writerows(_assessment_rows(assessment))
     for row in plans_with_checkins(user.id):
-        plan = row.plan
-        head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
-        writer.writerow((*head, "plan", plan.strategy_id, plan.status))
-        for checkin in row.checkins:
-            moment = checkin.created_at.isoformat()
-            answer = (
-                checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
-            )
-            writer.writerow(
-                (checkin.assessment_id, "", "", moment, "plan_checkin", plan.strategy_id, answer)
-            )
+        writer.writerows(_plan_rows(row))
     return buffer.getvalue()
+
+
+def _assessment_rows(a: Assessment) -> Iterator[tuple[object, ...]]:
+    """An assessment's answers, safety responses and scores, each a row with its head."""
+    head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
+    for answer in a.answers:
+        yield (*head, "answer", answer.item_id, "" if answer.value is None else answer.value)
+    for response in a.safety_responses:
+        yield (*head, "safety", response.item_id, response.response)
+    for score in a.scores:
+        yield (*head, "score", score.dimension, "" if score.score is None else score.score)
+
+
+def _plan_rows(row: PlanRow) -> Iterator[tuple[object, ...]]:
+    """A plan's row, then one row per check-in ("tried/helped", or "tried" alone)."""
+    plan = row.plan
+    yield (
+        plan.assessment_id,
+        row.questionnaire_id,
+        "",
+        plan.created_at.isoformat(),
+        "plan",
+        plan.strategy_id,
+        plan.status,
+    )
+    for checkin in row.checkins:
+        said = checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
+        moment = checkin.created_at.isoformat()
+        yield (checkin.assessment_id, "", "", moment, "plan_checkin", plan.strategy_id, said)

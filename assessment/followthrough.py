@@ -41,7 +41,7 @@ def reports(user_id: int) -> list[tuple[str, str, str | None, datetime]]:
         .where(Plan.user_id == user_id)
         .order_by(PlanCheckin.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(s, t, h, w) for s, t, h, w in rows]  # a Row unpacks with its types
 
 
 def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, datetime | None]]:
@@ -58,7 +58,7 @@ def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, d
         .where(Plan.user_id == user_id)
         .order_by(Plan.id, PlanCheckin.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(s, st, t, h, w) for s, st, t, h, w in rows]  # a Row unpacks with its types
 
 
 def record_checkins(

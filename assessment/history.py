@@ -212,7 +212,7 @@ def _tried_rows(
             frame, questionnaire, [(r.plan.dimension, r.plan.created_at) for r in rows]
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
-    labels = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
+    labels: dict[str, str] = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
     tried_rows = []
     for row in reversed(plan_rows):
         last = row.checkins[-1] if row.checkins else None
@@ -250,7 +250,7 @@ def _trend_panels(
     panels = []
     for dimension in anchor.dimensions:
         series = []
-        table_rows = []
+        table_rows: list[tuple[str, str, datetime, float | None]] = []
         thinned = False
         for questionnaire_id, rows in groups.get(dimension.id, []):
             times = rows["created_at"].tolist()

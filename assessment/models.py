@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -21,7 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    Model = Base  # db.Model is made from Base at run time, where mypy cannot follow it
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -37,7 +42,7 @@ class PlanStatus(StrEnum):
     DROPPED = "dropped"  # let go by the person, or quietly after a flagged result
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with their own check-ups; no e-mail address is ever asked for."""
 
     __tablename__ = "users"
@@ -52,7 +57,7 @@ class User(UserMixin, db.Model):
     )
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One completed questionnaire: answers, safety responses and scores hang off it."""
 
     __tablename__ = "assessments"
@@ -91,7 +96,7 @@ class Assessment(db.Model):
         return {row.dimension: row.score for row in self.scores}
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer to one item; ``value`` is None for "Prefer not to say"."""
 
     __tablename__ = "answers"
@@ -105,7 +110,7 @@ class Answer(db.Model):
     value: Mapped[int | None] = mapped_column(Integer)
 
 
-class SafetyResponse(db.Model):
+class SafetyResponse(Model):
     """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
 
     __tablename__ = "safety_responses"
@@ -119,7 +124,7 @@ class SafetyResponse(db.Model):
     response: Mapped[str] = mapped_column(String(4))
 
 
-class DimensionScore(db.Model):
+class DimensionScore(Model):
     """One dimension's 0-100 score (None: not enough answers), so history is one query."""
 
     __tablename__ = "dimension_scores"
@@ -133,7 +138,7 @@ class DimensionScore(db.Model):
     score: Mapped[float | None] = mapped_column(Float)
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """Two people who chose to compare what each shares; one link per person at most."""
 
     __tablename__ = "partner_links"
@@ -144,7 +149,7 @@ class PartnerLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class PartnerInvite(db.Model):
+class PartnerInvite(Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
     __tablename__ = "partner_invites"
@@ -159,7 +164,7 @@ class PartnerInvite(db.Model):
     replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """Something a person chose to try from a result: active until reported or let go."""
 
     __tablename__ = "plans"
@@ -181,7 +186,7 @@ class Plan(db.Model):
     )
 
 
-class PlanCheckin(db.Model):
+class PlanCheckin(Model):
     """What a person said about a plan at the start of a later questionnaire; never scored."""
 
     __tablename__ = "plan_checkins"

@@ -252,7 +252,7 @@ def partner() -> str:
             invite_url=invite_url,
             waiting=None if invite_url else open_invite(me),
         )
-    partner_user = db.session.get(User, other_side(link, me))
+    partner_user = db.session.get_one(User, other_side(link, me))
     mine = shared_checkups(me)
     theirs = shared_checkups(partner_user.id)
     return render_template(
@@ -308,7 +308,8 @@ def _comparison(
 
 def _starters(gaps: Iterable[Gap]) -> list[tuple[str, list[str]]]:
     """(dimension id, starters) for every dimension you see differently."""
-    conversations = current_catalog().strategies.conversations
+    library = current_catalog().strategies
+    conversations: dict[str, list[str]] = dict(library.conversations.items())
     return [
         (gap.dimension, conversations[gap.dimension])
         for gap in gaps
@@ -326,7 +327,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
     if not pairs:
         return {"pairs": [], "gap_trend": None}
     anchor = current_catalog().latest(SHAREABLE)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
         gaps = perception_gaps(_definition_for(you, partner), you.scores, partner.scores)
@@ -406,7 +407,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
     found = _usable_invite(token)
     if not isinstance(found, PartnerInvite):
         return found
-    inviter = db.session.get(User, found.inviter_id)
+    inviter = db.session.get_one(User, found.inviter_id)
     if request.method == "GET":
         return render_template("partner/join.html", inviter_name=inviter.username, token=token)
     now = utcnow()

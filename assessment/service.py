@@ -120,7 +120,7 @@ def store_assessment(
 
 def _unhelpful(
     user_id: int, active: Mapping[int, Plan], checkins: followthrough.Checkins
-) -> set[str]:
+) -> frozenset[str]:
     """Strategies reported as not helping, before and in this very submission."""
     earlier = [
         (strategy, tried, helped) for strategy, tried, helped, _ in followthrough.reports(user_id)
@@ -205,4 +205,4 @@ def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float |
         .where(Assessment.user_id == user_id)
         .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(a, q, v, t, d, s) for a, q, v, t, d, s in rows]  # a Row unpacks with its types
