@@ -16,6 +16,8 @@ from scoring import (
     changes_since,
     changes_while_trying,
     history_frame,
+    score_or_none,
+    scores_of,
     thin_series,
 )
 
@@ -122,17 +124,9 @@ def _first_and_latest(
 ) -> list[tuple[str, dict[str, float | None]]]:
     rows = frame[frame["questionnaire_id"] == definition.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
-
-    def scores_of(assessment_id: int) -> dict[str, float | None]:
-        one = rows[rows["assessment_id"] == assessment_id]
-        return {
-            dimension: (None if pd.isna(score) else float(score))
-            for dimension, score in zip(one["dimension"], one["score"], strict=True)
-        }
-
     if len(ids) == 1:
-        return [("Your only " + definition.title.lower(), scores_of(ids[0]))]
-    return [("Latest", scores_of(ids[-1])), ("First", scores_of(ids[0]))]
+        return [("Your only " + definition.title.lower(), scores_of(rows, ids[0]))]
+    return [("Latest", scores_of(rows, ids[-1])), ("First", scores_of(rows, ids[0]))]
 
 
 TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
@@ -153,7 +147,7 @@ def _plan_markers(
     }
     near = frame[frame["assessment_id"].isin(wanted)]
     scores = {
-        (int(a), str(d)): (None if v != v else float(v))
+        (int(a), str(d)): score_or_none(v)
         for a, d, v in zip(
             near["assessment_id"].tolist(),
             near["dimension"].tolist(),
@@ -254,7 +248,7 @@ def _trend_panels(
         thinned = False
         for questionnaire_id, rows in groups.get(dimension.id, []):
             times = rows["created_at"].tolist()
-            values = [None if v != v else v for v in rows["score"].tolist()]  # NaN -> None
+            values = [score_or_none(v) for v in rows["score"].tolist()]
             chart_times, chart_values = thin_series(times, values, MAX_CHART_POINTS)
             chart_times = [moment.to_pydatetime() for moment in chart_times]
             thinned = thinned or len(chart_times) < len(times)

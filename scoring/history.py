@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -40,10 +41,16 @@ def history_frame(
     return frame.sort_values(["created_at", "assessment_id"], kind="stable").reset_index(drop=True)
 
 
-def _scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None]:
+def score_or_none(value: float | None) -> float | None:
+    """A score read from a frame: pandas' missing value (NaN) is "not enough answers", None."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None]:
+    """Dimension id -> score of one assessment in a history frame."""
     rows = frame[frame["assessment_id"] == assessment_id]
     return {
-        str(dimension): (None if pd.isna(score) else float(score))
+        str(dimension): score_or_none(score)
         for dimension, score in zip(rows["dimension"], rows["score"], strict=True)
     }
 
@@ -60,10 +67,10 @@ def changes_since(
     ids = rows["assessment_id"].drop_duplicates().tolist()
     if len(ids) < 2:
         return {}
-    latest = _scores_of(rows, ids[-1])
+    latest = scores_of(rows, ids[-1])
     return {
-        "previous": compare_scores(questionnaire, _scores_of(rows, ids[-2]), latest),
-        "first": compare_scores(questionnaire, _scores_of(rows, ids[0]), latest),
+        "previous": compare_scores(questionnaire, scores_of(rows, ids[-2]), latest),
+        "first": compare_scores(questionnaire, scores_of(rows, ids[0]), latest),
     }
 
 
