@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,10 +19,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import app_settings
+from tests.conftest import app_settings, live_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,18 +99,9 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     shutil.copyfile(migrated_sqlite, database)
     app = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
     site = LiveSite(app=app, base="")
-    server = make_server("127.0.0.1", 0, _counting(app, site.hits), threaded=True)
-    site.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with live_server(app, _counting(app, site.hits)) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            app.extensions["sqlalchemy"].session.remove()
-            app.extensions["sqlalchemy"].engine.dispose()
 
 
 class Watch:

@@ -8,24 +8,9 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from assessment.extensions import db
-from tests.conftest import keyed_answers
-
-THREES = dict.fromkeys(
-    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
-)
-
-
-def row_counts(app) -> dict[str, int]:
-    """Rows in every table the app has."""
-    with app.app_context():
-        return {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
+from tests.conftest import THREES, keyed_answers, row_counts
 
 
 @pytest.fixture

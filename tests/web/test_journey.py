@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse
-from tests.conftest import keyed_answers
+from tests.conftest import figures, keyed_answers
 
 # Keyed value per dimension for the first check-up. A dimension score is
 # 100 * (mean keyed - 1) / 4, so a dimension answered all-2 scores 25.0, all-3 50.0, ...
@@ -32,16 +31,6 @@ FIRST_SCORES = {
 # Overall: (25 + 50 + 75 + 0 + 100 + 75) / 6 = 325 / 6 = 54.1666... -> 54.2
 FIRST_OVERALL = 54.2
 NO_TO_ALL = "no"
-
-
-def _figures(html: str) -> dict[str, dict]:
-    """Chart name -> figure JSON as the page sends it to plotly.js."""
-    found = re.findall(
-        r'<script type="application/json" id="chart-([\w-]+)-figure"[^>]*>(.*?)</script>',
-        html,
-        re.S,
-    )
-    return {name: json.loads(body) for name, body in found}
 
 
 def _safety(definition, value: str = NO_TO_ALL) -> dict[str, str]:
@@ -102,7 +91,7 @@ def test_checkup_scores_match_hand_computed_values(member, checkup, app) -> None
     assert stored == FIRST_SCORES
 
     html = member.client.get(f"/results/{assessment_id}").get_data(as_text=True)
-    radar = _figures(html)["radar"]
+    radar = figures(html)["radar"]
     trace = radar["data"][0]
     assert trace["type"] == "scatterpolar"
     assert trace["theta"] == [d.label for d in checkup.dimensions]
@@ -147,7 +136,7 @@ def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> Non
     assert "+50.0" in row and "reliable improvement" in row
     romance = re.search(r"<th scope=\"row\">Romance</th>(.*?)</tr>", change, re.S).group(1)
     assert "+0.0" in romance and "within normal variation" in romance
-    radar = _figures(html)["radar"]
+    radar = figures(html)["radar"]
     assert len(radar["data"]) == 2  # the previous check-up is overlaid
 
 
@@ -160,9 +149,9 @@ def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
     response = member.client.get("/history")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    figures = _figures(html)
+    charts = figures(html)
     for dimension in checkup.dimensions:
-        trend = figures[f"trend-{dimension.id}"]
+        trend = charts[f"trend-{dimension.id}"]
         kinds = {trace["name"]: trace for trace in trend["data"]}
         assert set(kinds) == {checkup.title, pulse.title}
         assert kinds[checkup.title]["mode"] == "lines+markers"
@@ -170,7 +159,7 @@ def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
         assert len(kinds[pulse.title]["y"]) == 1
         assert kinds[checkup.title]["marker"]["symbol"] != kinds[pulse.title]["marker"]["symbol"]
         assert all(re.match(r"\d{4}-\d\d-\d\dT", x) for x in kinds[checkup.title]["x"])
-    radar = figures["radar"]
+    radar = charts["radar"]
     assert [trace["name"] for trace in radar["data"]] == ["Latest", "First"]
     assert "reliable decline" in html
     assert "within normal variation" in html

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin
-from tests.conftest import Person, keyed_answers
-from tests.web.test_bad_input import row_counts
+from tests.conftest import Person, keyed_answers, row_counts
 
 # Communication and emotional needs lowest: they are the focus, with strategies to try.
 LOW_TALK = {
