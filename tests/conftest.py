@@ -275,6 +275,17 @@ def levels(**overrides: int) -> dict[str, int]:
 
 
 THREES = levels()
+# A spread of keyed levels with hand-computed scores: 100 * (mean keyed - 1) / 4, so a
+# dimension answered all-2 scores 25.0, all-3 50.0, all-4 75.0 ...
+SPREAD = levels(communication=2, stress=4, romance=1, intimacy=5, support=4)
+SPREAD_SCORES = {
+    "communication": 25.0,
+    "emotional_needs": 50.0,
+    "stress": 75.0,
+    "romance": 0.0,
+    "intimacy": 100.0,
+    "support": 75.0,
+}
 
 
 def safety_answers(definition: Questionnaire, flagged: bool = False) -> dict[str, str]:

@@ -8,26 +8,11 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse
-from tests.conftest import figures, keyed_answers
+from tests.conftest import SPREAD, SPREAD_SCORES, figures, keyed_answers
 
-# Keyed value per dimension for the first check-up. A dimension score is
-# 100 * (mean keyed - 1) / 4, so a dimension answered all-2 scores 25.0, all-3 50.0, ...
-FIRST = {
-    "communication": 2,
-    "emotional_needs": 3,
-    "stress": 4,
-    "romance": 1,
-    "intimacy": 5,
-    "support": 4,
-}
-FIRST_SCORES = {
-    "communication": 25.0,
-    "emotional_needs": 50.0,
-    "stress": 75.0,
-    "romance": 0.0,
-    "intimacy": 100.0,
-    "support": 75.0,
-}
+# The first check-up: the spread of levels whose scores are worked out by hand.
+FIRST = SPREAD
+FIRST_SCORES = SPREAD_SCORES
 # Overall: (25 + 50 + 75 + 0 + 100 + 75) / 6 = 325 / 6 = 54.1666... -> 54.2
 FIRST_OVERALL = 54.2
 NO_TO_ALL = "no"

@@ -67,6 +67,8 @@ def test_sign_up_is_limited_too(limited_client) -> None:
     assert statuses == [400] * LIMIT + [429]
 
 
+@pytest.mark.gunicorn
+@pytest.mark.redis
 def test_limit_holds_across_two_workers_with_redis(tmp_path) -> None:
     """With Redis as the store, two gunicorn workers share one count: exactly ten get through."""
     prefix = f"rekindle-test-{uuid.uuid4().hex[:10]}"
