@@ -99,15 +99,16 @@ def test_suggestions_name_the_answer_that_triggered_them(member, checkup, catalo
     html = member.client.get(response.headers["Location"]).get_data(as_text=True)
     shown = re.findall(r'data-strategy="([\w]+)"', html)
     assert 1 <= len([s for s in shown if catalog.strategies.by_id(s).dimension == "romance"]) <= 3
-    romance_item = checkup.items_of("romance")[0]
-    triggered = [
-        s
+    triggers = {
+        item_id
         for s in catalog.strategies.strategies
-        if s.dimension == "romance" and romance_item.id in s.triggers
-    ]
-    if triggered:
-        answer_label = checkup.scale.label(int(keyed_answers(checkup, FIRST)[romance_item.id]))
-        assert f"“{answer_label}” to “{romance_item.text}”" in html
+        if s.dimension == "romance"
+        for item_id in s.triggers
+    }
+    # Romance is answered all-1 (keyed): every romance item that triggers a strategy fired.
+    romance_item = next(item for item in checkup.items_of("romance") if item.id in triggers)
+    answer_label = checkup.scale.label(int(keyed_answers(checkup, FIRST)[romance_item.id]))
+    assert f"“{answer_label}” to “{romance_item.text}”" in html
 
 
 def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> None:

@@ -284,6 +284,13 @@ def is_questionnaire(path: str) -> bool:
     return re.fullmatch(r"/checkup/\w+", path) is not None
 
 
+def score_cells(html: str, area: str) -> list[tuple[str, str]]:
+    """(score, band) in each column of an area's row, in the first scores table of ``html``."""
+    row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', html, re.S)
+    assert row, area
+    return re.findall(r'<td>([\d.—]+) <span class="band[^"]*">([^<]+)</span></td>', row.group(1))
+
+
 def suggested_titles(app: Flask, assessment_id: int) -> set[str]:
     """Titles of the strategies a result suggested."""
     catalog = app.extensions["rekindle.catalog"]
@@ -313,7 +320,15 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
 
     pages = walk(sam)
     partner_page = pages["/partner"]
-    assert "0.0" in partner_page and "room to grow" in partner_page  # the walk sees the share
+    # The walk sees the share: alex's own figures, in the radar and in the table beside it.
+    alex_scores = [0.0, 50.0, 50.0, 0.0, 50.0, 75.0]  # levels 1, 3, 3, 1, 3, 4
+    radar = {trace["name"]: trace for trace in figures(partner_page)["couple-radar"]["data"]}
+    assert radar["Your partner"]["r"][: len(alex_scores)] == alex_scores
+    radar_table = partner_page[partner_page.index('id="chart-couple-radar"') :]
+    assert score_cells(radar_table, "Communication") == [
+        ("100.0", "strength"),  # sam's own, in the first column
+        ("0.0", "room to grow"),  # alex's shared figure, beside it
+    ]
     assert sam.client.get(f"/results/{mine}").status_code == 404
     wording = [item.text for item in checkup.items] + [item.text for item in checkup.safety]
     for path, text in pages.items():

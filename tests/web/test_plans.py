@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin
-from tests.conftest import Person, keyed_answers, row_counts
+from scoring import order_candidates, score_assessment
+from scoring.strategies import triggers_for
+from tests.conftest import Person, figures, keyed_answers, row_counts
 
 # Communication and emotional needs lowest: they are the focus, with strategies to try.
 LOW_TALK = {
@@ -242,14 +244,25 @@ def test_result_shows_what_was_said_and_ranks_unhelpful_last(member, checkup, ap
     )
     page = member.client.get(response.headers["Location"]).get_data(as_text=True)
     again = _offered(page)
-    dimension = app.extensions["rekindle.catalog"].strategies.by_id(offered[0]).dimension
-    same_dimension = [
-        s
-        for s in again
-        if app.extensions["rekindle.catalog"].strategies.by_id(s).dimension == dimension
-    ]
-    assert offered[0] not in same_dimension[:-1]
-    assert "You tried this before" in page or offered[0] not in again
+    library = app.extensions["rekindle.catalog"].strategies
+    dimension = library.by_id(offered[0]).dimension
+    # Ranked last among every candidate of its dimension, where before it came first ...
+    answers = {k: int(v) for k, v in keyed_answers(checkup, LOW_TALK).items()}
+    candidates = [s for s in library.strategies if s.dimension == dimension]
+    triggered = {s.id: triggers_for(s, checkup, answers) for s in candidates}
+    ranked = order_candidates(candidates, triggered, frozenset({offered[0]}))
+    assert ranked[-1].id == offered[0]
+    assert order_candidates(candidates, triggered, frozenset())[0].id == offered[0]
+    # ... and the page offers exactly what that ranking keeps (three per dimension at most).
+    safety = {item.id: "no" for item in checkup.safety}
+    expected = score_assessment(
+        checkup, library, answers, safety, unhelpful=frozenset({offered[0]})
+    ).suggestions
+    assert again == [suggestion.strategy_id for suggestion in expected]
+    assert again != offered
+    shown_again = offered[0] in again
+    assert shown_again == (len(candidates) <= 3)
+    assert ("You tried this before" in page) == shown_again
     old = member.client.get(f"/results/{assessment_id}").get_data(as_text=True)
     assert _offered(old) == offered  # an old result page never changes what it offered
     assert "You tried this before" in old
@@ -290,10 +303,17 @@ def test_history_shows_plan_markers_and_what_you_tried(member, checkup, app) -> 
     tried = tried[: tried.index("</table>")]
     assert strategy.title in tried
     assert "reliable improvement" in tried
-    figure = re.search(
-        rf'id="chart-trend-{strategy.dimension}-figure"[^>]*>(.*?)</script>', page, re.S
-    ).group(1)
-    assert '"name": "Plans"' in figure or '"name":"Plans"' in figure
+    trend = figures(page)[f"trend-{strategy.dimension}"]
+    traces = {trace["name"]: trace for trace in trend["data"]}
+    stars = traces["Plans"]
+    line = traces[checkup.title]
+    before = {"communication": 0.0, "emotional_needs": 25.0}[strategy.dimension]
+    # A star where it was chosen (the first check-up) and where it was reported (the second),
+    # each at the dimension's score on its line, not at the top or bottom of the chart.
+    assert stars["y"] == [before, 75.0] == line["y"]
+    assert [moment[:16] for moment in stars["x"]] == [moment[:16] for moment in line["x"]]
+    assert stars["text"][0] == f"Chose to try: {strategy.title}"
+    assert stars["text"][1].startswith(f"Said how it went: {strategy.title}")
 
 
 def test_export_holds_plans_and_delete_removes_them(member, checkup, pulse, app) -> None:
