@@ -300,3 +300,22 @@ def test_a_missing_score_in_a_frame_reads_as_none() -> None:
     assert score_or_none(None) is None
     assert score_or_none(np.float64(56.2)) == 56.2
     assert type(score_or_none(np.float64(56.2))) is float
+
+
+def test_a_pulse_is_compared_with_the_pulse_before_not_the_checkup_between() -> None:
+    """Does changes_since skip a check-up taken between two pulses (their norms differ)?"""
+    from questionnaires.loader import load_catalog
+    from scoring import changes_since, history_frame
+
+    pulse = load_catalog().latest("pulse")
+    day = datetime(2026, 3, 1)
+    rows = []
+    for assessment_id, (questionnaire, score) in enumerate(
+        [("pulse", 50.0), ("checkup", 100.0), ("pulse", 50.0)], start=1
+    ):
+        for dimension in pulse.dimensions:
+            moment = day.replace(day=assessment_id)
+            rows.append((assessment_id, questionnaire, 1, moment, dimension.id, score))
+    changes = changes_since(history_frame(rows), pulse)
+    assert [change.delta for change in changes["previous"]] == [0.0] * len(pulse.dimensions)
+    assert [change.delta for change in changes["first"]] == [0.0] * len(pulse.dimensions)
