@@ -115,12 +115,16 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
             yield application
             dispose(application)
         return
-    template = request.getfixturevalue("migrated_sqlite")
-    database = tmp_path / "rekindle.sqlite3"
-    shutil.copyfile(template, database)
-    application = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
+    application = sqlite_app(tmp_path, request.getfixturevalue("migrated_sqlite"))
     yield application
     dispose(application)
+
+
+def sqlite_app(folder: Path, template: Path, overrides: Mapping[str, Any] | None = None) -> Flask:
+    """An app on its own copy of the migrated SQLite file in ``folder`` (test settings)."""
+    database = folder / "rekindle.sqlite3"
+    shutil.copyfile(template, database)
+    return create_app(app_settings(folder, f"sqlite:///{database}") | dict(overrides or {}))
 
 
 @pytest.fixture
@@ -241,6 +245,12 @@ class Person:
         answers = keyed_answers(definition, keyed)
         return self.result_id(
             self.submit(definition.id, answers, safety_answers(definition, flagged))
+        )
+
+    def delete_account(self, password: str = PASSWORD) -> TestResponse:
+        """Delete the account from the Account page's form."""
+        return self.client.post(
+            "/account/delete", data={"csrf_token": self.csrf("/account"), "password": password}
         )
 
     def result_id(self, response: TestResponse) -> int:

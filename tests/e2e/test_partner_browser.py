@@ -6,7 +6,6 @@ issue 4 can take the fixture over later.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from app import create_app
-from tests.conftest import PASSWORD, levels, live_server, make_assessment, make_user
-from tests.conftest import app_settings as settings_for
+from tests.conftest import PASSWORD, levels, live_server, make_assessment, make_user, sqlite_app
 from tests.e2e.conftest import PHONE, Watch, horizontal_overflow, serious_axe_findings
 
 pytestmark = pytest.mark.e2e
@@ -35,9 +32,7 @@ class LiveSite:
 @pytest.fixture
 def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     """The real app on a free loopback port, with its own migrated SQLite and two people."""
-    database = tmp_path / "live.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    app = create_app(settings_for(tmp_path, f"sqlite:///{database}"))
+    app = sqlite_app(tmp_path, migrated_sqlite)
     site = LiveSite(app=app, base="")
     checkup = app.extensions["rekindle.catalog"].latest("checkup")
     for name, level in (("alex", 2), ("sam", 4)):

@@ -37,15 +37,10 @@ def test_delete_account_removes_every_row_and_signs_out(member, checkup, app) ->
     member.register("sam")
     member.submit("checkup", keyed_answers(checkup, THREES))
     before = row_counts(app)
-    wrong = member.client.post(
-        "/account/delete", data={"csrf_token": member.csrf("/account"), "password": "nope nope"}
-    )
+    wrong = member.delete_account("nope nope")
     assert wrong.status_code == 403
     assert row_counts(app) == before
-    response = member.client.post(
-        "/account/delete",
-        data={"csrf_token": member.csrf("/account"), "password": "a long walk by the river"},
-    )
+    response = member.delete_account()
     assert response.status_code == 303
     after = row_counts(app)
     assert after["users"] == before["users"] - 1

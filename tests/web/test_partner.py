@@ -635,10 +635,7 @@ def test_deleting_either_account_ends_the_link_and_its_invites(
             .where(User.username == ("alex" if gone is alex else "sam"))
         )
     before = row_counts(app)
-    response = gone.client.post(
-        "/account/delete",
-        data={"csrf_token": gone.csrf("/account"), "password": "a long walk by the river"},
-    )
+    response = gone.delete_account()
     assert response.status_code == 303
     after = row_counts(app)
     assert after["users"] == before["users"] - 1

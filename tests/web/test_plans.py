@@ -45,6 +45,15 @@ def _choose(member: Person, assessment_id: int, strategy_id: str):  # type: igno
     )
 
 
+def _planned(member: Person, checkup, app) -> tuple[int, str, int]:  # type: ignore[no-untyped-def]
+    """A result, and a plan chosen from its first suggestion: (result id, its page, plan id)."""
+    assessment_id, html = _result(member, checkup)
+    assert _choose(member, assessment_id, _offered(html)[0]).status_code == 303
+    with app.app_context():
+        plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id.desc()))
+    return assessment_id, html, plan_id
+
+
 def _count(app, model) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
@@ -92,10 +101,7 @@ def test_a_fourth_plan_is_409_with_a_way_to_let_one_go(member, checkup, app) -> 
 
 def test_someone_elses_plan_and_result_are_404(member, checkup, app) -> None:
     """Another person's plan id or result id answers 404, and nothing changes."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    assessment_id, html, plan_id = _planned(member, checkup, app)
     member.logout()
     member.register("other")
     before = row_counts(app)
@@ -126,10 +132,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
     member, checkup, pulse, app
 ) -> None:
     """Scores are the same with and without a check-in; yes closes the plan, no keeps it."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     kept = member.submit("pulse", answers, extra={f"plan_{plan_id}_tried": "no"})
     without = member.result_id(kept)
@@ -167,10 +170,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
 
 def test_helped_is_ignored_when_not_tried(member, checkup, pulse, app) -> None:
     """With JavaScript off both questions show; "helped" counts only for a tried plan."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     member.submit(
         "pulse",
         keyed_answers(pulse, LOW_TALK),
@@ -183,10 +183,7 @@ def test_helped_is_ignored_when_not_tried(member, checkup, pulse, app) -> None:
 
 def test_bad_plan_fields_are_400_and_store_nothing(member, checkup, pulse, app) -> None:
     """Another plan id, or a value outside the lists, is a 400 and nothing is stored."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     before = row_counts(app)
     unknown = member.submit("pulse", answers, extra={f"plan_{plan_id + 99}_tried": "yes"})
@@ -199,10 +196,7 @@ def test_bad_plan_fields_are_400_and_store_nothing(member, checkup, pulse, app) 
 
 def test_fields_of_a_closed_plan_are_ignored(member, checkup, pulse, app) -> None:
     """A stale form naming a plan already closed stores the assessment and ignores it."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     stale_form = member.open_form("pulse")
     member.submit("pulse", answers, extra={f"plan_{plan_id}_tried": "yes"})
@@ -217,10 +211,7 @@ def test_double_submit_with_a_checkin_leads_to_the_stored_result(
     member, checkup, pulse, app
 ) -> None:
     """The token is checked first: the replay of a closing check-in still finds its result."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     hidden = member.open_form("pulse")
     extra = {f"plan_{plan_id}_tried": "yes"}
     first = member.submit("pulse", keyed_answers(pulse, LOW_TALK), extra=extra, hidden=hidden)
@@ -318,18 +309,12 @@ def test_history_shows_plan_markers_and_what_you_tried(member, checkup, app) -> 
 
 def test_export_holds_plans_and_delete_removes_them(member, checkup, pulse, app) -> None:
     """The export carries plans and check-ins; deleting the account removes every one."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     member.submit("pulse", keyed_answers(pulse, LOW_TALK), extra={f"plan_{plan_id}_tried": "yes"})
     document = member.client.get("/export.json").get_json()
     assert document["plans"][0]["checkins"][0]["tried"] == "yes"
     assert "plan_checkin" in member.client.get("/export.csv").get_data(as_text=True)
-    response = member.client.post(
-        "/account/delete",
-        data={"csrf_token": member.csrf("/account"), "password": "a long walk by the river"},
-    )
+    response = member.delete_account()
     assert response.status_code == 303
     assert _count(app, Plan) == 0
     assert _count(app, PlanCheckin) == 0
