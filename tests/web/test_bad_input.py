@@ -30,24 +30,23 @@ def _message_at(html: str, field_id: str) -> str:
     return html[start : html.index("</fieldset>", start)]
 
 
-def test_answer_out_of_range(filled, checkup, app) -> None:
-    """Is 6 on a 1-5 scale a 400 with the message at its question, nothing stored?"""
+@pytest.mark.parametrize(
+    ("case", "value"),
+    [
+        ("out of range", "6"),  # 6 on a 1-5 scale
+        ("not a number", "three"),
+        ("prefer not to say on a required item", "na"),  # "na" only on optional items
+    ],
+)
+def test_answer_outside_the_choices_is_400_at_its_question(
+    filled, checkup, app, case, value
+) -> None:
+    """Is an answer the question does not offer a 400 with the message at it, nothing stored?"""
     member, hidden, answers = filled
     before = row_counts(app)
-    item = checkup.items[0].id
-    status, html = _post(member, {**hidden, **answers, item: "6"})
-    assert status == 400
-    assert "Please choose one of the answers shown." in _message_at(html, item)
-    assert row_counts(app) == before
-
-
-def test_answer_that_is_not_a_number(filled, checkup, app) -> None:
-    """Is "three" a 400 at its question, nothing stored?"""
-    member, hidden, answers = filled
-    before = row_counts(app)
-    item = checkup.items[1].id
-    status, html = _post(member, {**hidden, **answers, item: "three"})
-    assert status == 400
+    item = next(i for i in checkup.items if not i.optional).id
+    status, html = _post(member, {**hidden, **answers, item: value})
+    assert status == 400, case
     assert "Please choose one of the answers shown." in _message_at(html, item)
     assert row_counts(app) == before
 
@@ -83,17 +82,6 @@ def test_missing_required_answer(filled, checkup, app) -> None:
     status, html = _post(member, {**hidden, **answers})
     assert status == 400
     assert "Please choose an answer to this question." in _message_at(html, item)
-    assert row_counts(app) == before
-
-
-def test_prefer_not_to_say_on_a_required_item(filled, checkup, app) -> None:
-    """Is "na" on a question that does not offer it a 400, nothing stored?"""
-    member, hidden, answers = filled
-    before = row_counts(app)
-    item = next(i for i in checkup.items if not i.optional).id
-    status, html = _post(member, {**hidden, **answers, item: "na"})
-    assert status == 400
-    assert "Please choose one of the answers shown." in _message_at(html, item)
     assert row_counts(app) == before
 
 
