@@ -207,8 +207,8 @@ def _plan_states() -> dict[str, dict]:
     """Strategy id -> whether the person is trying it now, and what they said of it before."""
     states: dict[str, dict] = {}
     for strategy_id, status, tried, helped, when in followthrough.plan_history(current_user.id):
-        state = states.setdefault(strategy_id, {"active": False, "reports": []})
-        state["active"] = state["active"] or status == PlanStatus.ACTIVE
+        state = states.setdefault(strategy_id, {"trying": False, "reports": []})
+        state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
         if tried is not None:
             state["reports"].append({"tried": tried, "helped": helped, "when": when})
     return states

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin
+from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin, PlanStatus
 from scoring import order_candidates, score_assessment
 from scoring.strategies import triggers_for
 from tests.conftest import Person, figures, keyed_answers, row_counts
@@ -137,7 +137,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
     kept = member.submit("pulse", answers, extra={f"plan_{plan_id}_tried": "no"})
     without = member.result_id(kept)
     with app.app_context():
-        assert db.session.get(Plan, plan_id).status == "active"
+        assert db.session.get(Plan, plan_id).status == PlanStatus.ACTIVE
     closed = member.submit(
         "pulse",
         answers,
@@ -146,7 +146,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
     with_checkin = member.result_id(closed)
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
-        assert plan.status == "closed"
+        assert plan.status == PlanStatus.CLOSED
         checkins = db.session.scalars(select(PlanCheckin).order_by(PlanCheckin.id)).all()
         assert [(c.assessment_id, c.tried, c.helped) for c in checkins] == [
             (without, "no", None),
@@ -268,7 +268,7 @@ def test_flagged_result_offers_only_safe_plans_and_drops_unsafe_ones(member, che
     safety = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
     flagged_id, flagged_html = _result(member, checkup, safety)
     with app.app_context():
-        assert db.session.scalar(select(Plan.status)) == "dropped"
+        assert db.session.scalar(select(Plan.status)) == PlanStatus.DROPPED
     for strategy_id in _offered(flagged_html):
         assert strategies.by_id(strategy_id).safe_if_flagged
     assert _choose(member, flagged_id, unsafe).status_code == 400
@@ -327,7 +327,7 @@ def test_demo_has_plans_with_checkins(runner, app) -> None:
         assert _count(app, Plan) >= 3
         assert _count(app, PlanCheckin) >= 2
         statuses = set(db.session.scalars(select(Plan.status)))
-    assert {"active", "closed"} <= statuses
+    assert {PlanStatus.ACTIVE, PlanStatus.CLOSED} <= statuses
 
 
 @pytest.mark.parametrize(
