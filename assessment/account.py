@@ -26,18 +26,19 @@ def account() -> str:
 @login_required
 def export_json() -> Response:
     """All of the signed-in user's data as JSON, as a download."""
-    response = jsonify(export_document(current_user))
-    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.json"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _download(jsonify(export_document(current_user)), "rekindle-export.json")
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv_file() -> Response:
     """All of the signed-in user's data as CSV, one row per answer."""
-    response = Response(export_csv(current_user), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.csv"
+    return _download(Response(export_csv(current_user), mimetype="text/csv"), "rekindle-export.csv")
+
+
+def _download(response: Response, filename: str) -> Response:
+    """Saved as a file, and never kept in any cache: an export holds private answers."""
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -75,19 +75,25 @@ def demo_answers(
     return answers
 
 
-def load_demo(now: datetime | None = None) -> tuple[User, bool]:
-    """Create the demo user and its history once; (user, whether history was created)."""
-    catalog = current_catalog()
-    password = demo_password(current_app.instance_path)
-    user = db.session.scalar(select(User).where(User.username == DEMO_USERNAME))
+def _demo_account(username: str, password_file: str) -> tuple[User, int]:
+    """The demo user (made once, its password set from ``instance/``) and its assessment count."""
+    password = demo_password(current_app.instance_path, password_file)
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=DEMO_USERNAME, password_hash="")
+        user = User(username=username, password_hash="")
         db.session.add(user)
     user.password_hash = hash_password(password)
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Assessment).where(Assessment.user_id == user.id)
     )
+    return user, count or 0
+
+
+def load_demo(now: datetime | None = None) -> tuple[User, bool]:
+    """Create the demo user and its history once; (user, whether history was created)."""
+    catalog = current_catalog()
+    user, count = _demo_account(DEMO_USERNAME, "demo_password")
     if count:
         return user, False
     rng = random.Random(20260525)
@@ -183,16 +189,7 @@ PARTNER_TRAJECTORY = {
 def load_demo_partner(demo: User) -> tuple[User, bool]:
     """Create (once) demo's partner, linked to demo, both sharing their full check-ups."""
     catalog = current_catalog()
-    password = demo_password(current_app.instance_path, PARTNER_FILE)
-    partner = db.session.scalar(select(User).where(User.username == DEMO_PARTNER_USERNAME))
-    if partner is None:
-        partner = User(username=DEMO_PARTNER_USERNAME, password_hash="")
-        db.session.add(partner)
-    partner.password_hash = hash_password(password)
-    db.session.commit()
-    count = db.session.scalar(
-        select(func.count()).select_from(Assessment).where(Assessment.user_id == partner.id)
-    )
+    partner, count = _demo_account(DEMO_PARTNER_USERNAME, PARTNER_FILE)
     if count:
         return partner, False
     checkup = catalog.latest("checkup")
