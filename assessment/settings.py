@@ -9,7 +9,8 @@ from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
-# werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through.
+# werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through. Only the
+# caller's config (the tests' app_settings) changes it; no environment variable does.
 DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
 
 # Environment variables read at start-up, and the config key each one sets.
@@ -19,7 +20,6 @@ _ENVIRONMENT_KEYS = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",  # several apps sharing one Redis
     "QUICK_EXIT_URL": "QUICK_EXIT_URL",
-    "PASSWORD_HASH_METHOD": "PASSWORD_HASH_METHOD",  # werkzeug's method string; scrypt if unset
 }
 
 

@@ -73,8 +73,6 @@ def gunicorn(
         "REKINDLE_INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "QUICK_EXIT_URL": "/healthz",
-        # Cheap hashing, as in app_settings: these tests check serving, not hash strength.
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         **(environment or {}),
     }
     command = [
