@@ -68,9 +68,11 @@ plotly-bundle:
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python scripts/screenshots.py
 
+# mypy reads its files and rules (strict on scoring/ and questionnaires/) from pyproject.toml.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

@@ -10,7 +10,17 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import access_log, commands, errors, file_modes, odd_requests, security, settings
+from assessment import (
+    access_log,
+    commands,
+    database,
+    errors,
+    file_modes,
+    odd_requests,
+    partner,
+    security,
+    settings,
+)
 from assessment.about import bp as about_bp
 from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
@@ -89,15 +99,14 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
-    from assessment import database  # installs the SQLite pragmas on import
-
-    database.keep_answers_out_of_logs()
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     )
     from assessment.auth import load_user
 
     db.init_app(app)
+    database.init_app(app)
+    partner.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

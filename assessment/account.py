@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .export import export_csv, export_document
@@ -94,9 +95,10 @@ def export_csv_file() -> Response:
 
 @bp.post("/account/delete")
 @login_required
-def delete() -> Response | tuple[str, int]:
+def delete() -> ResponseReturnValue:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
+    form.require_exact_fields()
     if not form.validate_on_submit():
         return account_page(form=form), 400
     if not password_is_right(current_user, form.password.data):

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from .extensions import db, limiter
-from .forms import LoginForm, RegisterForm
+from .forms import CsrfForm, LoginForm, RegisterForm
 from .models import User
 from .recovery_codes import show_codes_next
+from .security import hash_password, password_matches
 from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
 
 WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
@@ -26,8 +29,6 @@ USERNAME_TAKEN = "That user name is taken. Please choose another."
 ACCOUNT_RATE_LIMIT = "10 per minute"
 # A path on this site: "/" then printable ASCII, never "//" and never a backslash.
 _LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
-# Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def load_user(session_id: str) -> User | None:
@@ -48,11 +49,12 @@ account_limits = [
 ]
 
 
-def rate_limited(view):  # type: ignore[no-untyped-def]
+def rate_limited(view: View) -> View:
     """Apply both account limits (per address, per user name) to a view."""
+    limited: Callable[..., Any] = view
     for limit in account_limits:
-        view = limit(view)
-    return view
+        limited = limit(limited)
+    return cast(View, limited)  # Flask-Limiter's decorators keep the view's signature
 
 
 def _safe_next(target: str | None) -> str:
@@ -77,10 +79,9 @@ def register() -> Response | tuple[str, int] | str:
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
+    form.require_exact_fields()
     if form.validate_on_submit():
-        user = User(
-            username=form.username.data, password_hash=generate_password_hash(form.password.data)
-        )
+        user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         db.session.add(user)
         try:
             db.session.commit()
@@ -103,11 +104,13 @@ def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)
+    form.require_exact_fields()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))
-    password_hash = user.password_hash if user else _DUMMY_HASH
-    if not check_password_hash(password_hash, form.password.data) or user is None:
+    # Checked even for an unknown name, so a wrong name costs as long as a wrong password.
+    matches = password_matches(user.password_hash if user else None, form.password.data)
+    if user is None or not matches:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
     start_session(user)
     return redirect(_safe_next(request.args.get("next")), 303)
@@ -117,6 +120,7 @@ def login() -> Response | tuple[str, int] | str:
 @login_required
 def logout() -> Response:
     """Sign out and go back to the start page; every copy of the old cookie is dead too."""
+    CsrfForm().require_exact_fields()
     end_every_session(db.session.get(User, current_user.id))
     db.session.commit()
     close_session()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
@@ -19,18 +19,19 @@ from .followthrough import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
-    allowed_fields,
     build_questionnaire_form,
     error_summary,
     with_blank_defaults,
 )
-from .models import Assessment
+from .models import Assessment, PlanStatus
 from .norms import norms_in_use
 from .odd_requests import parse_id
+from .partner import share_switch
 from .service import (
     find_by_token,
     get_own_assessment,
     new_submission_token,
+    offered_suggestions,
     previous_assessment,
     store_assessment,
 )
@@ -83,7 +84,11 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
             data={"submission_token": new_submission_token(), "version": str(latest.version)},
         )
         return _render_form(latest, form, plans=followthrough.active_plans(current_user.id))
+    return _receive(qid, latest)
 
+
+def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
+    """A posted questionnaire: stored once and shown as its result, or re-shown with a 400."""
     token = request.form.get("submission_token", "")
     if TOKEN_PATTERN.match(token):
         already = find_by_token(current_user.id, token)
@@ -92,15 +97,15 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
 
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
-    active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
+    active = [plan for plan in plans if plan.status == PlanStatus.ACTIVE]
     # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
     g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
-    problem = _shape_problem(definition, request.form)
+    form_class = build_questionnaire_form(definition)
+    form = form_class(formdata=with_blank_defaults(definition, request.form))
+    problem = _shape_problem(definition, form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
         problem = problem or MALFORMED_FORM
-    form_class = build_questionnaire_form(definition)
-    form = form_class(formdata=with_blank_defaults(definition, request.form))
     if problem:
         form.validate()  # still show which questions need an answer
         return _render_form(definition, form, problem=problem, plans=active), 400
@@ -157,17 +162,14 @@ def _posted_version(qid: str) -> Questionnaire | None:
         return None
 
 
-def _shape_problem(definition: Questionnaire, formdata: MultiDict) -> str | None:
+def _shape_problem(definition: Questionnaire, form: QuestionnaireForm) -> str | None:
     """What makes a post unacceptable before any answer is read, or None."""
     if _posted_version(definition.id) is None:
         return STALE_FORM
-    if not TOKEN_PATTERN.match(formdata.get("submission_token", "")):
+    if not TOKEN_PATTERN.match(request.form.get("submission_token", "")):
         return MALFORMED_FORM
-    allowed = allowed_fields(definition)
-    for name in formdata:
-        known = name in allowed or followthrough.is_plan_field(name)
-        if not known or len(formdata.getlist(name)) > 1:
-            return MALFORMED_FORM
+    if not form.has_exact_fields(also=followthrough.is_plan_field):
+        return MALFORMED_FORM
     return None
 
 
@@ -268,6 +270,7 @@ def result(assessment_id: int) -> str:
             if assessment.safety_flag
             else None
         ),
+        share=share_switch(assessment),
     )
 
 
@@ -275,30 +278,20 @@ def _plan_states() -> dict[str, dict]:
     """Strategy id -> whether the person is trying it now, and what they said of it before."""
     states: dict[str, dict] = {}
     for strategy_id, status, tried, helped, when in followthrough.plan_history(current_user.id):
-        state = states.setdefault(strategy_id, {"active": False, "reports": []})
-        state["active"] = state["active"] or status == followthrough.ACTIVE
+        state = states.setdefault(strategy_id, {"trying": False, "reports": []})
+        state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
         if tried is not None:
             state["reports"].append({"tried": tried, "helped": helped, "when": when})
     return states
 
 
 def _suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:
-    """Focus dimension -> the suggestions kept with the assessment, with their wording.
-
-    On a flagged result only strategies safe while there is fear are ever shown,
-    whatever was stored (DESIGN.md §4).
-    """
+    """Focus dimension -> the suggestions this result offers, with their wording."""
     catalog = current_catalog()
     definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
     item_texts = {item.id: item.text for item in definition.items}
-    grouped: dict[str, list[dict]] = {}
-    for stored in assessment.suggestions or []:
-        try:
-            strategy = catalog.strategies.by_id(stored["strategy_id"])
-        except KeyError:
-            continue  # a strategy retired since: the rest of the page still stands
-        if assessment.safety_flag and not strategy.safe_if_flagged:
-            continue
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for stored, strategy in offered_suggestions(assessment, catalog.strategies):
         reasons = [
             {
                 "text": item_texts.get(trigger["item_id"], trigger["item_id"]),

@@ -13,14 +13,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, PartnerLink, Plan, User, utcnow
+from .models import Assessment, PartnerLink, Plan, PlanStatus, User, utcnow
 from .norms_commands import norms_group
+from .security import hash_password
 from .service import store_assessment
 from .user_commands import register_commands
 
@@ -87,19 +87,25 @@ def demo_version(catalog_latest: Questionnaire, index: int) -> int:
     return catalog_latest.version if index >= DEMO_FIRST_V2 else 1
 
 
-def load_demo(now: datetime | None = None) -> tuple[User, bool]:
-    """Create the demo user and its history once; (user, whether history was created)."""
-    catalog = current_catalog()
-    password = demo_password(current_app.instance_path)
-    user = db.session.scalar(select(User).where(User.username == DEMO_USERNAME))
+def _demo_account(username: str, password_file: str) -> tuple[User, int]:
+    """The demo user (made once, its password set from ``instance/``) and its assessment count."""
+    password = demo_password(current_app.instance_path, password_file)
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=DEMO_USERNAME, password_hash="")
+        user = User(username=username, password_hash="")
         db.session.add(user)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Assessment).where(Assessment.user_id == user.id)
     )
+    return user, count or 0
+
+
+def load_demo(now: datetime | None = None) -> tuple[User, bool]:
+    """Create the demo user and its history once; (user, whether history was created)."""
+    catalog = current_catalog()
+    user, count = _demo_account(DEMO_USERNAME, "demo_password")
     if count:
         return user, False
     rng = random.Random(20260525)
@@ -128,18 +134,29 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
         if index in DEMO_PLAN_AFTER_CHECKUPS:
             plan = _demo_plan(user, stored, taken + timedelta(hours=1))
         if index < DEMO_CHECKUPS - 1:
-            pulse_progress = (index + 0.5) / (DEMO_CHECKUPS - 1)
-            store_assessment(
-                user,
-                pulse,
-                catalog,
-                demo_answers(pulse, pulse_progress, rng),
-                {item.id: "no" for item in pulse.safety},
-                f"demo-pulse-{index:02d}-seeded",
-                created_at=taken + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
-                checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("pulse", index))),
-            )
+            _demo_pulse(user, pulse, index, taken, plan, rng)
     return user, True
+
+
+def _demo_pulse(
+    user: User,
+    pulse: Questionnaire,
+    index: int,
+    after: datetime,
+    plan: Plan | None,
+    rng: random.Random,
+) -> None:
+    """The pulse the demo takes halfway between its ``index``-th check-up and the next."""
+    store_assessment(
+        user,
+        pulse,
+        current_catalog(),
+        demo_answers(pulse, (index + 0.5) / (DEMO_CHECKUPS - 1), rng),
+        {item.id: "no" for item in pulse.safety},
+        f"demo-pulse-{index:02d}-seeded",
+        created_at=after + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
+        checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("pulse", index))),
+    )
 
 
 # Follow-through in the demo: a plan chosen after check-ups 1, 3 and 5 (the last still
@@ -162,7 +179,7 @@ def _demo_plan(user: User, assessment: Assessment, chosen_at: datetime) -> Plan 
         assessment_id=assessment.id,
         strategy_id=first["strategy_id"],
         dimension=first["dimension"],
-        status="active",
+        status=PlanStatus.ACTIVE,
         created_at=chosen_at,
     )
     db.session.add(plan)
@@ -174,7 +191,7 @@ def _demo_checkin(
     plan: Plan | None, answer: tuple[str, str | None] | None
 ) -> dict[int, tuple[str, str | None]]:
     """The check-in the demo gives for its open plan at this questionnaire, if any."""
-    if plan is None or answer is None or plan.status != "active":
+    if plan is None or answer is None or plan.status != PlanStatus.ACTIVE:
         return {}
     return {plan.id: answer}
 
@@ -198,16 +215,7 @@ PARTNER_TRAJECTORY = {
 def load_demo_partner(demo: User) -> tuple[User, bool]:
     """Create (once) demo's partner, linked to demo, both sharing their full check-ups."""
     catalog = current_catalog()
-    password = demo_password(current_app.instance_path, PARTNER_FILE)
-    partner = db.session.scalar(select(User).where(User.username == DEMO_PARTNER_USERNAME))
-    if partner is None:
-        partner = User(username=DEMO_PARTNER_USERNAME, password_hash="")
-        db.session.add(partner)
-    partner.password_hash = generate_password_hash(password)
-    db.session.commit()
-    count = db.session.scalar(
-        select(func.count()).select_from(Assessment).where(Assessment.user_id == partner.id)
-    )
+    partner, count = _demo_account(DEMO_PARTNER_USERNAME, PARTNER_FILE)
     if count:
         return partner, False
     demo_checkups = db.session.scalars(

@@ -7,8 +7,9 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import Integer, Table, event, insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from .extensions import db
 from .locks import BEGIN_IMMEDIATE
@@ -21,7 +22,24 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 
 
-@event.listens_for(Engine, "connect")
+def init_app(app: Flask) -> None:
+    """Bind the SQLite pragmas to the app's engines and keep rows out of the logs.
+
+    Also: BEGIN IMMEDIATE where ``locks.lock_users`` asks for it, and AUTOINCREMENT on every
+    SQLite table created. Called by the factory after ``db.init_app`` (flaskr's
+    ``db.init_app`` style): importing this module registers nothing.
+    """
+    keep_answers_out_of_logs()
+    if not event.contains(Table, "before_create", _sqlite_never_reuses_ids):
+        event.listen(Table, "before_create", _sqlite_never_reuses_ids)
+    with app.app_context():
+        for engine in db.engines.values():
+            if not event.contains(engine, "connect", _sqlite_pragmas):
+                event.listen(engine, "connect", _sqlite_pragmas)
+            if not event.contains(engine, "begin", _sqlite_begin_immediate):
+                event.listen(engine, "begin", _sqlite_begin_immediate)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Make every SQLite connection use WAL, a busy timeout and enforced foreign keys."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -35,7 +53,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(connection: Connection) -> None:
     """Begin with SQLite's write lock when ``locks.lock_users`` asks for it.
 
@@ -63,7 +80,6 @@ def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-@event.listens_for(Table, "before_create")
 def _sqlite_never_reuses_ids(table: Table, connection: Any, **_kw: Any) -> None:
     """Every SQLite table with an integer id is created AUTOINCREMENT, rebuilt ones too.
 

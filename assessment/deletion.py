@@ -45,7 +45,7 @@ def delete_result(assessment_id: int) -> Response:
     if assessment is None:
         abort(404)
     form = DeleteResultForm()
-    if not form.posted_exactly() or not form.validate_on_submit():
+    if not form.has_exact_fields() or not form.validate_on_submit():
         abort(400)
     delete_assessment(assessment)
     db.session.commit()

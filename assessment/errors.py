@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from .extensions import db
 
@@ -88,7 +89,7 @@ def register(app: Flask) -> None:
     """Render every HTTP error with the site's layout and a plain message."""
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
         return (
             error_page(
                 400,
@@ -117,7 +118,7 @@ def register(app: Flask) -> None:
         return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http_error(error: HTTPException) -> Response:
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description or ""))
         response = error.get_response()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -14,8 +15,8 @@ from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .followthrough import plans_with_checkins
-from .models import Assessment, User
+from .followthrough import PlanRow, plans_with_checkins
+from .models import Assessment, PlanStatus, User
 from .templating import band_name
 
 CSV_COLUMNS = (
@@ -30,7 +31,11 @@ CSV_COLUMNS = (
     "answer",
 )
 SAFETY_LABELS = {"yes": "Yes", "no": "No", "skip": "I'd rather not say"}
-PLAN_STATUS_LABELS = {"active": "trying it now", "closed": "tried", "dropped": "let go"}
+PLAN_STATUS_LABELS = {
+    PlanStatus.ACTIVE: "trying it now",
+    PlanStatus.CLOSED: "tried",
+    PlanStatus.DROPPED: "let go",
+}
 TRIED_LABELS = {"yes": "yes", "partly": "partly", "no": "not yet"}
 HELPED_LABELS = {"yes": "yes", "unsure": "not sure", "no": "no"}
 
@@ -121,55 +126,51 @@ def export_csv(user: User, safety: bool = True) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for a in _assessments(user):
-        definition = _definition(catalog, a)
-        items = {i.id: i.text for i in definition.items} if definition else {}
-        safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
-        labels = {d.id: d.label for d in definition.dimensions} if definition else {}
-        head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
-        for answer in a.answers:
-            if answer.value is None:
-                value, label = "", "Prefer not to say"
-            else:
-                value = answer.value
-                label = definition.scale.label(answer.value) if definition else ""
-            question = items.get(answer.item_id, "")
-            writer.writerow((*head, "answer", answer.item_id, question, value, label))
-        for response in a.safety_responses if safety else ():
-            question = safety_texts.get(response.item_id, "")
-            label = SAFETY_LABELS.get(response.response, "")
-            writer.writerow((*head, "safety", response.item_id, question, response.response, label))
-        for score in a.scores:
-            value = "" if score.score is None else score.score
-            question = labels.get(score.dimension, "")
-            writer.writerow(
-                (*head, "score", score.dimension, question, value, band_name(score.score))
-            )
+    for assessment in _assessments(user):
+        writer.writerows(_assessment_rows(assessment, _definition(catalog, assessment), safety))
     for row in plans_with_checkins(user.id):
-        plan = row.plan
-        title = _strategy_title(catalog, plan.strategy_id)
-        head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
-        status = PLAN_STATUS_LABELS.get(plan.status, "")
-        writer.writerow((*head, "plan", plan.strategy_id, title, plan.status, status))
-        for checkin in row.checkins:
-            moment = checkin.created_at.isoformat()
-            answer = (
-                checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
-            )
-            words = f"Tried: {TRIED_LABELS.get(checkin.tried, checkin.tried)}"
-            if checkin.helped is not None:
-                words += f"; helped: {HELPED_LABELS.get(checkin.helped, checkin.helped)}"
-            writer.writerow(
-                (
-                    checkin.assessment_id,
-                    "",
-                    "",
-                    moment,
-                    "plan_checkin",
-                    plan.strategy_id,
-                    title,
-                    answer,
-                    words,
-                )
-            )
+        writer.writerows(_plan_rows(row, _strategy_title(catalog, row.plan.strategy_id)))
     return buffer.getvalue()
+
+
+def _assessment_rows(
+    a: Assessment, definition: Questionnaire | None, safety: bool
+) -> Iterator[tuple[object, ...]]:
+    """An assessment's answers, safety responses and scores: ids, the question, the answer."""
+    items = {i.id: i.text for i in definition.items} if definition else {}
+    safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
+    labels = {d.id: d.label for d in definition.dimensions} if definition else {}
+    head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
+    for answer in a.answers:
+        if answer.value is None:
+            value, label = "", "Prefer not to say"
+        else:
+            value = answer.value
+            label = definition.scale.label(answer.value) if definition else ""
+        yield (*head, "answer", answer.item_id, items.get(answer.item_id, ""), value, label)
+    for response in a.safety_responses if safety else ():
+        question = safety_texts.get(response.item_id, "")
+        label = SAFETY_LABELS.get(response.response, "")
+        yield (*head, "safety", response.item_id, question, response.response, label)
+    for score in a.scores:
+        value = "" if score.score is None else score.score
+        question = labels.get(score.dimension, "")
+        yield (*head, "score", score.dimension, question, value, band_name(score.score))
+
+
+def _plan_rows(row: PlanRow, title: str) -> Iterator[tuple[object, ...]]:
+    """A plan's row, then one row per check-in ("tried/helped" beside it in words)."""
+    plan = row.plan
+    head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
+    status = PLAN_STATUS_LABELS.get(plan.status, "")
+    yield (*head, "plan", plan.strategy_id, title, plan.status, status)
+    for checkin in row.checkins:
+        said = checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
+        words = f"Tried: {TRIED_LABELS.get(checkin.tried, checkin.tried)}"
+        if checkin.helped is not None:
+            words += f"; helped: {HELPED_LABELS.get(checkin.helped, checkin.helped)}"
+        moment = checkin.created_at.isoformat()
+        yield (
+            *(checkin.assessment_id, "", "", moment, "plan_checkin"),
+            *(plan.strategy_id, title, said, words),
+        )

@@ -1,11 +1,12 @@
-"""WTForms forms: accounts, and questionnaire forms built from the YAML definitions."""
+"""WTForms forms: one strict base for every POST, accounts, and forms built from the YAML."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
-from flask import request
+from flask import abort, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
@@ -34,8 +35,9 @@ SAFETY_CHOICES = [
 PREFER_NOT_TO_SAY = "Prefer not to say"
 REQUIRED_MESSAGE = "Please choose an answer to this question."
 INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
-FIXED_FIELDS = ("csrf_token", "submission_token", "version")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
+# neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 MIN_PASSWORD_LENGTH = 10
@@ -56,6 +58,55 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+def exact_fields(
+    formdata: MultiDict[str, Any],
+    allowed: Collection[str],
+    also: Callable[[str], bool] | None = None,
+) -> bool:
+    """DESIGN.md §5: a post carries only its form's fields (or ones ``also`` accepts), each once."""
+    return all(
+        (name in allowed or (also is not None and also(name))) and len(formdata.getlist(name)) == 1
+        for name in formdata
+    )
+
+
+class StrictForm(FlaskForm):
+    """Base of every form a POST is read with: CSRF (Flask-WTF) and exactly its own fields."""
+
+    def field_names(self) -> set[str]:
+        """The names a browser posts for this form, ``csrf_token`` included."""
+        return {field.name for field in self} | {self.meta.csrf_field_name}
+
+    def has_exact_fields(self, also: Callable[[str], bool] | None = None) -> bool:
+        """Whether the request's post holds only this form's fields, each once (files too)."""
+        names = self.field_names()
+        if set(request.form) & set(request.files):
+            return False  # one field sent both as text and as a file
+        return exact_fields(request.form, names, also) and exact_fields(request.files, names)
+
+    def require_exact_fields(self) -> None:
+        """Stop the request with a 400 unless it posted exactly this form's fields."""
+        if not self.has_exact_fields():
+            abort(400)
+
+
+class CsrfForm(StrictForm):
+    """A button that posts nothing but its CSRF token (sign out, invite, unlink, let go)."""
+
+
+class ShareForm(StrictForm):
+    """Turn sharing of one check-up with the partner on (``yes``) or off (``no``)."""
+
+    share = HiddenField()
+
+
+class PlanForm(StrictForm):
+    """ "I'll try this": a strategy the result offered, and the result it was offered on."""
+
+    strategy_id = HiddenField()
+    assessment_id = HiddenField()
+
+
 class AnswerField(RadioField):
     """A radio group whose errors speak to a person, not a developer."""
 
@@ -67,7 +118,7 @@ class AnswerField(RadioField):
             raise StopValidation(INVALID_CHOICE_MESSAGE)
 
 
-class QuestionnaireForm(FlaskForm):
+class QuestionnaireForm(StrictForm):
     """Base of every generated questionnaire form; subclasses add one field per item."""
 
     submission_token = HiddenField()
@@ -111,15 +162,6 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     return form_class
 
 
-def allowed_fields(questionnaire: Questionnaire) -> set[str]:
-    """Every field name a browser may post for this questionnaire (DESIGN.md §5)."""
-    return {
-        *FIXED_FIELDS,
-        *(item.id for item in questionnaire.items),
-        *(item.id for item in questionnaire.safety),
-    }
-
-
 def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
     """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
     filled = MultiDict(formdata)
@@ -156,7 +198,7 @@ def _normalise_username(value: str | None) -> str | None:
     return value.strip().lower() if value else value
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
     username = StringField(
@@ -193,7 +235,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
     username = StringField(
@@ -206,7 +248,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(StrictForm):
     """Confirm deleting everything with the password."""
 
     password = PasswordField(
@@ -245,22 +287,7 @@ def _confirm() -> PasswordField:
     )
 
 
-class ExactForm(FlaskForm):
-    """A form that accepts exactly its own fields, each once; anything else is a 400."""
-
-    def posted_exactly(self) -> bool:
-        """Whether the request carries no field this form lacks and no field twice."""
-        names = {field.name for field in self}
-        seen: set[str] = set()
-        for source in (request.form, request.files):
-            for name in source:
-                if name not in names or name in seen or len(source.getlist(name)) > 1:
-                    return False
-                seen.add(name)
-        return True
-
-
-class PasswordChangeForm(ExactForm):
+class PasswordChangeForm(StrictForm):
     """Change the password: the current one first, then the new one twice."""
 
     account_name = ""  # set by the route, so the new password may not contain the user name
@@ -272,11 +299,11 @@ class PasswordChangeForm(ExactForm):
     confirm = _confirm()
 
 
-class SignOutEverywhereForm(ExactForm):
+class SignOutEverywhereForm(StrictForm):
     """End every session of the account but this one: the CSRF token is the whole form."""
 
 
-class PasswordCheckForm(ExactForm):
+class PasswordCheckForm(StrictForm):
     """A step that needs the password once more (new recovery codes)."""
 
     password = PasswordField(
@@ -285,7 +312,7 @@ class PasswordCheckForm(ExactForm):
     )
 
 
-class RecoverForm(ExactForm):
+class RecoverForm(StrictForm):
     """Back into an account with a recovery code, choosing a new password."""
 
     username = StringField(
@@ -301,7 +328,7 @@ class RecoverForm(ExactForm):
     confirm = _confirm()
 
 
-class DeleteResultForm(ExactForm):
+class DeleteResultForm(StrictForm):
     """Delete one check-up: the button carries ``confirm=yes``, so nothing goes by accident."""
 
     confirm = HiddenField(validators=[InputRequired(), AnyOf(["yes"])])
@@ -312,7 +339,7 @@ def _plain_title(form: Any, field: Any) -> None:
         raise ValidationError("Please use letters, digits and spaces only, on one line.")
 
 
-class ReminderForm(ExactForm):
+class ReminderForm(StrictForm):
     """The title a calendar reminder shows: the person's words, discreet by default."""
 
     title = StringField(
@@ -326,7 +353,7 @@ class ReminderForm(ExactForm):
     )
 
 
-class ImportForm(ExactForm):
+class ImportForm(StrictForm):
     """A Rekindle ``export.json`` to fill an empty account with (moving servers)."""
 
     file = FileField(

@@ -16,11 +16,14 @@ from scoring import (
     changes_since,
     changes_while_trying,
     history_frame,
+    score_or_none,
+    scores_of,
     thin_series,
 )
 
 from . import charts, followthrough
 from .definitions import current_catalog
+from .models import PlanStatus
 from .norms import NormsInUse, norms_in_use
 from .service import score_rows
 
@@ -139,21 +142,15 @@ def _first_and_latest(
 ) -> list[tuple[str, dict[str, float | None]]]:
     rows = frame[frame["questionnaire_id"] == definition.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
-
-    def scores_of(assessment_id: int) -> dict[str, float | None]:
-        one = rows[rows["assessment_id"] == assessment_id]
-        return {
-            dimension: (None if pd.isna(score) else float(score))
-            for dimension, score in zip(one["dimension"], one["score"], strict=True)
-        }
-
     if len(ids) == 1:
-        return [("Your only " + definition.title.lower(), scores_of(ids[0]))]
-    return [("Latest", scores_of(ids[-1])), ("First", scores_of(ids[0]))]
+        return [("Your only " + definition.title.lower(), scores_of(rows, ids[0]))]
+    return [("Latest", scores_of(rows, ids[-1])), ("First", scores_of(rows, ids[0]))]
 
 
 TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
 HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+# What "tried" says of a plan nobody reported on yet.
+UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let go"}
 
 
 def _plan_markers(
@@ -168,7 +165,7 @@ def _plan_markers(
     }
     near = frame[frame["assessment_id"].isin(wanted)]
     scores = {
-        (int(a), str(d)): (None if v != v else float(v))
+        (int(a), str(d)): score_or_none(v)
         for a, d, v in zip(
             near["assessment_id"].tolist(),
             near["dimension"].tolist(),
@@ -230,14 +227,14 @@ def _tried_rows(
             norms_in_use(questionnaire).by_dimension,
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
-    labels = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
+    labels: dict[str, str] = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
     tried_rows = []
     for row in reversed(plan_rows):
         last = row.checkins[-1] if row.checkins else None
         if last is not None:
             tried = TRIED_WORDS[last.tried]
         else:
-            tried = {"active": "not asked yet", "dropped": "let go"}.get(row.plan.status, "—")
+            tried = UNREPORTED_WORDS.get(PlanStatus(row.plan.status), "—")
         helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
         tried_rows.append(
             TriedRow(
@@ -279,11 +276,11 @@ def _trend_panels(
     panels = []
     for dimension in anchor.dimensions:
         series = []
-        table_rows = []
+        table_rows: list[tuple[str, str, datetime, float | None]] = []
         thinned = False
         for questionnaire_id, rows in groups.get(dimension.id, []):
             times = rows["created_at"].tolist()
-            values = [None if v != v else v for v in rows["score"].tolist()]  # NaN -> None
+            values = [score_or_none(v) for v in rows["score"].tolist()]
             chart_times, chart_values = thin_series(times, values, MAX_CHART_POINTS)
             chart_times = [moment.to_pydatetime() for moment in chart_times]
             thinned = thinned or len(chart_times) < len(times)

@@ -119,7 +119,7 @@ def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog)
 def import_file() -> Response | tuple[str, int]:
     """Fill this empty account from an export.json; a bad or foreign file is a 400."""
     form = ImportForm()
-    if not form.posted_exactly():
+    if not form.has_exact_fields():
         abort(400)
     if not form.validate_on_submit():
         return account_page(import_form=form), 400

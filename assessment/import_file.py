@@ -18,9 +18,10 @@ from questionnaires.loader import Catalog
 from questionnaires.models import SAFETY_RESPONSES, Questionnaire
 from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
 
-from .followthrough import ACTIVE, CLOSED, DROPPED, MAX_ACTIVE_PLANS
+from .followthrough import MAX_ACTIVE_PLANS
+from .models import PlanStatus
 
-PLAN_STATES = (ACTIVE, CLOSED, DROPPED)
+PLAN_STATES = tuple(PlanStatus)
 ASSESSMENT_KEYS = {
     "id",
     "questionnaire",
@@ -205,7 +206,7 @@ def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedP
         row["dimension"] != strategy.dimension
         or row["chosen_from_assessment"] not in ids
         or status not in PLAN_STATES
-        or (status == ACTIVE) != (closed_at is None)
+        or (status == PlanStatus.ACTIVE) != (closed_at is None)
         or not isinstance(row["checkins"], list)
     ):
         raise ImportProblem(f"{where} does not fit this file.")
@@ -246,7 +247,7 @@ def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
         _plan(catalog, value, ids, number)
         for number, value in enumerate(document.get("plans", []), 1)
     ]
-    active = [plan.strategy_id for plan in plans if plan.status == ACTIVE]
+    active = [plan.strategy_id for plan in plans if plan.status == PlanStatus.ACTIVE]
     if len(active) > MAX_ACTIVE_PLANS or len(set(active)) != len(active):
         raise ImportProblem("This file has more plans on the go than Rekindle allows.")
     assessments.sort(key=lambda a: (a.created_at, a.file_id))

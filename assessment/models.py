@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -16,7 +17,6 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
-    event,
     false,
     insert,
     text,
@@ -24,8 +24,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base, db
 from .sessions import MAX_SESSION_ID_LENGTH, new_session_id
+
+if TYPE_CHECKING:
+    Model = Base  # db.Model is made from Base at run time, where mypy cannot follow it
+else:
+    Model = db.Model
 
 # SQLite never hands out an id again once used (AUTOINCREMENT): an old link or cookie that
 # names a deleted row can never reach someone else's. PostgreSQL sequences never reuse ids.
@@ -37,7 +42,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class User(UserMixin, db.Model):
+class PlanStatus(StrEnum):
+    """Where a plan stands; stored as its plain value ("active", "closed", "dropped")."""
+
+    ACTIVE = "active"  # being tried now
+    CLOSED = "closed"  # reported as tried (yes or partly)
+    DROPPED = "dropped"  # let go by the person, or quietly after a flagged result
+
+
+class User(UserMixin, Model):
     """A person with their own check-ups; no e-mail address is ever asked for."""
 
     __tablename__ = "users"
@@ -66,7 +79,7 @@ class User(UserMixin, db.Model):
         return self.session_id
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     """One completed questionnaire: answers, safety responses and scores hang off it."""
 
     __tablename__ = "assessments"
@@ -106,7 +119,7 @@ class Assessment(db.Model):
         return {row.dimension: row.score for row in self.scores}
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer to one item; ``value`` is None for "Prefer not to say"."""
 
     __tablename__ = "answers"
@@ -123,7 +136,7 @@ class Answer(db.Model):
     value: Mapped[int | None] = mapped_column(Integer)
 
 
-class SafetyResponse(db.Model):
+class SafetyResponse(Model):
     """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
 
     __tablename__ = "safety_responses"
@@ -140,7 +153,7 @@ class SafetyResponse(db.Model):
     response: Mapped[str] = mapped_column(String(4))
 
 
-class DimensionScore(db.Model):
+class DimensionScore(Model):
     """One dimension's 0-100 score (None: not enough answers), so history is one query."""
 
     __tablename__ = "dimension_scores"
@@ -157,7 +170,7 @@ class DimensionScore(db.Model):
     score: Mapped[float | None] = mapped_column(Float)
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """Two people who chose to compare what each shares; one link per person at most."""
 
     __tablename__ = "partner_links"
@@ -169,7 +182,7 @@ class PartnerLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class PartnerMembership(db.Model):
+class PartnerMembership(Model):
     """Who is in a link: one row per person, so no one can be in two links (DESIGN.md §5).
 
     ``partner_links`` alone cannot say it: a person could invite in one link and be the
@@ -186,8 +199,7 @@ class PartnerMembership(db.Model):
     )
 
 
-@event.listens_for(PartnerLink, "after_insert")
-def _add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink) -> None:
+def add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink) -> None:
     """Every new link writes its two memberships in the same flush (a second link fails)."""
     connection.execute(
         insert(PartnerMembership),
@@ -198,7 +210,7 @@ def _add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink)
     )
 
 
-class PartnerInvite(db.Model):
+class PartnerInvite(Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
     __tablename__ = "partner_invites"
@@ -214,7 +226,7 @@ class PartnerInvite(db.Model):
     replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """Something a person chose to try from a result: active until reported or let go."""
 
     __tablename__ = "plans"
@@ -239,7 +251,7 @@ class Plan(db.Model):
     )
     strategy_id: Mapped[str] = mapped_column(String(40))
     dimension: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(8), default="active")  # active, closed, dropped
+    status: Mapped[str] = mapped_column(String(8), default=PlanStatus.ACTIVE)  # a PlanStatus
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -248,7 +260,7 @@ class Plan(db.Model):
     )
 
 
-class PlanCheckin(db.Model):
+class PlanCheckin(Model):
     """What a person said about a plan at the start of a later questionnaire; never scored."""
 
     __tablename__ = "plan_checkins"
@@ -264,7 +276,7 @@ class PlanCheckin(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class NormsVersion(db.Model):
+class NormsVersion(Model):
     """Norms measured on this server's answers (``flask norms update``); the newest one counts.
 
     Only aggregate figures: no row here names a person, an answer or an assessment.
@@ -288,7 +300,7 @@ class NormsVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class HealthProbe(db.Model):
+class HealthProbe(Model):
     """Written and rolled back by ``/healthz``: the database takes writes. Always empty."""
 
     __tablename__ = "health_probe"
@@ -298,7 +310,7 @@ class HealthProbe(db.Model):
     probed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use way back into an account without e-mail; only its SHA-256 is kept."""
 
     __tablename__ = "recovery_codes"

@@ -115,6 +115,8 @@ class ChunkedBodyReader:
 def register(app: Flask) -> None:
     """Install the id converter, the body reader and the checks, before any route is added."""
     app.url_map.converters["id"] = IdConverter
+    # ``<int:...>`` behaves the same, so no route can pass a database an id it cannot hold.
+    app.url_map.converters["int"] = IdConverter
     app.wsgi_app = ChunkedBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     # First of all before_request functions, so no other one (CSRF) reads the form before.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_odd_requests)

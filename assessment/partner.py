@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     flash,
     redirect,
@@ -28,6 +29,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, event, exists, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import Exists
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
@@ -36,8 +38,17 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 from . import charts
 from .definitions import current_catalog
 from .extensions import db, limiter
+from .forms import CsrfForm, ShareForm
 from .locks import lock_users, lock_users_in_flush
-from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
+from .models import (
+    Assessment,
+    DimensionScore,
+    PartnerInvite,
+    PartnerLink,
+    User,
+    add_memberships,
+    utcnow,
+)
 from .norms import norms_in_use
 
 bp = Blueprint("partner", __name__)
@@ -105,20 +116,18 @@ def other_side(link: PartnerLink, user_id: int) -> int:
     return link.partner_id if link.inviter_id == user_id else link.inviter_id
 
 
+def _flagged_lately(user_id: int, now: datetime | None = None) -> Exists:
+    """SQL: any assessment of the person in the last 90 days had a "yes" on the safety screen."""
+    return exists().where(
+        Assessment.user_id == user_id,
+        Assessment.safety_flag.is_(True),
+        Assessment.created_at >= (now or utcnow()) - RECENT_FLAG,
+    )
+
+
 def recently_flagged(user_id: int, now: datetime | None = None) -> bool:
     """True while any assessment of the last 90 days had a "yes" on the safety screen."""
-    since = (now or utcnow()) - RECENT_FLAG
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Assessment.user_id == user_id,
-                    Assessment.safety_flag.is_(True),
-                    Assessment.created_at >= since,
-                )
-            )
-        )
-    )
+    return bool(db.session.scalar(select(_flagged_lately(user_id, now))))
 
 
 def open_invite(user_id: int, now: datetime | None = None) -> PartnerInvite | None:
@@ -155,7 +164,15 @@ def end_link(link: PartnerLink) -> None:
     db.session.delete(link)
 
 
-@event.listens_for(User, "before_delete")
+def init_app(app: Flask) -> None:
+    """Bind the hooks of links: memberships written with a link, and a deleted account's link
+    ended. Importing registers nothing."""
+    if not event.contains(User, "before_delete", _end_link_of_deleted_user):
+        event.listen(User, "before_delete", _end_link_of_deleted_user)
+    if not event.contains(PartnerLink, "after_insert", add_memberships):
+        event.listen(PartnerLink, "after_insert", add_memberships)
+
+
 def _end_link_of_deleted_user(_mapper: Any, connection: Connection, user: User) -> None:
     """Deleting an account ends its link, un-shares the other side and drops its invites."""
     lock_users_in_flush(connection, user.id)  # no link made or ended with them meanwhile
@@ -210,16 +227,10 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
 
 def _linked_and_recently_flagged(user_id: int) -> tuple[bool, bool]:
     """Whether the person is linked, and flagged in the last 90 days: one statement."""
-    since = utcnow() - RECENT_FLAG
     linked = exists().where(
         or_(PartnerLink.inviter_id == user_id, PartnerLink.partner_id == user_id)
     )
-    flagged = exists().where(
-        Assessment.user_id == user_id,
-        Assessment.safety_flag.is_(True),
-        Assessment.created_at >= since,
-    )
-    row = db.session.execute(select(linked, flagged)).one()
+    row = db.session.execute(select(linked, _flagged_lately(user_id))).one()
     return bool(row[0]), bool(row[1])
 
 
@@ -233,19 +244,7 @@ def share_switch(assessment: Assessment) -> dict[str, bool] | None:
     return {"shared": assessment.shared, "linked": linked, "quiet": quiet}
 
 
-@bp.app_context_processor
-def _share_switch_helper() -> dict[str, Any]:
-    return {"partner_share_switch": share_switch}
-
-
 # --- Routes --------------------------------------------------------------------------------
-
-
-def _only_fields(*allowed: str) -> None:
-    """A post carries exactly the fields its form has, each once; anything else is a 400."""
-    for name in request.form:
-        if name not in allowed or len(request.form.getlist(name)) > 1:
-            abort(400)
 
 
 def _problem(code: int) -> tuple[str, int]:
@@ -269,7 +268,7 @@ def partner() -> str:
             invite_url=invite_url,
             waiting=None if invite_url else open_invite(me),
         )
-    partner_user = db.session.get(User, other_side(link, me))
+    partner_user = db.session.get_one(User, other_side(link, me))
     mine = shared_checkups(me)
     theirs = shared_checkups(partner_user.id)
     return render_template(
@@ -332,7 +331,8 @@ def _comparison(
 
 def _starters(gaps: Iterable[Gap]) -> list[tuple[str, list[str]]]:
     """(dimension id, starters) for every dimension you see differently."""
-    conversations = current_catalog().strategies.conversations
+    library = current_catalog().strategies
+    conversations: dict[str, list[str]] = dict(library.conversations.items())
     return [
         (gap.dimension, conversations[gap.dimension])
         for gap in gaps
@@ -350,7 +350,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
     if not pairs:
         return {"pairs": [], "gap_trend": None}
     anchor = current_catalog().latest(SHAREABLE)
-    rows = []
+    rows: list[dict[str, Any]] = []
     used = {mine_id for mine_id, _, _ in pairs} | {theirs_id for _, theirs_id, _ in pairs}
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
@@ -387,7 +387,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
 @login_required
 def invite() -> Response | tuple[str, int]:
     """Make a new single-use link (replacing any older one) and show it once on /partner."""
-    _only_fields("csrf_token")
+    CsrfForm().require_exact_fields()
     me = current_user.id
     if link_of(me) is not None:
         return _problem(409)
@@ -447,19 +447,19 @@ def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
 def join(token: str) -> Response | tuple[str, int] | str:
     """Confirm, signed in, that you want to link with the person who invited you."""
     if request.method == "POST":
-        _only_fields("csrf_token")
+        CsrfForm().require_exact_fields()
     found = _usable_invite(token)
     if not isinstance(found, PartnerInvite):
         return found
     if request.method == "GET":
-        inviter = db.session.get(User, found.inviter_id)
+        inviter = db.session.get_one(User, found.inviter_id)
         return render_template("partner/join.html", inviter_name=inviter.username, token=token)
     # Read again holding both people: a join, an unlink or a share of either waits.
     lock_users(current_user.id, found.inviter_id)
     found = _usable_invite(token)
     if not isinstance(found, PartnerInvite):
         return found
-    inviter = db.session.get(User, found.inviter_id)
+    inviter = db.session.get_one(User, found.inviter_id)
     now = utcnow()
     found.used_at = now
     _close_open_invites([current_user.id, inviter.id], now)
@@ -477,7 +477,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
 @login_required
 def unlink() -> Response:
     """End the link at once, for both, and un-share everything shared over it."""
-    _only_fields("csrf_token")
+    CsrfForm().require_exact_fields()
     link = lock_link_of(current_user.id)  # a share racing this one waits, then finds no link
     if link is not None:
         end_link(link)
@@ -497,8 +497,9 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
     )
     if assessment is None:
         abort(404)
-    _only_fields("csrf_token", "share")
-    choice = request.form.get("share")
+    form = ShareForm()
+    form.require_exact_fields()
+    choice = form.share.data
     if assessment.questionnaire_id != SHAREABLE or choice not in ("yes", "no"):
         abort(400)
     if choice == "yes":

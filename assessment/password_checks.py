@@ -20,7 +20,8 @@ from flask import abort, current_app
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from werkzeug.security import check_password_hash
+
+from .security import password_matches
 
 if TYPE_CHECKING:
     from .models import User
@@ -61,6 +62,4 @@ def guarded_check(subject: str, check: Callable[[], bool]) -> bool:
 
 def password_is_right(user: User, password: str) -> bool:
     """Whether ``password`` is the person's; five wrong ones in 15 minutes answer 429."""
-    return guarded_check(
-        f"user:{user.id}", lambda: check_password_hash(user.password_hash, password)
-    )
+    return guarded_check(f"user:{user.id}", lambda: password_matches(user.password_hash, password))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
-from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response
 
 from .account import account_page
@@ -12,6 +11,7 @@ from .extensions import db
 from .forms import PasswordChangeForm, SignOutEverywhereForm
 from .models import User
 from .password_checks import password_is_right
+from .security import hash_password
 from .sessions import close_session, end_every_session, start_session
 
 bp = Blueprint("passwords", __name__)
@@ -23,7 +23,7 @@ def change() -> Response | tuple[str, int]:
     """A new password for the right current one (wrong: 403); other sessions end."""
     form = PasswordChangeForm()
     form.account_name = current_user.username
-    if not form.posted_exactly():
+    if not form.has_exact_fields():
         abort(400)
     if not form.validate_on_submit():
         return account_page(password_form=form), 400
@@ -31,7 +31,7 @@ def change() -> Response | tuple[str, int]:
         form.current.errors.append("That is not your current password. Nothing was changed.")
         return account_page(password_form=form), 403
     user = db.session.get(User, current_user.id)
-    user.password_hash = generate_password_hash(form.password.data)
+    user.password_hash = hash_password(form.password.data)
     end_every_session(user)
     db.session.commit()
     start_session(user)
@@ -44,7 +44,7 @@ def change() -> Response | tuple[str, int]:
 def signout_all() -> Response:
     """End every session of the account, this one too, and ask to sign in again."""
     form = SignOutEverywhereForm()
-    if not form.posted_exactly() or not form.validate_on_submit():
+    if not form.has_exact_fields() or not form.validate_on_submit():
         abort(400)
     end_every_session(db.session.get(User, current_user.id))
     db.session.commit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 from werkzeug.wrappers import Response
 
 from .account import account_page
@@ -23,6 +22,7 @@ from .recovery_codes import (
     show_codes_next,
     spend_code,
 )
+from .security import hash_password
 from .sessions import end_every_session, start_session
 
 bp = Blueprint("recovery", __name__)
@@ -47,7 +47,7 @@ def show_codes() -> str:
 def new_codes() -> Response | tuple[str, int]:
     """Ten new codes for the right password (the old ones stop working); wrong: 403."""
     form = PasswordCheckForm()
-    if not form.posted_exactly():
+    if not form.has_exact_fields():
         abort(400)
     if not form.validate_on_submit():
         return account_page(codes_form=form), 400
@@ -64,7 +64,7 @@ def recover() -> Response | tuple[str, int] | str:
     form = RecoverForm()
     if request.method == "GET":
         return render_template("auth/recover.html", form=form)
-    if not form.posted_exactly():
+    if not form.has_exact_fields():
         abort(400)
     if not form.validate_on_submit():
         return render_template("auth/recover.html", form=form), 400
@@ -77,7 +77,7 @@ def recover() -> Response | tuple[str, int] | str:
     if not right or user is None:
         db.session.rollback()
         return render_template("auth/recover.html", form=form, recover_error=WRONG_CODE), 401
-    user.password_hash = generate_password_hash(form.password.data)
+    user.password_hash = hash_password(form.password.data)
     end_every_session(user)
     db.session.commit()
     start_session(user)

@@ -105,7 +105,7 @@ def next_reminder() -> Response:
 def set_title() -> Response | tuple[str, int]:
     """Choose the title the calendar shows (nothing names the site unless chosen)."""
     form = ReminderForm()
-    if not form.posted_exactly():
+    if not form.has_exact_fields():
         abort(400)
     if not form.validate_on_submit():
         return account_page(reminder_form=form), 400

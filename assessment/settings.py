@@ -10,6 +10,9 @@ from typing import Any
 MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
 DEFAULT_HELPLINE_COUNTRY = "US"  # whose help lines a flagged result shows until a person picks
+# werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through. Only the
+# caller's config (the tests' app_settings) changes it; no environment variable does.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
 
 # Environment variables read at start-up, and the config key each one sets.
 _ENVIRONMENT_KEYS = {
@@ -43,6 +46,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire must not expire mid-way
         # Proxy hops in front of the app whose forwarding headers are believed; 0: none are.
         "TRUSTED_PROXIES": 0,
+        "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH_METHOD,
     }
 
 

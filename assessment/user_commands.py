@@ -17,11 +17,11 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import URL, func, select
-from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .forms import MIN_PASSWORD_LENGTH
 from .models import Assessment, User, utcnow
+from .security import hash_password
 from .sessions import end_every_session
 
 NEW_PASSWORD_LENGTH = 16
@@ -81,7 +81,7 @@ def reset_password(name: str, from_stdin: bool) -> None:
             )
     else:
         password = _new_password()
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     end_every_session(user)
     db.session.commit()
     if from_stdin:

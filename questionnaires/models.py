@@ -9,8 +9,9 @@ raises ``_located`` so the error still says which entry is wrong (``items[3].id`
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -25,7 +26,7 @@ from pydantic_core import PydanticCustomError
 DimensionId = Literal[
     "communication", "emotional_needs", "stress", "romance", "intimacy", "support"
 ]
-DIMENSION_IDS: tuple[str, ...] = DimensionId.__args__  # type: ignore[attr-defined]
+DIMENSION_IDS: tuple[DimensionId, ...] = get_args(DimensionId)
 
 ArticleSection = Literal[
     "communication breakdown",
@@ -41,7 +42,7 @@ ArticleSection = Literal[
     "building a support system",
     "continuous learning and growth",
 ]
-ARTICLE_SECTIONS: tuple[str, ...] = ArticleSection.__args__  # type: ignore[attr-defined]
+ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
@@ -296,7 +297,7 @@ def _located(where: Location, message: str) -> PydanticCustomError:
 
 
 def _ids(
-    field: str, entries: list[Dimension] | list[Item] | list[SafetyItem] | list[Strategy]
+    field: str, entries: Sequence[Dimension | Item | SafetyItem | Strategy]
 ) -> list[tuple[Location, str]]:
     return [((field, index, "id"), entry.id) for index, entry in enumerate(entries)]
 

@@ -11,6 +11,7 @@ import pandas as pd
 from questionnaires.models import Norms, Questionnaire
 
 from .change import DimensionChange, compare_scores
+from .history import score_or_none
 
 TRIED_CHOICES = ("yes", "partly", "no")  # "no" means "not yet, keep it"
 HELPED_CHOICES = ("yes", "unsure", "no")
@@ -66,7 +67,7 @@ def changes_while_trying(
     series: dict[str, tuple[list[pd.Timestamp], list[float | None]]] = {}
     for dimension, rows in mine.groupby("dimension", sort=False):
         times = rows["created_at"].tolist()  # Timestamps compare with datetimes as they are
-        scores = [None if value != value else float(value) for value in rows["score"].tolist()]
+        scores = [score_or_none(value) for value in rows["score"].tolist()]
         series[str(dimension)] = (times, scores)
     found: list[DimensionChange | None] = []
     for dimension, chosen_at in plans:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SPREAD
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
@@ -19,14 +19,7 @@ from tests.e2e.conftest import (
 )
 
 # Keyed value per dimension, and so the answer index on a 1-5 scale.
-LEVELS = {
-    "communication": 2,
-    "emotional_needs": 3,
-    "stress": 4,
-    "romance": 1,
-    "intimacy": 5,
-    "support": 4,
-}
+LEVELS = SPREAD
 
 
 def check_page(page: Page, watch: Any, axe: Any, viewport: dict[str, int]) -> None:

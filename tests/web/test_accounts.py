@@ -22,6 +22,22 @@ def test_register_signs_in_and_hashes_the_password(person, app) -> None:
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
+def test_production_hashes_passwords_with_scrypt(tmp_path, monkeypatch) -> None:
+    """Does an app configured as deployed hash with scrypt (only tests use a cheap method)?"""
+    from app import create_app
+    from assessment.security import hash_password, password_matches
+
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")  # no way in from outside
+    production = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with production.app_context():
+        stored = hash_password(PASSWORD)
+        assert stored.startswith("scrypt:")
+        assert password_matches(stored, PASSWORD)
+        assert not password_matches(stored, PASSWORD + "!")
+        assert not password_matches(None, PASSWORD)
+
+
 def test_duplicate_username_is_refused_clearly(person, app) -> None:
     """Is a taken user name (in any case) refused with a message, and no second row stored?"""
     person.register("robin")

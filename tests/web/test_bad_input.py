@@ -9,24 +9,9 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from assessment.extensions import db
-from tests.conftest import keyed_answers
-
-THREES = dict.fromkeys(
-    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
-)
-
-
-def row_counts(app) -> dict[str, int]:
-    """Rows in every table the app has."""
-    with app.app_context():
-        return {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
+from tests.conftest import THREES, keyed_answers, row_counts
 
 
 @pytest.fixture
@@ -46,24 +31,23 @@ def _message_at(html: str, field_id: str) -> str:
     return html[start : html.index("</fieldset>", start)]
 
 
-def test_answer_out_of_range(filled, checkup, app) -> None:
-    """Is 6 on a 1-5 scale a 400 with the message at its question, nothing stored?"""
+@pytest.mark.parametrize(
+    ("case", "value"),
+    [
+        ("out of range", "6"),  # 6 on a 1-5 scale
+        ("not a number", "three"),
+        ("prefer not to say on a required item", "na"),  # "na" only on optional items
+    ],
+)
+def test_answer_outside_the_choices_is_400_at_its_question(
+    filled, checkup, app, case, value
+) -> None:
+    """Is an answer the question does not offer a 400 with the message at it, nothing stored?"""
     member, hidden, answers = filled
     before = row_counts(app)
-    item = checkup.items[0].id
-    status, html = _post(member, {**hidden, **answers, item: "6"})
-    assert status == 400
-    assert "Please choose one of the answers shown." in _message_at(html, item)
-    assert row_counts(app) == before
-
-
-def test_answer_that_is_not_a_number(filled, checkup, app) -> None:
-    """Is "three" a 400 at its question, nothing stored?"""
-    member, hidden, answers = filled
-    before = row_counts(app)
-    item = checkup.items[1].id
-    status, html = _post(member, {**hidden, **answers, item: "three"})
-    assert status == 400
+    item = next(i for i in checkup.items if not i.optional).id
+    status, html = _post(member, {**hidden, **answers, item: value})
+    assert status == 400, case
     assert "Please choose one of the answers shown." in _message_at(html, item)
     assert row_counts(app) == before
 
@@ -99,17 +83,6 @@ def test_missing_required_answer(filled, checkup, app) -> None:
     status, html = _post(member, {**hidden, **answers})
     assert status == 400
     assert "Please choose an answer to this question." in _message_at(html, item)
-    assert row_counts(app) == before
-
-
-def test_prefer_not_to_say_on_a_required_item(filled, checkup, app) -> None:
-    """Is "na" on a question that does not offer it a 400, nothing stored?"""
-    member, hidden, answers = filled
-    before = row_counts(app)
-    item = next(i for i in checkup.items if not i.optional).id
-    status, html = _post(member, {**hidden, **answers, item: "na"})
-    assert status == 400
-    assert "Please choose one of the answers shown." in _message_at(html, item)
     assert row_counts(app) == before
 
 
@@ -175,6 +148,45 @@ def test_another_persons_result_and_export(filled, app, person) -> None:
     assert "Page not found" in response.get_data(as_text=True)
     assert member.client.get("/export.json").get_json()["assessments"] == []
     assert row_counts(app) == before
+
+
+@pytest.mark.parametrize(
+    "path", ["/results/2147483648", "/results/99999999999999999999999", "/plans/2147483648/drop"]
+)
+def test_ids_past_a_database_integer_are_404(member, app, path) -> None:
+    """Is an id no integer column can hold a plain 404 on any database, never a 500?"""
+    before = row_counts(app)
+    if path.endswith("/drop"):
+        response = member.client.post(path, data={"csrf_token": member.csrf("/account")})
+    else:
+        response = member.client.get(path)
+    assert response.status_code == 404
+    assert row_counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/login", {"username": "alex", "password": "a long walk by the river", "admin": "1"}),
+        ("/login", [("username", "alex"), ("username", "sam"), ("password", "x" * 12)]),
+        ("/register", {"username": "kim", "password": "p" * 12, "confirm": "p" * 12, "x": ""}),
+        ("/logout", {"next": "/"}),
+        ("/account/delete", {"password": "a long walk by the river", "everything": "yes"}),
+    ],
+)
+def test_account_posts_with_an_unknown_or_doubled_field_are_400(member, app, path, fields) -> None:
+    """Does the strict form base refuse an extra or repeated field on every account post?"""
+    signed_in = path not in ("/login", "/register")
+    if not signed_in:
+        member.logout()
+    before = row_counts(app)
+    data = MultiDict(fields)
+    data.add("csrf_token", member.csrf("/login"))
+    response = member.client.post(path, data=data)
+    assert response.status_code == 400
+    assert row_counts(app) == before
+    # Signed in as before (nothing deleted, not signed out), or still signed out.
+    assert member.client.get("/account").status_code == (200 if signed_in else 302)
 
 
 @pytest.mark.parametrize("path", ["/logout", "/account/delete", "/partner/invite"])
