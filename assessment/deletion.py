@@ -33,7 +33,7 @@ def delete_assessment(assessment: Assessment) -> None:
     db.session.execute(delete(Assessment).where(Assessment.id == assessment.id))
 
 
-@bp.post("/results/<int:assessment_id>/delete")
+@bp.post("/results/<id:assessment_id>/delete")
 @login_required
 def delete_result(assessment_id: int) -> Response:
     """Delete one of the person's own check-ups after they confirmed it (another's: 404)."""

@@ -10,7 +10,7 @@ from flask import Flask
 from assessment.norms import store_norms
 from scoring import RELIABLE_IMPROVEMENT, SEE_DIFFERENTLY, SEE_SAME, WITHIN_NORMAL
 from tests.conftest import Person
-from tests.web.test_partner import levels, link, new_person, share, take
+from tests.web.test_partner import levels, link, new_person, share
 
 STORED_ON = datetime(2026, 11, 30, 12, 0)
 # Wide norms: 1.96 x S_diff = 1.96 x sqrt(2) x 30 x sqrt(0.2) = 37.2 points, so one answer
@@ -40,8 +40,8 @@ def _notes(page: str) -> list[str]:
 
 
 def _two_checkups(member: Person, checkup) -> int:  # type: ignore[no-untyped-def]
-    take(member, checkup, levels(communication=2))
-    return take(member, checkup, levels(communication=3))
+    member.take(checkup, levels(communication=2))
+    return member.take(checkup, levels(communication=3))
 
 
 def test_result_page_uses_the_newest_norms_and_names_them(app, member, checkup) -> None:
@@ -65,8 +65,8 @@ def test_result_page_uses_the_newest_norms_and_names_them(app, member, checkup) 
 def test_history_tables_use_the_newest_norms_and_name_them(app, member, checkup, pulse) -> None:
     """Both change tables of History, and the pulse's, each with the norms it used."""
     _two_checkups(member, checkup)
-    take(member, pulse, levels())
-    take(member, pulse, levels())
+    member.take(pulse, levels())
+    member.take(pulse, levels())
     page = member.client.get("/history").get_data(as_text=True)
     assert _label(page, "Communication") == RELIABLE_IMPROVEMENT
     _store(app)
@@ -85,7 +85,7 @@ def test_history_tables_use_the_newest_norms_and_name_them(app, member, checkup,
 
 def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
     """The "What you tried" table judges its change with the stored norms too."""
-    first = take(member, checkup, levels(communication=2))
+    first = member.take(checkup, levels(communication=2))
     page = member.client.get(f"/results/{first}").get_data(as_text=True)
     strategy = re.search(r'data-strategy="(\w+)"', page).group(1)
     member.client.post(
@@ -96,7 +96,7 @@ def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
             "assessment_id": str(first),
         },
     )
-    take(member, checkup, levels(communication=3))
+    member.take(checkup, levels(communication=3))
     before = member.client.get("/history").get_data(as_text=True)
     assert (
         f'+25.0: <span class="change change-reliable-improvement">{RELIABLE_IMPROVEMENT}'
@@ -118,8 +118,8 @@ def test_partner_gaps_use_the_newest_norms_and_name_them(app, checkup) -> None:
     """A one-step gap is "seen differently" with provisional norms, "much the same" with wide."""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
     link(app, alex, sam)
-    share(alex, take(alex, checkup, levels(communication=2)))
-    share(sam, take(sam, checkup, levels(communication=3)))
+    share(alex, alex.take(checkup, levels(communication=2)))
+    share(sam, sam.take(checkup, levels(communication=3)))
     page = alex.client.get("/partner").get_data(as_text=True)
     assert _label(page, "Communication", "gap-table") == SEE_DIFFERENTLY
     assert _notes(page) == ["Norms: provisional. About these measures."]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 
-from tests.web.test_partner import levels, take
+from tests.web.test_partner import levels
 
 
 def calendar(response) -> icalendar.Calendar:  # type: ignore[no-untyped-def]
@@ -97,7 +97,7 @@ def test_only_the_offered_weeks_are_accepted(member) -> None:
 
 def test_the_result_page_offers_a_reminder(member, checkup) -> None:
     """Does the result page offer "Add a reminder to my calendar" for 1 to 8 weeks?"""
-    stored = take(member, checkup, levels())
+    stored = member.take(checkup, levels())
     page = member.client.get(f"/results/{stored}").get_data(as_text=True)
     assert "Add a reminder to my calendar" in page
     offered = re.findall(r'href="/reminders/next\.ics\?weeks=(\d+)"', page)

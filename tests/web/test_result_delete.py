@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from assessment.extensions import db
 from assessment.models import Assessment, Plan, PlanCheckin
 from tests.conftest import Person, keyed_answers
-from tests.web.test_partner import levels, link, new_person, share, take
+from tests.web.test_partner import levels, link, new_person, share
 
 
 def every_table(app: Flask) -> dict[str, int]:
@@ -50,7 +50,7 @@ def test_deleting_a_checkup_removes_it_and_all_it_recorded(app, checkup, pulse) 
     """Are its answers, scores, safety answers, check-ins, plans and share gone, only those?"""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
     link(app, alex, sam)
-    first = take(alex, checkup, levels(communication=1, romance=1))
+    first = alex.take(checkup, levels(communication=1, romance=1))
     kept_plan = choose_plan(alex, app, first)
     safety = {item.id: "no" for item in pulse.safety}
     second = alex.result_id(
@@ -71,7 +71,7 @@ def test_deleting_a_checkup_removes_it_and_all_it_recorded(app, checkup, pulse) 
         )
     )
     assert share(alex, third).status_code == 303
-    sams_own = take(sam, checkup, levels())
+    sams_own = sam.take(checkup, levels())
     before = every_table(app)
 
     assert delete(alex, second).status_code == 303
@@ -107,7 +107,7 @@ def test_deleting_a_checkup_removes_it_and_all_it_recorded(app, checkup, pulse) 
 
 def test_it_goes_to_history_and_the_result_page_asks_first(member, app, checkup) -> None:
     """Does the result page fold the delete button behind a question, and lead to History?"""
-    stored = take(member, checkup, levels())
+    stored = member.take(checkup, levels())
     page = member.client.get(f"/results/{stored}").get_data(as_text=True)
     folded = re.search(
         r"<details>\s*<summary[^>]*>Delete this check-in</summary>(.*?)</details>", page, re.S
@@ -124,7 +124,7 @@ def test_it_goes_to_history_and_the_result_page_asks_first(member, app, checkup)
 
 def test_without_confirm_or_with_extra_fields_nothing_goes(member, app, checkup) -> None:
     """Is a post without confirm=yes, or with a field more, a 400 that deletes nothing?"""
-    stored = take(member, checkup, levels())
+    stored = member.take(checkup, levels())
     before = every_table(app)
     no_confirm = member.client.post(
         f"/results/{stored}/delete", data={"csrf_token": member.csrf("/account")}
@@ -140,7 +140,7 @@ def test_without_confirm_or_with_extra_fields_nothing_goes(member, app, checkup)
 def test_another_persons_checkup_is_404(app, checkup) -> None:
     """Can anyone delete a check-up that is not theirs? (No: 404, nothing changes.)"""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
-    theirs = take(alex, checkup, levels())
+    theirs = alex.take(checkup, levels())
     before = every_table(app)
     assert delete(sam, theirs).status_code == 404
     assert delete(sam, theirs + 1000).status_code == 404

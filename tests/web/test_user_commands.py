@@ -15,14 +15,14 @@ from app import create_app
 from assessment.extensions import db
 from assessment.models import Assessment, User
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, Person, keyed_answers
-from tests.web.test_partner import levels, new_person, take
+from tests.web.test_partner import levels, new_person
 
 
 def test_users_list_names_created_and_counts_never_answers(app, runner, checkup) -> None:
     """Does `users list` show each name, when it was made and its number of check-ins only?"""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
-    take(alex, checkup, levels())
-    take(alex, checkup, levels(communication=1))
+    alex.take(checkup, levels())
+    alex.take(checkup, levels(communication=1))
     result = runner.invoke(args=["users", "list"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -79,9 +79,9 @@ def test_users_delete_needs_yes_removes_everything_and_ends_sessions(
     app, runner, member, checkup
 ) -> None:
     """Does `users delete NAME --yes` remove the account and its check-ups, and only then?"""
-    take(member, checkup, levels())
+    member.take(checkup, levels())
     sam = new_person(app, "sam")
-    take(sam, checkup, levels())
+    sam.take(checkup, levels())
     asked = runner.invoke(args=["users", "delete", "alex"], input="n\n")
     assert asked.exit_code == 1
     assert member.client.get("/history").status_code == 200
