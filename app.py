@@ -18,6 +18,7 @@ from assessment import (
     file_modes,
     odd_requests,
     partner,
+    reminders,
     security,
     settings,
 )
@@ -107,6 +108,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
     partner.init_app(app)
+    reminders.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

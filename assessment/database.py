@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection
 
 from .extensions import db
 from .locks import BEGIN_IMMEDIATE
-from .models import HealthProbe, utcnow
+from .models import utcnow
+from .server_tables import HealthProbe
 
 # Long enough for concurrent writers to take turns, short enough that a database locked
 # by another process gives the 503 page within 10 s (DESIGN.md §5).

@@ -2,7 +2,7 @@
 
 Reads the sample (per questionnaire version, each person's first assessment of it),
 stores measured norms, and says which norms a page judges change with. The arithmetic
-lives in ``scoring.reliability``; nothing here computes a statistic itself.
+lives in ``scoring.reliability`` and ``scoring.pooling``; nothing here computes a statistic itself.
 
 Alpha and sd are both taken over the people who answered every question of the area,
 and sd is of the unrounded score (stored scores are rounded to 0.1, which moves sd far
@@ -24,10 +24,11 @@ from sqlalchemy import Select, case, func, select
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Norms, Questionnaire
-from scoring.reliability import Aggregate, DimensionFigures, aggregate, summarise
+from scoring.pooling import Aggregate, DimensionFigures, aggregate, summarise
 
 from .extensions import db
-from .models import Answer, Assessment, NormsVersion, utcnow
+from .models import Answer, Assessment, utcnow
+from .server_tables import NormsVersion
 from .templating import format_date
 
 ORIGIN_SERVER = "server"

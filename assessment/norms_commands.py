@@ -19,7 +19,8 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from scoring.reliability import MIN_PEOPLE, DimensionFigures, pool
+from scoring.pooling import DimensionFigures, pool
+from scoring.reliability import MIN_PEOPLE
 
 from .definitions import current_catalog
 from .norms import (

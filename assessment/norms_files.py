@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from questionnaires.loader import Catalog
-from scoring.reliability import MIN_PEOPLE, Aggregate
+from scoring.pooling import Aggregate
+from scoring.reliability import MIN_PEOPLE
 
 FORMAT = "rekindle-norms-aggregates"
 FORMAT_VERSION = 1

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from .account import account_page
@@ -115,6 +115,10 @@ def set_title() -> Response | tuple[str, int]:
     return redirect(url_for("account.account") + "#reminder", 303)
 
 
-@bp.app_context_processor
+def init_app(app: Flask) -> None:
+    """Give templates the reminder choices the result page offers; importing binds nothing."""
+    app.context_processor(_reminder_choices)
+
+
 def _reminder_choices() -> dict[str, Any]:
     return {"reminder_weeks": REMINDER_WEEKS, "reminder_title": reminder_title}

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
 from wtforms.validators import InputRequired
 
-from questionnaires.models import HelplineCountry, HelplineDirectory
+from questionnaires.helplines import HelplineCountry, HelplineDirectory
 
 from .definitions import current_catalog
 from .extensions import db

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import DIMENSION_IDS, Helplines, Questionnaire, StrategyLibrary
+from .helplines import Helplines
+from .models import DIMENSION_IDS, Questionnaire, StrategyLibrary
 
 DEFINITIONS_DIR = Path(__file__).parent
 STRATEGIES_FILE = "strategies.yaml"

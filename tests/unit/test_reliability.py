@@ -10,20 +10,22 @@ import pandas as pd
 import pingouin
 import pytest
 
-from scoring.reliability import (
+from scoring.pooling import (
     aggregate,
-    alpha_if_deleted,
     alpha_if_deleted_of,
     alpha_of,
+    item_total_of,
+    pool,
+    sd_of,
+    summarise,
+)
+from scoring.reliability import (
+    alpha_if_deleted,
     cronbach_alpha,
     dimension_score_values,
     feldt_interval,
     item_total_correlations,
-    item_total_of,
-    pool,
     score_sd,
-    sd_of,
-    summarise,
 )
 
 

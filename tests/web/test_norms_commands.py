@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import create_app
 from assessment.extensions import db
-from assessment.models import NormsVersion
+from assessment.server_tables import NormsVersion
 from questionnaires.models import Questionnaire
 from tests.conftest import app_settings
 from tests.support.people import add_assessment, draw_answers, later, store_people

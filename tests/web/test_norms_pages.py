@@ -166,7 +166,7 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
 
     from assessment import norms
     from assessment.extensions import db
-    from assessment.models import NormsVersion
+    from assessment.server_tables import NormsVersion
 
     latest = _two_checkups(member, checkup)
     assert _label(
@@ -199,7 +199,7 @@ def test_a_stored_row_that_cannot_judge_change_is_passed_over(app, member, check
     from sqlalchemy import insert
 
     from assessment.extensions import db
-    from assessment.models import NormsVersion
+    from assessment.server_tables import NormsVersion
 
     latest = _two_checkups(member, checkup)
     _store(app)

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from app import create_app
+from assessment.database import SQLITE_BUSY_TIMEOUT_MS
 from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError
 from tests.conftest import app_settings
 from tests.support.server import free_port
@@ -56,7 +57,7 @@ def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path) -> None:
     with app.app_context():
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
         db.session.remove()
         db.engine.dispose()
 
