@@ -50,6 +50,9 @@ def rate_limited(view):  # type: ignore[no-untyped-def]
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never an open redirect elsewhere."""
+    # A backslash or a control character could make a browser read "/\\host" as another site.
+    if target and any(ch == "\\" or ord(ch) < 32 for ch in target):
+        return url_for("checkup.choose")
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
@@ -60,9 +63,12 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limited
 def register() -> Response | tuple[str, int] | str:
-    """Create an account and sign in; errors come back next to their fields (400)."""
+    """Create an account and sign in; errors come back next to their fields (400).
+
+    Like sign-in, it goes on to a safe ``next`` (an invitation link opened signed out).
+    """
     if current_user.is_authenticated:
-        return redirect(url_for("checkup.choose"))
+        return redirect(_safe_next(request.args.get("next")))
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
@@ -79,7 +85,7 @@ def register() -> Response | tuple[str, int] | str:
         else:
             login_user(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return redirect(url_for("checkup.choose"), 303)
+            return redirect(_safe_next(request.args.get("next")), 303)
     return render_template("auth/register.html", form=form), 400
 
 
@@ -88,7 +94,7 @@ def register() -> Response | tuple[str, int] | str:
 def login() -> Response | tuple[str, int] | str:
     """Sign in; one message for a wrong name or password, so neither is revealed (401)."""
     if current_user.is_authenticated:
-        return redirect(url_for("checkup.choose"))
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)

@@ -17,6 +17,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -35,7 +36,7 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 
 from . import charts
 from .definitions import current_catalog
-from .extensions import db, limiter
+from .extensions import db, limiter, login_manager
 from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
 
 bp = Blueprint("partner", __name__)
@@ -257,7 +258,7 @@ def partner() -> str:
     link = link_of(me)
     if link is None:
         token = session.pop(_SESSION_INVITE, None)
-        invite_url = url_for("partner.join", token=token, _external=True) if token else None
+        invite_url = join_url(token) if token else None
         return render_template(
             "partner/unlinked.html",
             quiet=quiet,
@@ -408,11 +409,36 @@ def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
     return invite
 
 
+def join_url(token: str) -> str:
+    """The full invitation link: on ``PUBLIC_URL`` when set, so it opens on another device."""
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if public:
+        return public + url_for("partner.join", token=token)
+    return url_for("partner.join", token=token, _external=True)
+
+
+def _waiting_for_sign_in(token: str) -> tuple[str, int] | str:
+    """Signed out: say only that an invitation waits, with sign-in and sign-up that keep it."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return _problem(404)
+    invite = db.session.scalar(
+        select(PartnerInvite).where(PartnerInvite.token_hash == hash_token(token))
+    )
+    if invite is None:
+        return _problem(404)
+    if invite.used_at or invite.replaced_at or invite.expires_at <= utcnow():
+        return _problem(410)
+    return render_template("partner/waiting.html", next_path=request.path)
+
+
 @bp.route("/partner/join/<token>", methods=["GET", "POST"])
 @limiter.limit(JOIN_RATE_LIMIT)
-@login_required
 def join(token: str) -> Response | tuple[str, int] | str:
     """Confirm, signed in, that you want to link with the person who invited you."""
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return _waiting_for_sign_in(token)
+        return login_manager.unauthorized()
     if request.method == "POST":
         _only_fields("csrf_token")
     found = _usable_invite(token)

@@ -81,6 +81,38 @@
     });
   }
 
+  // --- Copy buttons: shown only with JavaScript; the field itself stays selectable. ---
+  function setUpCopyButtons() {
+    document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
+      field.addEventListener("focus", function () { field.select(); });
+    });
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var id = button.getAttribute("data-copy");
+      var field = document.getElementById(id);
+      var status = document.querySelector('[data-copy-status="' + id + '"]');
+      if (!field) { return; }
+      button.hidden = false;
+      function say(text) { if (status) { status.textContent = text; } }
+      function fallback() {
+        field.focus();
+        field.select();
+        var copied = false;
+        try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+        say(copied ? "Copied. Paste it into a message to your partner."
+          : "The link is selected: copy it with your device's copy command.");
+      }
+      button.addEventListener("click", function () {
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(function () {
+            say("Copied. Paste it into a message to your partner.");
+          }, fallback);
+        } else {
+          fallback();
+        }
+      });
+    });
+  }
+
   // --- Charts: drawn one per task, only once they come into view. ---
   var queue = [];
   var drawing = false;
@@ -134,6 +166,7 @@
     setUpQuickExit();
     setUpProgress();
     setUpPlanCheckins();
+    setUpCopyButtons();
     setUpCharts();
   });
 })();
