@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -29,9 +30,10 @@ from assessment.commands import (
     load_demo_partner,
 )
 from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.models import Assessment, PartnerInvite, User, utcnow
+from assessment.partner import INVITE_VALID, hash_token
 from tests.conftest import PASSWORD, app_settings
-from tests.e2e.conftest import Watch, csp_violations
+from tests.e2e.conftest import Watch, csp_violations, horizontal_overflow, serious_axe_findings
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Site:
     base: str
     passwords: dict[str, str] = field(default_factory=dict)
     demo_result: int = 0
+    invite_path: str = ""
 
     @property
     def origin(self) -> str:
@@ -67,6 +70,21 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Ite
             .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
             .order_by(Assessment.created_at.desc())
         )
+        # Someone else's open invitation, for the page a signed-out partner sees.
+        solo = User(username="solo", password_hash=generate_password_hash(PASSWORD))
+        db.session.add(solo)
+        db.session.flush()
+        now = utcnow()
+        db.session.add(
+            PartnerInvite(
+                inviter_id=solo.id,
+                token_hash=hash_token("an-open-invitation-for-the-layout-test"),
+                created_at=now,
+                expires_at=now + INVITE_VALID,
+            )
+        )
+        db.session.commit()
+        live.invite_path = "/partner/join/an-open-invitation-for-the-layout-test"
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live.base = f"http://127.0.0.1:{server.server_port}"
@@ -162,5 +180,129 @@ def test_without_javascript_the_link_is_a_selectable_field(browser: Browser, sit
         assert field_.get_attribute("readonly") is not None
         assert "/partner/join/" in field_.input_value()
         assert not page.locator("button[data-copy]").is_visible()
+    finally:
+        context.close()
+
+
+# Everything on a page that must fit: sideways scrolling, scrolled boxes, tables wider than
+# their container, and every word of every table cell, measured with a Range per word.
+MEASURE = """() => {
+  const found = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) { found.push(['page scrolls sideways', doc.scrollWidth]); }
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      found.push(['scrolls on its own', el.tagName + '.' + el.className]);
+    }
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    const parent = table.parentElement.getBoundingClientRect();
+    if (table.getBoundingClientRect().right > parent.right + 1) {
+      found.push(['table wider than its place', table.querySelector('caption').textContent]);
+    }
+  }
+  for (const cell of document.querySelectorAll('main th, main td')) {
+    const box = cell.getBoundingClientRect();
+    // Hidden cells, and headers kept only for screen readers (a phone's cards say them).
+    if (!cell.getClientRects().length || box.width <= 1 || box.height <= 1) { continue; }
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // A word: no spaces, and no hyphen (a line may end after "check-").
+      for (const match of node.data.matchAll(/[^\\s\\-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const rects = Array.from(range.getClientRects()).filter(r => r.width > 0);
+        if (rects.length > 1) { found.push(['word broken', match[0]]); }
+        for (const r of rects) {
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
+            found.push(['word wider than its cell', match[0]]);
+          }
+        }
+      }
+    }
+  }
+  return found;
+}"""
+
+# The radar's numbers (25 ... 100) against its six labels: no box may overlap another.
+RADAR_OVERLAPS = """id => {
+  const chart = document.getElementById(id);
+  const boxes = sel => Array.from(chart.querySelectorAll(sel), t => t.getBoundingClientRect());
+  const ticks = boxes('.radialaxis .xtick text, .radial-axis text, g[class*="radialaxis"] text');
+  const labels = boxes('.angularaxistick text');
+  const hits = [];
+  for (const t of ticks) {
+    for (const l of labels) {
+      if (t.left < l.right && l.left < t.right && t.top < l.bottom && l.top < t.bottom) {
+        hits.push([t.left, t.top, l.left, l.top]);
+      }
+    }
+  }
+  return [ticks.length, labels.length, hits];
+}"""
+
+
+def draw_everything(page: Page) -> None:
+    """Open every fold and bring every chart into view, as a reader scrolling down would."""
+    page.evaluate(
+        "() => document.querySelectorAll('main details').forEach(d => { d.open = true; })"
+    )
+    charts = page.locator("main .chart")
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('main .chart'))"
+        ".every(c => c.hasAttribute('data-drawn') && c.querySelector('.main-svg'))"
+    )
+
+
+def check_fits(page: Page, watch: Watch, axe, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Everything a page must be at this width: it fits, it is clean, axe finds nothing."""
+    draw_everything(page)
+    assert page.evaluate(MEASURE) == [], (page.url, width)
+    assert horizontal_overflow(page) <= 0
+    assert serious_axe_findings(page, axe) == [], (page.url, width)
+    assert csp_violations(page) == [], page.url
+    assert watch.outside == [], watch.outside
+
+
+WIDTHS = [(320, "light"), (375, "dark"), (768, "dark"), (1280, "light")]
+
+
+@pytest.mark.parametrize(("width", "scheme"), WIDTHS, ids=[f"{w}-{s}" for w, s in WIDTHS])
+def test_every_page_fits_at_every_width(
+    browser: Browser, site: Site, axe, width: int, scheme: str
+) -> None:
+    """Every page of every journey, demo included: fits, no word broken, axe clean, both schemes."""
+    context, page, watch = open_page(browser, site, width, scheme)
+    try:
+        for path in ("/", "/login", "/register", site.invite_path):
+            page.goto(path)
+            check_fits(page, watch, axe, width)
+        sign_in(page, "demo", site.passwords["demo"])
+        for path in (
+            "/checkup",
+            "/checkup/checkup",
+            f"/results/{site.demo_result}",
+            "/history",
+            "/plans",
+            "/partner",
+            "/account",
+        ):
+            page.goto(path)
+            check_fits(page, watch, axe, width)
+            if path.startswith("/results/"):
+                ticks, labels, hits = page.evaluate(RADAR_OVERLAPS, "chart-radar")
+                assert ticks == 4 and labels == 6 and hits == [], (width, hits)
+            if path == "/partner":
+                ticks, labels, hits = page.evaluate(RADAR_OVERLAPS, "chart-couple-radar")
+                assert labels == 6 and hits == [], (width, hits)
+                title = page.locator("#chart-gap-trend .g-ytitle text").bounding_box()
+                chart = page.locator("#chart-gap-trend").bounding_box()
+                assert title and chart and title["x"] >= chart["x"] and title["y"] >= chart["y"]
+                assert title["y"] + title["height"] <= chart["y"] + chart["height"]
+        assert watch.console_errors == [], watch.console_errors
     finally:
         context.close()
