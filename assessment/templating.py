@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -49,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         return {
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            "today": datetime.now(UTC),  # printed pages carry the day they were printed
             "plotly_src": lambda: url_for("assets.plotly_js", filename=plotly_filename()),
         }
 

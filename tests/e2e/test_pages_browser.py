@@ -7,16 +7,19 @@ check-up; each test opens its own browser contexts.
 
 from __future__ import annotations
 
+import io
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
@@ -32,6 +35,7 @@ from assessment.commands import (
 from assessment.extensions import db
 from assessment.models import Assessment, PartnerInvite, User, utcnow
 from assessment.partner import INVITE_VALID, hash_token
+from assessment.templating import format_date
 from tests.conftest import PASSWORD, app_settings
 from tests.e2e.conftest import Watch, csp_violations, horizontal_overflow, serious_axe_findings
 
@@ -304,5 +308,56 @@ def test_every_page_fits_at_every_width(
                 assert title and chart and title["x"] >= chart["x"] and title["y"] >= chart["y"]
                 assert title["y"] + title["height"] <= chart["y"] + chart["height"]
         assert watch.console_errors == [], watch.console_errors
+    finally:
+        context.close()
+
+
+NAVIGATION_WORDS = (
+    "Sign out",
+    "Leave quickly",
+    "Print or save as PDF",
+    "See your history",
+    "Take another check-in",
+    "I'll try this",
+    "Stop sharing",
+    "Download",
+)
+
+
+@pytest.mark.parametrize("which", ["result", "history"])
+def test_result_and_history_print_whole_without_navigation(
+    browser: Browser, site: Site, which: str
+) -> None:
+    """Printed to PDF (in dark mode, even): no menu or buttons, every chart, every table, dated."""
+    context, page, watch = open_page(browser, site, 1280, "dark")
+    try:
+        sign_in(page, "demo", site.passwords["demo"])
+        page.goto(f"/results/{site.demo_result}" if which == "result" else "/history")
+        expect(page.locator("button[data-print]")).to_be_visible()
+        page.wait_for_function("() => window.Plotly !== undefined")
+        charts = page.locator("main .chart").count()
+        drawn = (
+            "() => Array.from(document.querySelectorAll('main .chart[data-drawn]'))"
+            ".filter(c => c.querySelector('.main-svg')).length"
+        )
+        if which == "history":
+            assert page.evaluate(drawn) < charts  # those further down wait for a scroll
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+        assert page.evaluate(drawn) == charts  # drawn on beforeprint, before the paper
+        for words in NAVIGATION_WORDS + (("Your history",) if which == "result" else ()):
+            assert words not in text, words
+        assert "Account" not in text.split("\n")[:3]  # no menu under the name
+        assert f"Printed from Rekindle on {format_date(datetime.now(UTC))}" in text
+        if which == "result":
+            assert "Taken on" in text and "Scores from 0 to 100" in text
+            assert "Stress and\nlife changes" in text  # the radar's own two-line label
+        else:
+            assert text.count("Jul 2026") >= 6  # each trend chart's date axis
+            assert "Communication over time" in text  # the folded tables print too
+            assert "Every check-in" in text
+        # After printing, the page is as it was: folds closed again, colours of the screen.
+        assert page.evaluate("() => document.querySelectorAll('main details[open]').length") == 0
+        assert watch.console_errors == [] and csp_violations(page) == []
     finally:
         context.close()
