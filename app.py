@@ -64,7 +64,10 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
-    from assessment import database  # installs the SQLite pragmas on import
+    from assessment import compression, database  # database installs the SQLite pragmas
+
+    # First of the app's after-request hooks, so it runs last: it compresses the final body.
+    compression.init_app(app)
 
     database.keep_answers_out_of_logs()
     from assessment.auth import load_user
