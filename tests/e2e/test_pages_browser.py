@@ -48,6 +48,7 @@ class Site:
     base: str
     passwords: dict[str, str] = field(default_factory=dict)
     demo_result: int = 0
+    demo_pulse: int = 0
     invite_path: str = ""
 
     @property
@@ -74,8 +75,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Ite
             .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
             .order_by(Assessment.created_at.desc())
         )
+        live.demo_pulse = db.session.scalar(
+            select(Assessment.id)
+            .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "pulse")
+            .order_by(Assessment.created_at.desc())
+        )
         # Someone else's open invitation, for the page a signed-out partner sees.
         solo = User(username="solo", password_hash=generate_password_hash(PASSWORD))
+        # Someone not linked, who opens that invitation signed in.
+        db.session.add(User(username="visitor", password_hash=generate_password_hash(PASSWORD)))
         db.session.add(solo)
         db.session.flush()
         now = utcnow()
@@ -285,11 +293,19 @@ def test_every_page_fits_at_every_width(
         for path in ("/", "/login", "/register", site.invite_path):
             page.goto(path)
             check_fits(page, watch, axe, width)
+        sign_in(page, "visitor", PASSWORD)
+        for path in ("/partner", site.invite_path, "/no-such-page"):
+            page.goto(path)
+            check_fits(page, watch, axe, width)
+        watch.console_errors = [e for e in watch.console_errors if "404" not in e]
+        with page.expect_navigation():
+            page.click("button:has-text('Sign out')")
         sign_in(page, "demo", site.passwords["demo"])
         for path in (
             "/checkup",
             "/checkup/checkup",
             f"/results/{site.demo_result}",
+            f"/results/{site.demo_pulse}",
             "/history",
             "/plans",
             "/partner",
