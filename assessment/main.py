@@ -17,7 +17,7 @@ def index() -> str:
     checkup = current_catalog().latest("checkup")
     return render_template(
         "main/index.html",
-        checkup_questions=len(checkup.items) + len(checkup.safety),
+        checkup_questions=len(checkup.items),
         checkup_private=len(checkup.safety),
     )
 
