@@ -391,8 +391,11 @@ def invite() -> Response | tuple[str, int]:
     return redirect(url_for("partner.partner"), 303)
 
 
-def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
-    """The invite behind a token, or the page saying why it cannot be used."""
+def _usable_invite(token: str, user_id: int | None) -> PartnerInvite | tuple[str, int]:
+    """The invite behind a token, or the page saying why it cannot be used.
+
+    Signed out (``user_id`` None), only what the token itself says: unknown, or used up.
+    """
     if len(token) > MAX_TOKEN_LENGTH:
         return _problem(404)
     invite = db.session.scalar(
@@ -400,11 +403,13 @@ def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
     )
     if invite is None:
         return _problem(404)
-    if invite.inviter_id == current_user.id:
+    if user_id is not None and invite.inviter_id == user_id:
         return _problem(400)
     if invite.used_at or invite.replaced_at or invite.expires_at <= utcnow():
         return _problem(410)
-    if link_of(current_user.id) is not None or link_of(invite.inviter_id) is not None:
+    if user_id is None:
+        return invite
+    if link_of(user_id) is not None or link_of(invite.inviter_id) is not None:
         return _problem(409)
     return invite
 
@@ -419,15 +424,9 @@ def join_url(token: str) -> str:
 
 def _waiting_for_sign_in(token: str) -> tuple[str, int] | str:
     """Signed out: say only that an invitation waits, with sign-in and sign-up that keep it."""
-    if len(token) > MAX_TOKEN_LENGTH:
-        return _problem(404)
-    invite = db.session.scalar(
-        select(PartnerInvite).where(PartnerInvite.token_hash == hash_token(token))
-    )
-    if invite is None:
-        return _problem(404)
-    if invite.used_at or invite.replaced_at or invite.expires_at <= utcnow():
-        return _problem(410)
+    found = _usable_invite(token, None)
+    if not isinstance(found, PartnerInvite):
+        return found
     return render_template("partner/waiting.html", next_path=request.path)
 
 
@@ -441,7 +440,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
         return login_manager.unauthorized()
     if request.method == "POST":
         _only_fields("csrf_token")
-    found = _usable_invite(token)
+    found = _usable_invite(token, current_user.id)
     if not isinstance(found, PartnerInvite):
         return found
     inviter = db.session.get(User, found.inviter_id)
