@@ -316,6 +316,12 @@ def test_every_page_fits_at_every_width(
             if path.startswith("/results/"):
                 ticks, labels, hits = page.evaluate(RADAR_OVERLAPS, "chart-radar")
                 assert ticks == 4 and labels == 6 and hits == [], (width, hits)
+                # The chart's words are in the page's ink, light or dark.
+                ink, fill = page.evaluate(
+                    "() => [getComputedStyle(document.body).color, getComputedStyle("
+                    "document.querySelector('#chart-radar .angularaxistick text')).fill]"
+                )
+                assert fill == ink, (scheme, ink, fill)
             if path == "/partner":
                 ticks, labels, hits = page.evaluate(RADAR_OVERLAPS, "chart-couple-radar")
                 assert labels == 6 and hits == [], (width, hits)
