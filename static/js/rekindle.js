@@ -92,7 +92,6 @@
       var field = document.getElementById(id);
       var status = document.querySelector('[data-copy-status="' + id + '"]');
       if (!field) { return; }
-      button.hidden = false;
       function say(text) { if (status) { status.textContent = text; } }
       function fallback() {
         field.focus();
@@ -123,13 +122,28 @@
   var queue = [];
   var drawing = false;
   var printing = false;
+  var colours = null;  // read from the stylesheet once, again when the scheme or media change
 
-  function cssVar(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  function palette(style, name) {
+    return style.getPropertyValue(name).trim().split(/[\s,]+/).filter(Boolean)
+      .map(function (c) { return c.toLowerCase(); });
   }
 
-  function palette(name) {
-    return cssVar(name).split(/[\s,]+/).filter(Boolean).map(function (c) { return c.toLowerCase(); });
+  function currentColours() {
+    if (!colours) {
+      var style = getComputedStyle(document.documentElement);
+      var light = palette(style, "--chart-palette-light");
+      colours = printing ? {
+        from: light, to: light,
+        ink: PRINT_COLOURS.ink, muted: PRINT_COLOURS.muted, grid: PRINT_COLOURS.grid,
+      } : {
+        from: light, to: palette(style, "--chart-palette"),
+        ink: style.getPropertyValue("--ink").trim(),
+        muted: style.getPropertyValue("--muted").trim(),
+        grid: style.getPropertyValue("--chart-grid").trim(),
+      };
+    }
+    return colours;
   }
 
   function rgbOf(hex) {
@@ -150,11 +164,8 @@
   }
 
   function themed(figure) {
-    var from = palette("--chart-palette-light");
-    var to = printing ? from : palette("--chart-palette");
-    var ink = printing ? PRINT_COLOURS.ink : cssVar("--ink");
-    var muted = printing ? PRINT_COLOURS.muted : cssVar("--muted");
-    var grid = printing ? PRINT_COLOURS.grid : cssVar("--chart-grid");
+    var c = currentColours();
+    var from = c.from, to = c.to, ink = c.ink, muted = c.muted, grid = c.grid;
     figure.data.forEach(function (trace) {
       if (trace.line) { trace.line.color = recolour(trace.line.color, from, to); }
       if (trace.fillcolor) { trace.fillcolor = recolour(trace.fillcolor, from, to); }
@@ -229,16 +240,17 @@
   function setUpPrinting() {
     window.addEventListener("beforeprint", function () {
       printing = true;
+      colours = null;
       openFolds();
       if (window.Plotly) { redraw(true); }
     });
     window.addEventListener("afterprint", function () {
       printing = false;
+      colours = null;
       closeFolds();
       if (window.Plotly) { redraw(false); }
     });
     document.querySelectorAll("button[data-print]").forEach(function (button) {
-      button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
   }
@@ -248,7 +260,9 @@
     if (!figures.length || !window.Plotly) { return; }
     if (window.matchMedia) {
       var dark = window.matchMedia("(prefers-color-scheme: dark)");
-      if (dark.addEventListener) { dark.addEventListener("change", function () { redraw(false); }); }
+      if (dark.addEventListener) {
+        dark.addEventListener("change", function () { colours = null; redraw(false); });
+      }
     }
     if (!("IntersectionObserver" in window)) {
       figures.forEach(enqueue);

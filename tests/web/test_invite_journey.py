@@ -116,6 +116,7 @@ def test_invite_link_uses_public_url_and_offers_a_copy_button(
     match = JOIN_LINK.search(html)
     assert match and match.group(1) == "https://rekindle.example.org"
     assert 'readonly value="https://rekindle.example.org/partner/join/' in html
-    assert '<button type="button" class="button copy-button" data-copy="invite-url" hidden>' in html
+    assert '<button type="button" class="button copy-button" data-copy="invite-url">' in html
+    assert "<noscript><style>[data-print], [data-copy] { display: none !important; }" in html
     with app.app_context():
         app.extensions["sqlalchemy"].engine.dispose()
