@@ -45,6 +45,14 @@ def _base_layout(height: int) -> dict[str, Any]:
     }
 
 
+def _signed(value: float | None) -> str:
+    """A difference with its sign and one decimal; "0.0" when it rounds to nothing."""
+    if value is None:
+        return "—"
+    shown = round(value, 1)
+    return "0.0" if shown == 0 else f"{shown:+.1f}"
+
+
 def wrap_label(label: str, width: int = 12) -> str:
     """Break a long axis label at the space nearest its middle (plotly reads ``<br>``)."""
     if len(label) <= width or " " not in label:
@@ -162,7 +170,9 @@ def gap_trend_figure(
                 },
                 "marker": {"size": 8, "symbol": LINE_SYMBOLS[index % len(LINE_SYMBOLS)]},
                 "connectgaps": True,
-                "hovertemplate": "%{x|%d %b %Y}: %{y:+.1f}<extra>" + name + "</extra>",
+                # Formatted here: a gap of nothing reads "0.0", never "+0.0".
+                "text": [_signed(gap) for gap in gaps],
+                "hovertemplate": "%{x|%d %b %Y}: %{text}<extra>" + name + "</extra>",
             }
         )
     largest = max((abs(g) for _, _, gaps in series for g in gaps if g is not None), default=0)

@@ -36,6 +36,8 @@ def test_gap_trend_lines_differ_in_dash_and_marker_not_only_colour() -> None:
     styles = {(t["line"]["dash"], t["marker"]["symbol"]) for t in figure["data"]}
     assert len({dash for dash, _ in styles}) == 6 and len({sym for _, sym in styles}) == 6
     assert figure["layout"]["yaxis"]["automargin"] is True
+    assert figure["data"][0]["text"] == ["0.0", "0.0"]  # hover text: no "+0.0"
+    assert figure["data"][1]["text"] == ["+1.0", "-1.0"]
 
 
 def test_trend_is_valid_plotly_with_iso_times() -> None:
