@@ -9,7 +9,7 @@ WORKERS ?= 2
 THREADS ?= 8
 export FLASK_APP := app
 
-.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium migrate demo clean
+.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium nginx migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,25 +29,30 @@ migrate: $(VENV)/.runtime
 demo: migrate
 	$(BIN)/flask demo
 
+# gunicorn.conf.py keeps partner invite tokens out of the access and error logs.
 # Memory rate-limit counters are per process: one worker with threads keeps limits exact.
 # With a shared store (RATELIMIT_STORAGE_URI=redis://...) it serves WORKERS processes.
 run: demo
 	@echo "Rekindle on http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	@if [ -n "$$RATELIMIT_STORAGE_URI" ] && [ "$${RATELIMIT_STORAGE_URI%%:*}" != "memory" ]; then \
-	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
+	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
 	else \
-	  exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
+	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	fi
 
 chromium:
 	@scripts/ensure-chromium
 
-test: $(VENV)/.dev chromium
+# The deployment test (tests/deploy) runs the shipped nginx site: Debian's nginx package.
+nginx:
+	@scripts/ensure-nginx
+
+test: $(VENV)/.dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: prints one table and writes bench/RESULTS.md (about 10 minutes).
+# Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
 # The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
-bench: $(VENV)/.dev lighthouse chromium
+bench: $(VENV)/.dev lighthouse chromium nginx
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lighthouse:
@@ -63,9 +68,11 @@ plotly-bundle:
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python scripts/screenshots.py
 
+# mypy reads its files and rules (strict on scoring/ and questionnaires/) from pyproject.toml.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

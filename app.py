@@ -8,17 +8,36 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import commands, errors, security, settings
+from assessment import (
+    access_log,
+    commands,
+    compression,
+    database,
+    errors,
+    file_modes,
+    odd_requests,
+    partner,
+    security,
+    settings,
+)
+from assessment.about import bp as about_bp
 from assessment.account import bp as account_bp
 from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
 from assessment.checkup import bp as checkup_bp
+from assessment.deletion import bp as deletion_bp
 from assessment.extensions import csrf, db, limiter, login_manager, migrate
 from assessment.history import bp as history_bp
+from assessment.import_export import bp as import_export_bp
 from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
+from assessment.passwords import bp as passwords_bp
 from assessment.plans import bp as plans_bp
+from assessment.recovery import bp as recovery_bp
+from assessment.reminders import bp as reminders_bp
+from assessment.safety import bp as safety_bp
 from assessment.templating import register_template_helpers
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
@@ -39,14 +58,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    file_modes.private_instance(app.instance_path)
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
     settings.ensure_secret_key(app.config, app.instance_path)
+    trust_proxies(app)
+    file_modes.private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
 
     load_definitions(app)
+    odd_requests.register(app)
+    access_log.register(app)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
@@ -54,6 +77,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     commands.register(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` hops, take the client's address and scheme from them.
+
+    ProxyFix believes only the right-most n entries of X-Forwarded-For and X-Forwarded-Proto,
+    the ones our own proxies added, so a client cannot choose its address by sending them.
+    With 0 the headers are ignored and the address is the connection's.
+    """
+    hops = settings.trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))
+    app.config["TRUSTED_PROXIES"] = hops
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def load_definitions(app: Flask) -> None:
@@ -64,15 +100,16 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
-    from assessment import compression, database  # database installs the SQLite pragmas
-
     # First of the app's after-request hooks, so it runs last: it compresses the final body.
     compression.init_app(app)
-
-    database.keep_answers_out_of_logs()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    )
     from assessment.auth import load_user
 
     db.init_app(app)
+    database.init_app(app)
+    partner.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -94,6 +131,13 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         partner_bp,
         plans_bp,
+        about_bp,
+        safety_bp,
+        recovery_bp,
+        passwords_bp,
+        deletion_bp,
+        import_export_bp,
+        reminders_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

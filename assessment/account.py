@@ -2,58 +2,111 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
-from werkzeug.security import check_password_hash
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
 
 from .export import export_csv, export_document
 from .extensions import db
-from .forms import DeleteAccountForm
+from .forms import (
+    DeleteAccountForm,
+    ImportForm,
+    PasswordChangeForm,
+    PasswordCheckForm,
+    ReminderForm,
+    SignOutEverywhereForm,
+)
 from .models import User
+from .password_checks import password_is_right
+from .recovery_codes import codes_left
+from .safety import country_form
+from .sessions import close_session
 
 bp = Blueprint("account", __name__)
+
+
+def account_page(**forms: Any) -> str:
+    """The account page with every form on it; a route passes the one it re-shows."""
+    defaults = {
+        "form": DeleteAccountForm,
+        "password_form": PasswordChangeForm,
+        "signout_form": SignOutEverywhereForm,
+        "codes_form": PasswordCheckForm,
+        "import_form": ImportForm,
+    }
+    for name, form_class in defaults.items():
+        forms.setdefault(name, form_class(formdata=None))
+    forms.setdefault("country_form", country_form())
+    if "reminder_form" not in forms:
+        forms["reminder_form"] = ReminderForm(
+            formdata=None, data={"title": current_user.reminder_title or "Check-in"}
+        )
+    return render_template("account/account.html", codes_left=codes_left(current_user.id), **forms)
 
 
 @bp.get("/account")
 @login_required
 def account() -> str:
-    """Where a person downloads or deletes their data."""
-    return render_template("account/account.html", form=DeleteAccountForm())
+    """Where a person downloads, moves or deletes their data, and looks after the account."""
+    return account_page()
+
+
+def _with_safety() -> bool:
+    """``?safety=no`` leaves the private safety answers out; any other value is a 400."""
+    choice = request.args.get("safety", "yes")
+    if choice not in ("yes", "no") or len(request.args.getlist("safety")) > 1:
+        abort(400)
+    return choice == "yes"
+
+
+def _download(response: Response, name: str) -> Response:
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/export.json")
 @login_required
 def export_json() -> Response:
     """All of the signed-in user's data as JSON, as a download."""
-    response = jsonify(export_document(current_user))
-    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.json"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    document = export_document(current_user, safety=_with_safety())
+    return _download(jsonify(document), "rekindle-export.json")
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv_file() -> Response:
     """All of the signed-in user's data as CSV, one row per answer."""
-    response = Response(export_csv(current_user), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=rekindle-export.csv"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    body = export_csv(current_user, safety=_with_safety())
+    return _download(Response(body, mimetype="text/csv"), "rekindle-export.csv")
 
 
 @bp.post("/account/delete")
 @login_required
-def delete() -> Response | tuple[str, int]:
+def delete() -> ResponseReturnValue:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
+    form.require_exact_fields()
     if not form.validate_on_submit():
-        return render_template("account/account.html", form=form), 400
-    if not check_password_hash(current_user.password_hash, form.password.data):
+        return account_page(form=form), 400
+    if not password_is_right(current_user, form.password.data):
         form.password.errors.append("That password is not right. Nothing was deleted.")
-        return render_template("account/account.html", form=form), 403
+        return account_page(form=form), 403
     user = db.session.get(User, current_user.id)
-    logout_user()
     db.session.delete(user)
     db.session.commit()
+    close_session()
     flash("Your account and everything in it have been deleted.", "info")
     return redirect(url_for("main.index"), 303)

@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from .extensions import db, limiter
-from .forms import LoginForm, RegisterForm
+from .forms import CsrfForm, LoginForm, RegisterForm
 from .models import User
+from .recovery_codes import show_codes_next
+from .security import hash_password, password_matches
+from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
+View = TypeVar("View", bound=Callable[..., Any])
 
 WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
-# Checked when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A path on this site: "/" then printable ASCII, never "//" and never a backslash.
+_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the signed-in user from the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the person whose current session id the cookie holds, if any."""
+    if not session_id or len(session_id) > MAX_SESSION_ID_LENGTH or "\x00" in session_id:
+        return None
+    return db.session.scalar(select(User).where(User.session_id == session_id))
 
 
 def _posted_username() -> str:
@@ -41,19 +49,21 @@ account_limits = [
 ]
 
 
-def rate_limited(view):  # type: ignore[no-untyped-def]
+def rate_limited(view: View) -> View:
     """Apply both account limits (per address, per user name) to a view."""
+    limited: Callable[..., Any] = view
     for limit in account_limits:
-        view = limit(view)
-    return view
+        limited = limit(limited)
+    return cast(View, limited)  # Flask-Limiter's decorators keep the view's signature
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect elsewhere."""
-    # A backslash or a control character could make a browser read "/\\host" as another site.
-    if target and any(ch == "\\" or ord(ch) < 32 for ch in target):
-        return url_for("checkup.choose")
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Only a path on this site: never an open redirect elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so ``/\\evil`` or
+    ``/<tab>/evil`` would leave the site: only printable ASCII without a backslash passes.
+    """
+    if target and _LOCAL_PATH.fullmatch(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -72,10 +82,9 @@ def register() -> Response | tuple[str, int] | str:
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
+    form.require_exact_fields()
     if form.validate_on_submit():
-        user = User(
-            username=form.username.data, password_hash=generate_password_hash(form.password.data)
-        )
+        user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         db.session.add(user)
         try:
             db.session.commit()
@@ -83,9 +92,9 @@ def register() -> Response | tuple[str, int] | str:
             db.session.rollback()
             form.username.errors.append(USERNAME_TAKEN)
         else:
-            login_user(user)
+            start_session(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return show_codes_next(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400
 
 
@@ -98,20 +107,25 @@ def login() -> Response | tuple[str, int] | str:
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)
+    form.require_exact_fields()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))
-    password_hash = user.password_hash if user else _DUMMY_HASH
-    if not check_password_hash(password_hash, form.password.data) or user is None:
+    # Checked even for an unknown name, so a wrong name costs as long as a wrong password.
+    matches = password_matches(user.password_hash if user else None, form.password.data)
+    if user is None or not matches:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
-    login_user(user)
+    start_session(user)
     return redirect(_safe_next(request.args.get("next")), 303)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out and go back to the start page."""
-    logout_user()
+    """Sign out and go back to the start page; every copy of the old cookie is dead too."""
+    CsrfForm().require_exact_fields()
+    end_every_session(db.session.get(User, current_user.id))
+    db.session.commit()
+    close_session()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"), 303)

@@ -2,34 +2,50 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from . import charts, followthrough
+from . import charts, followthrough, safety
 from .definitions import current_catalog, latest_or_404
+from .errors import reshown_when_unavailable
+from .followthrough import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
-    allowed_fields,
     build_questionnaire_form,
     error_summary,
     with_blank_defaults,
 )
-from .models import Assessment
+from .models import Assessment, PlanStatus
+from .norms import norms_in_use
+from .odd_requests import parse_id
+from .partner import share_switch
 from .service import (
     find_by_token,
     get_own_assessment,
     new_submission_token,
+    offered_suggestions,
     previous_assessment,
     store_assessment,
 )
 
 bp = Blueprint("checkup", __name__)
+
+
+@dataclass(frozen=True)
+class PlanShown:
+    """What the questionnaire shows of an active plan: enough to draw its check-in."""
+
+    id: int
+    strategy_id: str
+
 
 TRIED_LABELS = (("yes", "Yes"), ("partly", "Partly"), ("no", "Not yet, keep it"))
 HELPED_LABELS = (("yes", "Yes"), ("unsure", "Not sure"), ("no", "No"))
@@ -41,6 +57,11 @@ STALE_FORM = (
 MALFORMED_FORM = (
     "Something in this form was not as the page sent it, so nothing was saved."
     " Please check your answers and send it again."
+)
+UNAVAILABLE_FORM = (
+    "Rekindle is not available right now, so your answers are not saved yet; nothing you"
+    " sent was half-saved. Every answer is still below: please send the form again in a few"
+    " minutes."
 )
 
 
@@ -63,7 +84,11 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
             data={"submission_token": new_submission_token(), "version": str(latest.version)},
         )
         return _render_form(latest, form, plans=followthrough.active_plans(current_user.id))
+    return _receive(qid, latest)
 
+
+def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
+    """A posted questionnaire: stored once and shown as its result, or re-shown with a 400."""
     token = request.form.get("submission_token", "")
     if TOKEN_PATTERN.match(token):
         already = find_by_token(current_user.id, token)
@@ -72,13 +97,15 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
 
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
-    active = [plan for plan in plans if plan.status == followthrough.ACTIVE]
-    problem = _shape_problem(definition, request.form)
+    active = [plan for plan in plans if plan.status == PlanStatus.ACTIVE]
+    # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
+    g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
+    form_class = build_questionnaire_form(definition)
+    form = form_class(formdata=with_blank_defaults(definition, request.form))
+    problem = _shape_problem(definition, form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
         problem = problem or MALFORMED_FORM
-    form_class = build_questionnaire_form(definition)
-    form = form_class(formdata=with_blank_defaults(definition, request.form))
     if problem:
         form.validate()  # still show which questions need an answer
         return _render_form(definition, form, problem=problem, plans=active), 400
@@ -96,28 +123,53 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
 
 
+@reshown_when_unavailable("checkup.questionnaire")
+def reshow_unavailable() -> str | None:
+    """The posted questionnaire again, every answer in place and the same submission token.
+
+    Sending it again once the database is back stores it once: the token makes a repeat
+    of a post that did land return that assessment. Drawn without the database.
+    """
+    qid = (request.view_args or {}).get("qid", "")
+    definition = _posted_version(qid)
+    if definition is None:
+        try:
+            definition = current_catalog().latest(qid)
+        except KeyError:
+            return None  # not a questionnaire: the plain "not available" page
+    form = build_questionnaire_form(definition)(
+        formdata=with_blank_defaults(definition, request.form)
+    )
+    form.validate()  # marks what still needs an answer, as a re-shown form does
+    plans = g.get("checkup_plans_shown")
+    # Check-in answers of plans that could not be read are carried along unseen.
+    carried = []
+    if plans is None:
+        carried = [(name, request.form[name]) for name in request.form if is_plan_field(name)]
+    return _render_form(
+        definition, form, problem=UNAVAILABLE_FORM, plans=plans, keep_token=True, carried=carried
+    )
+
+
 def _posted_version(qid: str) -> Questionnaire | None:
     """The version the form was drawn from, when it is one we know."""
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    version = parse_id(request.form.get("version"))
+    if version is None:
         return None
     try:
-        return current_catalog().get(qid, int(raw))
+        return current_catalog().get(qid, version)
     except KeyError:
         return None
 
 
-def _shape_problem(definition: Questionnaire, formdata: MultiDict) -> str | None:
+def _shape_problem(definition: Questionnaire, form: QuestionnaireForm) -> str | None:
     """What makes a post unacceptable before any answer is read, or None."""
     if _posted_version(definition.id) is None:
         return STALE_FORM
-    if not TOKEN_PATTERN.match(formdata.get("submission_token", "")):
+    if not TOKEN_PATTERN.match(request.form.get("submission_token", "")):
         return MALFORMED_FORM
-    allowed = allowed_fields(definition)
-    for name in formdata:
-        known = name in allowed or followthrough.is_plan_field(name)
-        if not known or len(formdata.getlist(name)) > 1:
-            return MALFORMED_FORM
+    if not form.has_exact_fields(also=followthrough.is_plan_field):
+        return MALFORMED_FORM
     return None
 
 
@@ -126,11 +178,13 @@ def _render_form(
     form: QuestionnaireForm,
     problem: str | None = None,
     plans: list | None = None,
+    keep_token: bool = False,
+    carried: list[tuple[str, str]] | None = None,
 ) -> str:
     for item in definition.safety:
         if not request.form.get(item.id):
             form[item.id].data = None  # left blank: show it blank again, not as "skip"
-    if problem:
+    if problem and not keep_token:
         # A fresh token and the current version, so sending again is a new, valid post.
         form.submission_token.data = new_submission_token()
         form.version.data = str(definition.version)
@@ -162,10 +216,11 @@ def _render_form(
         plan_sections=plan_sections,
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
+        carried_fields=carried or [],
     )
 
 
-@bp.get("/results/<int:assessment_id>")
+@bp.get("/results/<id:assessment_id>")
 @login_required
 def result(assessment_id: int) -> str:
     """Scores, radar, bands, focus areas, strategies and change since the previous one."""
@@ -178,10 +233,20 @@ def result(assessment_id: int) -> str:
     previous = previous_assessment(assessment)
     traces = [(f"This {definition.title.lower()}", scores)]
     changes = None
+    questions_changed = None
+    norms = norms_in_use(definition)
     if previous is not None:
         previous_scores = previous.score_map()
         traces.append(("The one before", previous_scores))
-        changes = compare_scores(definition, previous_scores, scores)
+        # Across versions: the same dimension ids, judged by the newer version's norms (§11).
+        newer = catalog.get(
+            assessment.questionnaire_id,
+            max(previous.questionnaire_version, assessment.questionnaire_version),
+        )
+        norms = norms_in_use(newer)
+        changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
+        if previous.questionnaire_version != assessment.questionnaire_version:
+            questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
     suggestions = _suggestions_for_page(assessment)
     return render_template(
         "checkup/result.html",
@@ -192,9 +257,20 @@ def result(assessment_id: int) -> str:
         suggestions=suggestions,
         previous=previous,
         changes=changes,
+        norms=norms,
+        questions_changed=questions_changed,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=_plan_states(),
+        safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
+        country_form=(
+            safety.country_form(
+                url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
+            )
+            if assessment.safety_flag
+            else None
+        ),
+        share=share_switch(assessment),
     )
 
 
@@ -202,30 +278,20 @@ def _plan_states() -> dict[str, dict]:
     """Strategy id -> whether the person is trying it now, and what they said of it before."""
     states: dict[str, dict] = {}
     for strategy_id, status, tried, helped, when in followthrough.plan_history(current_user.id):
-        state = states.setdefault(strategy_id, {"active": False, "reports": []})
-        state["active"] = state["active"] or status == followthrough.ACTIVE
+        state = states.setdefault(strategy_id, {"trying": False, "reports": []})
+        state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
         if tried is not None:
             state["reports"].append({"tried": tried, "helped": helped, "when": when})
     return states
 
 
 def _suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:
-    """Focus dimension -> the suggestions kept with the assessment, with their wording.
-
-    On a flagged result only strategies safe while there is fear are ever shown,
-    whatever was stored (DESIGN.md §4).
-    """
+    """Focus dimension -> the suggestions this result offers, with their wording."""
     catalog = current_catalog()
     definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
     item_texts = {item.id: item.text for item in definition.items}
-    grouped: dict[str, list[dict]] = {}
-    for stored in assessment.suggestions or []:
-        try:
-            strategy = catalog.strategies.by_id(stored["strategy_id"])
-        except KeyError:
-            continue  # a strategy retired since: the rest of the page still stands
-        if assessment.safety_flag and not strategy.safe_if_flagged:
-            continue
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for stored, strategy in offered_suggestions(assessment, catalog.strategies):
         reasons = [
             {
                 "text": item_texts.get(trigger["item_id"], trigger["item_id"]),

@@ -13,18 +13,23 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, PartnerLink, Plan, User, utcnow
+from .models import Assessment, PartnerLink, Plan, PlanStatus, User, utcnow
+from .norms_commands import norms_group
+from .security import hash_password
 from .service import store_assessment
+from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
 DAYS_BETWEEN_CHECKUPS = 30
+# The first check-ups (and the pulses between them) are version 1; from this index on the
+# demo answers version 2, so History, results and Partner show the questions changing (§11).
+DEMO_FIRST_V2 = 4
 
 # Keyed answer level (1-5) per dimension at the first and at the last check-up: communication
 # and romance climb far enough to read as reliable improvement, the rest move within noise.
@@ -41,6 +46,8 @@ DEMO_TRAJECTORY = {
 def register(app: Flask) -> None:
     """Add Rekindle's commands to ``flask``."""
     app.cli.add_command(demo_command)
+    app.cli.add_command(norms_group)
+    register_commands(app)
 
 
 def demo_password(instance_path: str, filename: str = "demo_password") -> str:
@@ -75,29 +82,43 @@ def demo_answers(
     return answers
 
 
-def load_demo(now: datetime | None = None) -> tuple[User, bool]:
-    """Create the demo user and its history once; (user, whether history was created)."""
-    catalog = current_catalog()
-    password = demo_password(current_app.instance_path)
-    user = db.session.scalar(select(User).where(User.username == DEMO_USERNAME))
+def demo_version(catalog_latest: Questionnaire, index: int) -> int:
+    """The version the demo answered at its ``index``-th check-up: 1, then the newest."""
+    return catalog_latest.version if index >= DEMO_FIRST_V2 else 1
+
+
+def _demo_account(username: str, password_file: str) -> tuple[User, int]:
+    """The demo user (made once, its password set from ``instance/``) and its assessment count."""
+    password = demo_password(current_app.instance_path, password_file)
+    user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=DEMO_USERNAME, password_hash="")
+        user = User(username=username, password_hash="")
         db.session.add(user)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.commit()
     count = db.session.scalar(
         select(func.count()).select_from(Assessment).where(Assessment.user_id == user.id)
     )
+    return user, count or 0
+
+
+def load_demo(now: datetime | None = None) -> tuple[User, bool]:
+    """Create the demo user and its history once; (user, whether history was created)."""
+    catalog = current_catalog()
+    user, count = _demo_account(DEMO_USERNAME, "demo_password")
     if count:
         return user, False
     rng = random.Random(20260525)
     now = now or utcnow()
-    checkup = catalog.latest("checkup")
-    pulse = catalog.latest("pulse")
+    latest_checkup = catalog.latest("checkup")
+    latest_pulse = catalog.latest("pulse")
     first = now - timedelta(days=DAYS_BETWEEN_CHECKUPS * (DEMO_CHECKUPS - 1) + 1)
-    safe = {item.id: "no" for item in checkup.safety}
     plan: Plan | None = None
     for index in range(DEMO_CHECKUPS):
+        checkup = catalog.get("checkup", demo_version(latest_checkup, index))
+        # A pulse taken after this check-up: the newest version once the check-up is.
+        pulse = catalog.get("pulse", demo_version(latest_pulse, index))
+        safe = {item.id: "no" for item in checkup.safety}
         progress = index / (DEMO_CHECKUPS - 1)
         taken = first + timedelta(days=DAYS_BETWEEN_CHECKUPS * index, hours=rng.randint(0, 8))
         stored = store_assessment(
@@ -113,18 +134,29 @@ def load_demo(now: datetime | None = None) -> tuple[User, bool]:
         if index in DEMO_PLAN_AFTER_CHECKUPS:
             plan = _demo_plan(user, stored, taken + timedelta(hours=1))
         if index < DEMO_CHECKUPS - 1:
-            pulse_progress = (index + 0.5) / (DEMO_CHECKUPS - 1)
-            store_assessment(
-                user,
-                pulse,
-                catalog,
-                demo_answers(pulse, pulse_progress, rng),
-                {item.id: "no" for item in pulse.safety},
-                f"demo-pulse-{index:02d}-seeded",
-                created_at=taken + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
-                checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("pulse", index))),
-            )
+            _demo_pulse(user, pulse, index, taken, plan, rng)
     return user, True
+
+
+def _demo_pulse(
+    user: User,
+    pulse: Questionnaire,
+    index: int,
+    after: datetime,
+    plan: Plan | None,
+    rng: random.Random,
+) -> None:
+    """The pulse the demo takes halfway between its ``index``-th check-up and the next."""
+    store_assessment(
+        user,
+        pulse,
+        current_catalog(),
+        demo_answers(pulse, (index + 0.5) / (DEMO_CHECKUPS - 1), rng),
+        {item.id: "no" for item in pulse.safety},
+        f"demo-pulse-{index:02d}-seeded",
+        created_at=after + timedelta(days=DAYS_BETWEEN_CHECKUPS // 2),
+        checkins=_demo_checkin(plan, DEMO_CHECKINS.get(("pulse", index))),
+    )
 
 
 # Follow-through in the demo: a plan chosen after check-ups 1, 3 and 5 (the last still
@@ -147,7 +179,7 @@ def _demo_plan(user: User, assessment: Assessment, chosen_at: datetime) -> Plan 
         assessment_id=assessment.id,
         strategy_id=first["strategy_id"],
         dimension=first["dimension"],
-        status="active",
+        status=PlanStatus.ACTIVE,
         created_at=chosen_at,
     )
     db.session.add(plan)
@@ -159,7 +191,7 @@ def _demo_checkin(
     plan: Plan | None, answer: tuple[str, str | None] | None
 ) -> dict[int, tuple[str, str | None]]:
     """The check-in the demo gives for its open plan at this questionnaire, if any."""
-    if plan is None or answer is None or plan.status != "active":
+    if plan is None or answer is None or plan.status != PlanStatus.ACTIVE:
         return {}
     return {plan.id: answer}
 
@@ -183,28 +215,20 @@ PARTNER_TRAJECTORY = {
 def load_demo_partner(demo: User) -> tuple[User, bool]:
     """Create (once) demo's partner, linked to demo, both sharing their full check-ups."""
     catalog = current_catalog()
-    password = demo_password(current_app.instance_path, PARTNER_FILE)
-    partner = db.session.scalar(select(User).where(User.username == DEMO_PARTNER_USERNAME))
-    if partner is None:
-        partner = User(username=DEMO_PARTNER_USERNAME, password_hash="")
-        db.session.add(partner)
-    partner.password_hash = generate_password_hash(password)
-    db.session.commit()
-    count = db.session.scalar(
-        select(func.count()).select_from(Assessment).where(Assessment.user_id == partner.id)
-    )
+    partner, count = _demo_account(DEMO_PARTNER_USERNAME, PARTNER_FILE)
     if count:
         return partner, False
-    checkup = catalog.latest("checkup")
     demo_checkups = db.session.scalars(
         select(Assessment)
         .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
         .order_by(Assessment.created_at)
     ).all()
     rng = random.Random(20260526)
-    safe = {item.id: "no" for item in checkup.safety}
     now = utcnow()
     for index, theirs in enumerate(demo_checkups):
+        # The partner answered the same version as demo did at that time.
+        checkup = catalog.get("checkup", theirs.questionnaire_version)
+        safe = {item.id: "no" for item in checkup.safety}
         progress = index / max(1, len(demo_checkups) - 1)
         answers = demo_answers(checkup, progress, rng, PARTNER_TRAJECTORY)
         taken = min(now, theirs.created_at + timedelta(days=PARTNER_OFFSET_DAYS))

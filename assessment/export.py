@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from questionnaires.loader import Catalog
+from questionnaires.models import Questionnaire
+
+from .definitions import current_catalog
 from .extensions import db
-from .followthrough import plans_with_checkins
-from .models import Assessment, User
+from .followthrough import PlanRow, plans_with_checkins
+from .models import Assessment, PlanStatus, User
+from .templating import band_name
 
 CSV_COLUMNS = (
     "assessment_id",
@@ -20,8 +26,18 @@ CSV_COLUMNS = (
     "created_at",
     "kind",
     "item_id",
+    "question",
     "value",
+    "answer",
 )
+SAFETY_LABELS = {"yes": "Yes", "no": "No", "skip": "I'd rather not say"}
+PLAN_STATUS_LABELS = {
+    PlanStatus.ACTIVE: "trying it now",
+    PlanStatus.CLOSED: "tried",
+    PlanStatus.DROPPED: "let go",
+}
+TRIED_LABELS = {"yes": "yes", "partly": "partly", "no": "not yet"}
+HELPED_LABELS = {"yes": "yes", "unsure": "not sure", "no": "no"}
 
 
 def _assessments(user: User) -> list[Assessment]:
@@ -39,24 +55,33 @@ def _assessments(user: User) -> list[Assessment]:
     )
 
 
-def export_document(user: User) -> dict[str, Any]:
-    """Every assessment with its answers, safety responses and scores (DESIGN.md §5)."""
+def _assessment_document(a: Assessment, safety: bool) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": a.id,
+        "questionnaire": a.questionnaire_id,
+        "version": a.questionnaire_version,
+        "created_at": a.created_at.isoformat(),
+        "safety_flag": a.safety_flag,
+        "answers": {row.item_id: row.value for row in a.answers},
+        "safety_responses": {row.item_id: row.response for row in a.safety_responses},
+        "scores": {row.dimension: row.score for row in a.scores},
+        "overall": a.overall,
+    }
+    if not safety:
+        # The flag says that a safety answer was "yes": it is as private as the answers.
+        del document["safety_flag"], document["safety_responses"]
+    return document
+
+
+def export_document(user: User, safety: bool = True) -> dict[str, Any]:
+    """Every assessment with its answers, safety responses (unless left out) and scores."""
     return {
-        "user": {"username": user.username, "created_at": user.created_at.isoformat()},
-        "assessments": [
-            {
-                "id": a.id,
-                "questionnaire": a.questionnaire_id,
-                "version": a.questionnaire_version,
-                "created_at": a.created_at.isoformat(),
-                "safety_flag": a.safety_flag,
-                "answers": {row.item_id: row.value for row in a.answers},
-                "safety_responses": {row.item_id: row.response for row in a.safety_responses},
-                "scores": {row.dimension: row.score for row in a.scores},
-                "overall": a.overall,
-            }
-            for a in _assessments(user)
-        ],
+        "user": {
+            "username": user.username,
+            "created_at": user.created_at.isoformat(),
+            "helpline_country": user.helpline_country,
+        },
+        "assessments": [_assessment_document(a, safety) for a in _assessments(user)],
         "plans": [
             {
                 "id": row.plan.id,
@@ -81,31 +106,71 @@ def export_document(user: User) -> dict[str, Any]:
     }
 
 
-def export_csv(user: User) -> str:
-    """One row per answer, safety response and score, with the assessment it belongs to."""
+def _definition(catalog: Catalog, a: Assessment) -> Questionnaire | None:
+    try:
+        return catalog.get(a.questionnaire_id, a.questionnaire_version)
+    except KeyError:
+        return None  # a retired version: the ids and values still say everything
+
+
+def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
+    try:
+        return catalog.strategies.by_id(strategy_id).title
+    except KeyError:
+        return ""
+
+
+def export_csv(user: User, safety: bool = True) -> str:
+    """One row per answer, safety response (unless left out) and score, in words and ids."""
+    catalog = current_catalog()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for a in _assessments(user):
-        head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
-        for answer in a.answers:
-            value = "" if answer.value is None else answer.value
-            writer.writerow((*head, "answer", answer.item_id, value))
-        for response in a.safety_responses:
-            writer.writerow((*head, "safety", response.item_id, response.response))
-        for score in a.scores:
-            value = "" if score.score is None else score.score
-            writer.writerow((*head, "score", score.dimension, value))
+    for assessment in _assessments(user):
+        writer.writerows(_assessment_rows(assessment, _definition(catalog, assessment), safety))
     for row in plans_with_checkins(user.id):
-        plan = row.plan
-        head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
-        writer.writerow((*head, "plan", plan.strategy_id, plan.status))
-        for checkin in row.checkins:
-            moment = checkin.created_at.isoformat()
-            answer = (
-                checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
-            )
-            writer.writerow(
-                (checkin.assessment_id, "", "", moment, "plan_checkin", plan.strategy_id, answer)
-            )
+        writer.writerows(_plan_rows(row, _strategy_title(catalog, row.plan.strategy_id)))
     return buffer.getvalue()
+
+
+def _assessment_rows(
+    a: Assessment, definition: Questionnaire | None, safety: bool
+) -> Iterator[tuple[object, ...]]:
+    """An assessment's answers, safety responses and scores: ids, the question, the answer."""
+    items = {i.id: i.text for i in definition.items} if definition else {}
+    safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
+    labels = {d.id: d.label for d in definition.dimensions} if definition else {}
+    head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
+    for answer in a.answers:
+        if answer.value is None:
+            value, label = "", "Prefer not to say"
+        else:
+            value = answer.value
+            label = definition.scale.label(answer.value) if definition else ""
+        yield (*head, "answer", answer.item_id, items.get(answer.item_id, ""), value, label)
+    for response in a.safety_responses if safety else ():
+        question = safety_texts.get(response.item_id, "")
+        label = SAFETY_LABELS.get(response.response, "")
+        yield (*head, "safety", response.item_id, question, response.response, label)
+    for score in a.scores:
+        value = "" if score.score is None else score.score
+        question = labels.get(score.dimension, "")
+        yield (*head, "score", score.dimension, question, value, band_name(score.score))
+
+
+def _plan_rows(row: PlanRow, title: str) -> Iterator[tuple[object, ...]]:
+    """A plan's row, then one row per check-in ("tried/helped" beside it in words)."""
+    plan = row.plan
+    head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
+    status = PLAN_STATUS_LABELS.get(plan.status, "")
+    yield (*head, "plan", plan.strategy_id, title, plan.status, status)
+    for checkin in row.checkins:
+        said = checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
+        words = f"Tried: {TRIED_LABELS.get(checkin.tried, checkin.tried)}"
+        if checkin.helped is not None:
+            words += f"; helped: {HELPED_LABELS.get(checkin.helped, checkin.helped)}"
+        moment = checkin.created_at.isoformat()
+        yield (
+            *(checkin.assessment_id, "", "", moment, "plan_checkin"),
+            *(plan.strategy_id, title, said, words),
+        )

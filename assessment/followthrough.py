@@ -14,9 +14,8 @@ from questionnaires.models import StrategyLibrary
 from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
 from .extensions import db
-from .models import Assessment, Plan, PlanCheckin
+from .models import Assessment, Plan, PlanCheckin, PlanStatus
 
-ACTIVE, CLOSED, DROPPED = "active", "closed", "dropped"
 MAX_ACTIVE_PLANS = 3
 
 # plan id -> (tried, helped) as answered at the top of a questionnaire
@@ -30,11 +29,8 @@ def user_plans(user_id: int) -> list[Plan]:
 
 def active_plans(user_id: int) -> list[Plan]:
     """The plans the person is trying now (at most three)."""
-    return list(
-        db.session.scalars(
-            select(Plan).where(Plan.user_id == user_id, Plan.status == ACTIVE).order_by(Plan.id)
-        )
-    )
+    mine = select(Plan).where(Plan.user_id == user_id, Plan.status == PlanStatus.ACTIVE)
+    return list(db.session.scalars(mine.order_by(Plan.id)))
 
 
 def reports(user_id: int) -> list[tuple[str, str, str | None, datetime]]:
@@ -45,7 +41,7 @@ def reports(user_id: int) -> list[tuple[str, str, str | None, datetime]]:
         .where(Plan.user_id == user_id)
         .order_by(PlanCheckin.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(s, t, h, w) for s, t, h, w in rows]  # a Row unpacks with its types
 
 
 def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, datetime | None]]:
@@ -62,7 +58,7 @@ def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, d
         .where(Plan.user_id == user_id)
         .order_by(Plan.id, PlanCheckin.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(s, st, t, h, w) for s, st, t, h, w in rows]  # a Row unpacks with its types
 
 
 def record_checkins(
@@ -81,25 +77,25 @@ def record_checkins(
             )
         )
         if closes_plan(tried):
-            plan.status = CLOSED
+            plan.status = PlanStatus.CLOSED
             plan.closed_at = moment
 
 
 def drop_unsafe_plans(plans: list[Plan], library: StrategyLibrary, moment: datetime) -> None:
     """After a flagged assessment, quietly let go of plans not safe while there is fear."""
     for plan in plans:
-        if plan.status != ACTIVE:
+        if plan.status != PlanStatus.ACTIVE:
             continue
         try:
             safe = library.by_id(plan.strategy_id).safe_if_flagged
         except KeyError:
             safe = False
         if not safe:
-            plan.status = DROPPED
+            plan.status = PlanStatus.DROPPED
             plan.closed_at = moment
 
 
-_PLAN_FIELD = re.compile(r"^plan_(\d{1,9})_(tried|helped)$")
+_PLAN_FIELD = re.compile(r"^plan_([0-9]{1,9})_(tried|helped)$")
 
 
 def is_plan_field(name: str) -> bool:
@@ -126,7 +122,7 @@ def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | 
         plan = by_id.get(plan_id)
         if plan is None or (value and value not in allowed[part]):
             return None
-        if plan.status == ACTIVE and value:
+        if plan.status == PlanStatus.ACTIVE and value:
             found.setdefault(plan_id, {})[part] = value
     return {
         plan_id: (parts["tried"], parts.get("helped"))

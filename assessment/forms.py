@@ -1,16 +1,21 @@
-"""WTForms forms: accounts, and questionnaire forms built from the YAML definitions."""
+"""WTForms forms: one strict base for every POST, accounts, and forms built from the YAML."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
+from flask import abort, request
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
+    DataRequired,
     EqualTo,
     InputRequired,
     Length,
@@ -30,8 +35,9 @@ SAFETY_CHOICES = [
 PREFER_NOT_TO_SAY = "Prefer not to say"
 REQUIRED_MESSAGE = "Please choose an answer to this question."
 INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
-FIXED_FIELDS = ("csrf_token", "submission_token", "version")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
+# neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 MIN_PASSWORD_LENGTH = 10
@@ -52,6 +58,55 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+def exact_fields(
+    formdata: MultiDict[str, Any],
+    allowed: Collection[str],
+    also: Callable[[str], bool] | None = None,
+) -> bool:
+    """DESIGN.md §5: a post carries only its form's fields (or ones ``also`` accepts), each once."""
+    return all(
+        (name in allowed or (also is not None and also(name))) and len(formdata.getlist(name)) == 1
+        for name in formdata
+    )
+
+
+class StrictForm(FlaskForm):
+    """Base of every form a POST is read with: CSRF (Flask-WTF) and exactly its own fields."""
+
+    def field_names(self) -> set[str]:
+        """The names a browser posts for this form, ``csrf_token`` included."""
+        return {field.name for field in self} | {self.meta.csrf_field_name}
+
+    def has_exact_fields(self, also: Callable[[str], bool] | None = None) -> bool:
+        """Whether the request's post holds only this form's fields, each once (files too)."""
+        names = self.field_names()
+        if set(request.form) & set(request.files):
+            return False  # one field sent both as text and as a file
+        return exact_fields(request.form, names, also) and exact_fields(request.files, names)
+
+    def require_exact_fields(self) -> None:
+        """Stop the request with a 400 unless it posted exactly this form's fields."""
+        if not self.has_exact_fields():
+            abort(400)
+
+
+class CsrfForm(StrictForm):
+    """A button that posts nothing but its CSRF token (sign out, invite, unlink, let go)."""
+
+
+class ShareForm(StrictForm):
+    """Turn sharing of one check-up with the partner on (``yes``) or off (``no``)."""
+
+    share = HiddenField()
+
+
+class PlanForm(StrictForm):
+    """ "I'll try this": a strategy the result offered, and the result it was offered on."""
+
+    strategy_id = HiddenField()
+    assessment_id = HiddenField()
+
+
 class AnswerField(RadioField):
     """A radio group whose errors speak to a person, not a developer."""
 
@@ -63,7 +118,7 @@ class AnswerField(RadioField):
             raise StopValidation(INVALID_CHOICE_MESSAGE)
 
 
-class QuestionnaireForm(FlaskForm):
+class QuestionnaireForm(StrictForm):
     """Base of every generated questionnaire form; subclasses add one field per item."""
 
     submission_token = HiddenField()
@@ -107,15 +162,6 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     return form_class
 
 
-def allowed_fields(questionnaire: Questionnaire) -> set[str]:
-    """Every field name a browser may post for this questionnaire (DESIGN.md §5)."""
-    return {
-        *FIXED_FIELDS,
-        *(item.id for item in questionnaire.items),
-        *(item.id for item in questionnaire.safety),
-    }
-
-
 def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
     """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
     filled = MultiDict(formdata)
@@ -139,7 +185,9 @@ def error_summary(form: QuestionnaireForm) -> list[tuple[str, str, Markup | str]
 
 def _not_common(form: Any, field: Any) -> None:
     password = field.data or ""
-    username = (form.username.data or "").strip().lower()
+    # A form for a signed-in person has no user name field: it names the account instead.
+    named = form.username.data if "username" in form else getattr(form, "account_name", "")
+    username = (named or "").strip().lower()
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
         raise ValidationError("That password is too easy to guess. Try a short phrase.")
     if username and username in password.lower():
@@ -150,7 +198,7 @@ def _normalise_username(value: str | None) -> str | None:
     return value.strip().lower() if value else value
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
     username = StringField(
@@ -187,7 +235,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
     username = StringField(
@@ -200,9 +248,114 @@ class LoginForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(StrictForm):
     """Confirm deleting everything with the password."""
 
     password = PasswordField(
         "Your password", validators=[InputRequired("Please type your password.")]
+    )
+
+
+# --- Forms of an account kept for years (DESIGN.md §9) -----------------------------------
+
+REMINDER_TITLE_MAX = 60
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _new_password(label: str = "New password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired("Please choose a new password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            _not_common,
+        ],
+    )
+
+
+def _confirm() -> PasswordField:
+    return PasswordField(
+        "New password again",
+        validators=[
+            InputRequired("Please type the new password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class PasswordChangeForm(StrictForm):
+    """Change the password: the current one first, then the new one twice."""
+
+    account_name = ""  # set by the route, so the new password may not contain the user name
+    current = PasswordField(
+        "Current password",
+        validators=[InputRequired("Please type your current password."), Length(max=200)],
+    )
+    password = _new_password()
+    confirm = _confirm()
+
+
+class SignOutEverywhereForm(StrictForm):
+    """End every session of the account but this one: the CSRF token is the whole form."""
+
+
+class PasswordCheckForm(StrictForm):
+    """A step that needs the password once more (new recovery codes)."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[InputRequired("Please type your password."), Length(max=200)],
+    )
+
+
+class RecoverForm(StrictForm):
+    """Back into an account with a recovery code, choosing a new password."""
+
+    username = StringField(
+        "User name",
+        filters=[_normalise_username],
+        validators=[InputRequired("Please type your user name."), Length(max=40)],
+    )
+    code = StringField(
+        "Recovery code",
+        validators=[InputRequired("Please type one of your recovery codes."), Length(max=64)],
+    )
+    password = _new_password()
+    confirm = _confirm()
+
+
+class DeleteResultForm(StrictForm):
+    """Delete one check-up: the button carries ``confirm=yes``, so nothing goes by accident."""
+
+    confirm = HiddenField(validators=[InputRequired(), AnyOf(["yes"])])
+
+
+def _plain_title(form: Any, field: Any) -> None:
+    if _CONTROL_CHARACTERS.search(field.data or ""):
+        raise ValidationError("Please use letters, digits and spaces only, on one line.")
+
+
+class ReminderForm(StrictForm):
+    """The title a calendar reminder shows: the person's words, discreet by default."""
+
+    title = StringField(
+        "Reminder title",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired("Please give the reminder a title."),
+            Length(max=REMINDER_TITLE_MAX, message="A title has at most 60 characters."),
+            _plain_title,
+        ],
+    )
+
+
+class ImportForm(StrictForm):
+    """A Rekindle ``export.json`` to fill an empty account with (moving servers)."""
+
+    file = FileField(
+        "Your export.json", validators=[FileRequired("Please choose your export.json file.")]
     )

@@ -16,12 +16,16 @@ from scoring import (
     changes_since,
     changes_while_trying,
     history_frame,
+    score_or_none,
+    scores_of,
     thin_series,
 )
 
 from . import charts, followthrough
 from .definitions import current_catalog
 from .history_list import assessment_page, page_number
+from .models import PlanStatus
+from .norms import NormsInUse, norms_in_use
 from .service import score_rows
 
 bp = Blueprint("history", __name__)
@@ -64,6 +68,10 @@ class ChangeSection:
     latest: datetime
     since_previous: tuple[DimensionChange, ...] | None
     since_first: tuple[DimensionChange, ...] | None
+    norms: NormsInUse
+    # When the questions changed (DESIGN.md §11): the first time the newest version was taken,
+    # and the versions seen; None when every one was answered on the same version.
+    questions_changed: tuple[datetime, tuple[int, ...]] | None = None
 
 
 @bp.get("/history")
@@ -98,6 +106,7 @@ def history() -> str:
         listing=listing,
         panels=_trend_panels(frame, catalog, anchor, markers),
         tried=_tried_rows(frame, catalog, plan_rows),
+        tried_norms=_tried_norms(catalog, plan_rows),
         sections=sections,
         radar=radar,
         radar_traces=radar_traces,
@@ -112,7 +121,8 @@ def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSectio
         rows = frame[frame["questionnaire_id"] == definition.id]
         if rows.empty:
             continue
-        changes = changes_since(frame, definition)
+        norms = norms_in_use(definition)
+        changes = changes_since(frame, definition, norms.by_dimension)
         sections.append(
             ChangeSection(
                 definition=definition,
@@ -121,9 +131,20 @@ def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSectio
                 latest=rows["created_at"].iloc[-1].to_pydatetime(),
                 since_previous=changes.get("previous"),
                 since_first=changes.get("first"),
+                norms=norms,
+                questions_changed=_questions_changed(rows),
             )
         )
     return sections
+
+
+def _questions_changed(rows: pd.DataFrame) -> tuple[datetime, tuple[int, ...]] | None:
+    """When the newest version was first answered, and every version seen (or None)."""
+    versions = tuple(sorted(int(v) for v in rows["version"].unique()))
+    if len(versions) < 2:
+        return None
+    newest = rows[rows["version"] == versions[-1]]
+    return newest["created_at"].iloc[0].to_pydatetime(), versions
 
 
 def _first_and_latest(
@@ -131,21 +152,15 @@ def _first_and_latest(
 ) -> list[tuple[str, dict[str, float | None]]]:
     rows = frame[frame["questionnaire_id"] == definition.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
-
-    def scores_of(assessment_id: int) -> dict[str, float | None]:
-        one = rows[rows["assessment_id"] == assessment_id]
-        return {
-            dimension: (None if pd.isna(score) else float(score))
-            for dimension, score in zip(one["dimension"], one["score"], strict=True)
-        }
-
     if len(ids) == 1:
-        return [("Your only " + definition.title.lower(), scores_of(ids[0]))]
-    return [("Latest", scores_of(ids[-1])), ("First", scores_of(ids[0]))]
+        return [("Your only " + definition.title.lower(), scores_of(rows, ids[0]))]
+    return [("Latest", scores_of(rows, ids[-1])), ("First", scores_of(rows, ids[0]))]
 
 
 TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
 HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+# What "tried" says of a plan nobody reported on yet.
+UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let go"}
 
 
 def _plan_markers(
@@ -160,7 +175,7 @@ def _plan_markers(
     }
     near = frame[frame["assessment_id"].isin(wanted)]
     scores = {
-        (int(a), str(d)): (None if v != v else float(v))
+        (int(a), str(d)): score_or_none(v)
         for a, d, v in zip(
             near["assessment_id"].tolist(),
             near["dimension"].tolist(),
@@ -216,17 +231,20 @@ def _tried_rows(
         except KeyError:
             continue
         found = changes_while_trying(
-            frame, questionnaire, [(r.plan.dimension, r.plan.created_at) for r in rows]
+            frame,
+            questionnaire,
+            [(r.plan.dimension, r.plan.created_at) for r in rows],
+            norms_in_use(questionnaire).by_dimension,
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
-    labels = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
+    labels: dict[str, str] = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}
     tried_rows = []
     for row in reversed(plan_rows):
         last = row.checkins[-1] if row.checkins else None
         if last is not None:
             tried = TRIED_WORDS[last.tried]
         else:
-            tried = {"active": "not asked yet", "dropped": "let go"}.get(row.plan.status, "—")
+            tried = UNREPORTED_WORDS.get(PlanStatus(row.plan.status), "—")
         helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
         tried_rows.append(
             TriedRow(
@@ -239,6 +257,17 @@ def _tried_rows(
             )
         )
     return tried_rows
+
+
+def _tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> list[NormsInUse]:
+    """The norms "What you tried" judges its changes with, one per questionnaire it uses."""
+    found = []
+    for questionnaire_id in dict.fromkeys(row.questionnaire_id for row in plan_rows):
+        try:
+            found.append(norms_in_use(catalog.latest(questionnaire_id)))
+        except KeyError:
+            continue
+    return found
 
 
 def _trend_panels(
@@ -257,11 +286,11 @@ def _trend_panels(
     panels = []
     for dimension in anchor.dimensions:
         series = []
-        table_rows = []
+        table_rows: list[tuple[str, str, datetime, float | None]] = []
         thinned = False
         for questionnaire_id, rows in groups.get(dimension.id, []):
             times = rows["created_at"].tolist()
-            values = [None if v != v else v for v in rows["score"].tolist()]  # NaN -> None
+            values = [score_or_none(v) for v in rows["score"].tolist()]
             chart_times, chart_values = thin_series(times, values, MAX_CHART_POINTS)
             chart_times = [moment.to_pydatetime() for moment in chart_times]
             thinned = thinned or len(chart_times) < len(times)

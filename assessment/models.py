@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -17,10 +18,23 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    insert,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from .extensions import db
+from .extensions import Base, db
+from .sessions import MAX_SESSION_ID_LENGTH, new_session_id
+
+if TYPE_CHECKING:
+    Model = Base  # db.Model is made from Base at run time, where mypy cannot follow it
+else:
+    Model = db.Model
+
+# SQLite never hands out an id again once used (AUTOINCREMENT): an old link or cookie that
+# names a deleted row can never reach someone else's. PostgreSQL sequences never reuse ids.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
@@ -28,28 +42,51 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class User(UserMixin, db.Model):
+class PlanStatus(StrEnum):
+    """Where a plan stands; stored as its plain value ("active", "closed", "dropped")."""
+
+    ACTIVE = "active"  # being tried now
+    CLOSED = "closed"  # reported as tried (yes or partly)
+    DROPPED = "dropped"  # let go by the person, or quietly after a flagged result
+
+
+class User(UserMixin, Model):
     """A person with their own check-ups; no e-mail address is ever asked for."""
 
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Whose help lines the safety panel shows: an ISO code from helplines.yaml, "other",
+    # or None for the deployment's HELPLINE_COUNTRY (DESIGN.md §10).
+    helpline_country: Mapped[str | None] = mapped_column(String(5))
+    # What the session cookie names (never the row id); a new one ends every session.
+    session_id: Mapped[str] = mapped_column(
+        String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
+    )
+    # The calendar reminder's title; None means the discreet default (DESIGN.md §9).
+    reminder_title: Mapped[str | None] = mapped_column(String(60))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    def get_id(self) -> str:
+        """Flask-Login's alternative token: the random session id, never the row id."""
+        return self.session_id
 
-class Assessment(db.Model):
+
+class Assessment(Model):
     """One completed questionnaire: answers, safety responses and scores hang off it."""
 
     __tablename__ = "assessments"
     __table_args__ = (
         UniqueConstraint("user_id", "submission_token", name="uq_assessments_user_token"),
         Index("ix_assessments_user_created", "user_id", "created_at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,11 +119,14 @@ class Assessment(db.Model):
         return {row.dimension: row.score for row in self.scores}
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer to one item; ``value`` is None for "Prefer not to say"."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_answers_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -96,11 +136,14 @@ class Answer(db.Model):
     value: Mapped[int | None] = mapped_column(Integer)
 
 
-class SafetyResponse(db.Model):
+class SafetyResponse(Model):
     """A private safety-screen response (yes, no, skip): never scored, shared or logged."""
 
     __tablename__ = "safety_responses"
-    __table_args__ = (UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "item_id", name="uq_safety_item"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -110,11 +153,14 @@ class SafetyResponse(db.Model):
     response: Mapped[str] = mapped_column(String(4))
 
 
-class DimensionScore(db.Model):
+class DimensionScore(Model):
     """One dimension's 0-100 score (None: not enough answers), so history is one query."""
 
     __tablename__ = "dimension_scores"
-    __table_args__ = (UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "dimension", name="uq_scores_dimension"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -124,10 +170,11 @@ class DimensionScore(db.Model):
     score: Mapped[float | None] = mapped_column(Float)
 
 
-class PartnerLink(db.Model):
+class PartnerLink(Model):
     """Two people who chose to compare what each shares; one link per person at most."""
 
     __tablename__ = "partner_links"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -135,10 +182,39 @@ class PartnerLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class PartnerInvite(db.Model):
+class PartnerMembership(Model):
+    """Who is in a link: one row per person, so no one can be in two links (DESIGN.md §5).
+
+    ``partner_links`` alone cannot say it: a person could invite in one link and be the
+    partner in another. Rows are written with the link and go with it (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "partner_memberships"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_links.id", ondelete="CASCADE"), index=True
+    )
+
+
+def add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink) -> None:
+    """Every new link writes its two memberships in the same flush (a second link fails)."""
+    connection.execute(
+        insert(PartnerMembership),
+        [
+            {"user_id": link.inviter_id, "link_id": link.id},
+            {"user_id": link.partner_id, "link_id": link.id},
+        ],
+    )
+
+
+class PartnerInvite(Model):
     """A single-use invitation; only the SHA-256 of its token is kept."""
 
     __tablename__ = "partner_invites"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -150,10 +226,22 @@ class PartnerInvite(db.Model):
     replaced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Plan(db.Model):
+class Plan(Model):
     """Something a person chose to try from a result: active until reported or let go."""
 
     __tablename__ = "plans"
+    __table_args__ = (
+        # One active plan per strategy per person, held by the database (DESIGN.md §5).
+        Index(
+            "uq_plans_active_strategy",
+            "user_id",
+            "strategy_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -163,7 +251,7 @@ class Plan(db.Model):
     )
     strategy_id: Mapped[str] = mapped_column(String(40))
     dimension: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(8), default="active")  # active, closed, dropped
+    status: Mapped[str] = mapped_column(String(8), default=PlanStatus.ACTIVE)  # a PlanStatus
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -172,10 +260,11 @@ class Plan(db.Model):
     )
 
 
-class PlanCheckin(db.Model):
+class PlanCheckin(Model):
     """What a person said about a plan at the start of a later questionnaire; never scored."""
 
     __tablename__ = "plan_checkins"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -185,3 +274,53 @@ class PlanCheckin(db.Model):
     tried: Mapped[str] = mapped_column(String(8))  # yes, partly, no
     helped: Mapped[str | None] = mapped_column(String(8))  # yes, unsure, no; None if not tried
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NormsVersion(Model):
+    """Norms measured on this server's answers (``flask norms update``); the newest one counts.
+
+    Only aggregate figures: no row here names a person, an answer or an assessment.
+    """
+
+    __tablename__ = "norms_versions"
+    __table_args__ = (
+        Index("ix_norms_versions_lookup", "questionnaire_id", "questionnaire_version", "dimension"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(String(32))
+    sd: Mapped[float] = mapped_column(Float)  # rounded to 0.1
+    reliability: Mapped[float] = mapped_column(Float)  # Cronbach's alpha rounded to 0.01
+    n: Mapped[int] = mapped_column(Integer)
+    # "server": this server's own answers; "pooled": aggregates imported from several servers.
+    origin: Mapped[str] = mapped_column(String(8), default="server")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class HealthProbe(Model):
+    """Written and rolled back by ``/healthz``: the database takes writes. Always empty."""
+
+    __tablename__ = "health_probe"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    probed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RecoveryCode(Model):
+    """A single-use way back into an account without e-mail; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

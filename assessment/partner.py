@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -29,6 +30,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, event, exists, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.expression import Exists
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
@@ -37,7 +39,18 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 from . import charts
 from .definitions import current_catalog
 from .extensions import db, limiter, login_manager
-from .models import Assessment, DimensionScore, PartnerInvite, PartnerLink, User, utcnow
+from .forms import CsrfForm, ShareForm
+from .locks import lock_users, lock_users_in_flush
+from .models import (
+    Assessment,
+    DimensionScore,
+    PartnerInvite,
+    PartnerLink,
+    User,
+    add_memberships,
+    utcnow,
+)
+from .norms import norms_in_use
 
 bp = Blueprint("partner", __name__)
 
@@ -104,20 +117,18 @@ def other_side(link: PartnerLink, user_id: int) -> int:
     return link.partner_id if link.inviter_id == user_id else link.inviter_id
 
 
+def _flagged_lately(user_id: int, now: datetime | None = None) -> Exists:
+    """SQL: any assessment of the person in the last 90 days had a "yes" on the safety screen."""
+    return exists().where(
+        Assessment.user_id == user_id,
+        Assessment.safety_flag.is_(True),
+        Assessment.created_at >= (now or utcnow()) - RECENT_FLAG,
+    )
+
+
 def recently_flagged(user_id: int, now: datetime | None = None) -> bool:
     """True while any assessment of the last 90 days had a "yes" on the safety screen."""
-    since = (now or utcnow()) - RECENT_FLAG
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Assessment.user_id == user_id,
-                    Assessment.safety_flag.is_(True),
-                    Assessment.created_at >= since,
-                )
-            )
-        )
-    )
+    return bool(db.session.scalar(select(_flagged_lately(user_id, now))))
 
 
 def open_invite(user_id: int, now: datetime | None = None) -> PartnerInvite | None:
@@ -154,15 +165,26 @@ def end_link(link: PartnerLink) -> None:
     db.session.delete(link)
 
 
-@event.listens_for(User, "before_delete")
+def init_app(app: Flask) -> None:
+    """Bind the hooks of links: memberships written with a link, and a deleted account's link
+    ended. Importing registers nothing."""
+    if not event.contains(User, "before_delete", _end_link_of_deleted_user):
+        event.listen(User, "before_delete", _end_link_of_deleted_user)
+    if not event.contains(PartnerLink, "after_insert", add_memberships):
+        event.listen(PartnerLink, "after_insert", add_memberships)
+
+
 def _end_link_of_deleted_user(_mapper: Any, connection: Connection, user: User) -> None:
     """Deleting an account ends its link, un-shares the other side and drops its invites."""
+    lock_users_in_flush(connection, user.id)  # no link made or ended with them meanwhile
     link = connection.execute(
         select(PartnerLink.id, PartnerLink.inviter_id, PartnerLink.partner_id).where(
             or_(PartnerLink.inviter_id == user.id, PartnerLink.partner_id == user.id)
         )
     ).first()
     if link is not None:
+        # The partner too, so a share they are making waits and then finds no link.
+        lock_users_in_flush(connection, link.inviter_id, link.partner_id)
         connection.execute(
             update(Assessment)
             .where(Assessment.user_id.in_([link.inviter_id, link.partner_id]))
@@ -206,16 +228,10 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
 
 def _linked_and_recently_flagged(user_id: int) -> tuple[bool, bool]:
     """Whether the person is linked, and flagged in the last 90 days: one statement."""
-    since = utcnow() - RECENT_FLAG
     linked = exists().where(
         or_(PartnerLink.inviter_id == user_id, PartnerLink.partner_id == user_id)
     )
-    flagged = exists().where(
-        Assessment.user_id == user_id,
-        Assessment.safety_flag.is_(True),
-        Assessment.created_at >= since,
-    )
-    row = db.session.execute(select(linked, flagged)).one()
+    row = db.session.execute(select(linked, _flagged_lately(user_id))).one()
     return bool(row[0]), bool(row[1])
 
 
@@ -229,19 +245,7 @@ def share_switch(assessment: Assessment) -> dict[str, bool] | None:
     return {"shared": assessment.shared, "linked": linked, "quiet": quiet}
 
 
-@bp.app_context_processor
-def _share_switch_helper() -> dict[str, Any]:
-    return {"partner_share_switch": share_switch}
-
-
 # --- Routes --------------------------------------------------------------------------------
-
-
-def _only_fields(*allowed: str) -> None:
-    """A post carries exactly the fields its form has, each once; anything else is a 400."""
-    for name in request.form:
-        if name not in allowed or len(request.form.getlist(name)) > 1:
-            abort(400)
 
 
 def _problem(code: int) -> tuple[str, int]:
@@ -265,7 +269,7 @@ def partner() -> str:
             invite_url=invite_url,
             waiting=None if invite_url else open_invite(me),
         )
-    partner_user = db.session.get(User, other_side(link, me))
+    partner_user = db.session.get_one(User, other_side(link, me))
     mine = shared_checkups(me)
     theirs = shared_checkups(partner_user.id)
     return render_template(
@@ -308,20 +312,28 @@ def _comparison(
         "radar": charts.radar_figure(definition, traces),
         "radar_traces": traces,
         "gaps": None,
+        # DESIGN.md §11: compared on the newer version's norms, and the page says so.
+        "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:
-        page["gaps"] = perception_gaps(definition, latest_mine.scores, latest_theirs.scores)
+        norms = norms_in_use(definition)
+        page["gaps"] = perception_gaps(
+            definition, latest_mine.scores, latest_theirs.scores, norms.by_dimension
+        )
+        page["gap_norms"] = norms
         apart = abs(latest_mine.created_at - latest_theirs.created_at)
         page["apart_days"] = round(apart.total_seconds() / 86400)
         page["far_apart"] = apart > DATES_APART
         page["starters"] = _starters(page["gaps"]) if show_starters else []
         page.update(_over_time(mine, theirs))
+        page["questions_changed"] = page["questions_changed"] or page.get("versions_differ", False)
     return page
 
 
 def _starters(gaps: Iterable[Gap]) -> list[tuple[str, list[str]]]:
     """(dimension id, starters) for every dimension you see differently."""
-    conversations = current_catalog().strategies.conversations
+    library = current_catalog().strategies
+    conversations: dict[str, list[str]] = dict(library.conversations.items())
     return [
         (gap.dimension, conversations[gap.dimension])
         for gap in gaps
@@ -339,10 +351,14 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
     if not pairs:
         return {"pairs": [], "gap_trend": None}
     anchor = current_catalog().latest(SHAREABLE)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    used = {mine_id for mine_id, _, _ in pairs} | {theirs_id for _, theirs_id, _ in pairs}
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
-        gaps = perception_gaps(_definition_for(you, partner), you.scores, partner.scores)
+        definition = _definition_for(you, partner)
+        gaps = perception_gaps(
+            definition, you.scores, partner.scores, norms_in_use(definition).by_dimension
+        )
         rows.append(
             {
                 "midpoint": midpoint,
@@ -360,6 +376,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
         times, thinned = thin_series(midpoints, values, MAX_CHART_POINTS)
         series.append((dimension.label, times, thinned))
     return {
+        "versions_differ": len({c.version for c in [*mine, *theirs] if c.id in used}) > 1,
         "pairs": rows,
         "pair_dimensions": anchor.dimensions,
         "gap_trend": charts.gap_trend_figure(series),
@@ -371,7 +388,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
 @login_required
 def invite() -> Response | tuple[str, int]:
     """Make a new single-use link (replacing any older one) and show it once on /partner."""
-    _only_fields("csrf_token")
+    CsrfForm().require_exact_fields()
     me = current_user.id
     if link_of(me) is not None:
         return _problem(409)
@@ -389,6 +406,22 @@ def invite() -> Response | tuple[str, int]:
     db.session.commit()
     session[_SESSION_INVITE] = token
     return redirect(url_for("partner.partner"), 303)
+
+
+def lock_link_of(user_id: int) -> PartnerLink | None:
+    """Lock the person and their partner (if any) and return their link, read under the lock.
+
+    While both rows are held no other request can make, end or share over a link of
+    either of them, so what is read here stays true until the commit.
+    """
+    locked: set[int] = set()
+    while True:
+        link = link_of(user_id)
+        wanted = {user_id} if link is None else {user_id, other_side(link, user_id)}
+        if wanted <= locked:
+            return link
+        locked = wanted
+        lock_users(*locked)
 
 
 def _usable_invite(token: str, user_id: int | None) -> PartnerInvite | tuple[str, int]:
@@ -439,13 +472,19 @@ def join(token: str) -> Response | tuple[str, int] | str:
             return _waiting_for_sign_in(token)
         return login_manager.unauthorized()
     if request.method == "POST":
-        _only_fields("csrf_token")
+        CsrfForm().require_exact_fields()
     found = _usable_invite(token, current_user.id)
     if not isinstance(found, PartnerInvite):
         return found
-    inviter = db.session.get(User, found.inviter_id)
     if request.method == "GET":
+        inviter = db.session.get_one(User, found.inviter_id)
         return render_template("partner/join.html", inviter_name=inviter.username, token=token)
+    # Read again holding both people: a join, an unlink or a share of either waits.
+    lock_users(current_user.id, found.inviter_id)
+    found = _usable_invite(token, current_user.id)
+    if not isinstance(found, PartnerInvite):
+        return found
+    inviter = db.session.get_one(User, found.inviter_id)
     now = utcnow()
     found.used_at = now
     _close_open_invites([current_user.id, inviter.id], now)
@@ -453,7 +492,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()  # the other person linked with someone else a moment ago
+        db.session.rollback()  # one of you is in a link already (partner_memberships)
         return _problem(409)
     flash(f"You are now linked with {inviter.username}. Nothing is shared until you choose.")
     return redirect(url_for("partner.partner"), 303)
@@ -463,8 +502,8 @@ def join(token: str) -> Response | tuple[str, int] | str:
 @login_required
 def unlink() -> Response:
     """End the link at once, for both, and un-share everything shared over it."""
-    _only_fields("csrf_token")
-    link = link_of(current_user.id)
+    CsrfForm().require_exact_fields()
+    link = lock_link_of(current_user.id)  # a share racing this one waits, then finds no link
     if link is not None:
         end_link(link)
         db.session.commit()
@@ -472,7 +511,7 @@ def unlink() -> Response:
     return redirect(url_for("partner.partner"), 303)
 
 
-@bp.post("/results/<int:assessment_id>/share")
+@bp.post("/results/<id:assessment_id>/share")
 @login_required
 def share(assessment_id: int) -> Response | tuple[str, int]:
     """Turn sharing of one full check-up on or off (off always works)."""
@@ -483,14 +522,22 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
     )
     if assessment is None:
         abort(404)
-    _only_fields("csrf_token", "share")
-    choice = request.form.get("share")
+    form = ShareForm()
+    form.require_exact_fields()
+    choice = form.share.data
     if assessment.questionnaire_id != SHAREABLE or choice not in ("yes", "no"):
         abort(400)
     if choice == "yes":
         if assessment.safety_flag:
             abort(403)
-        if link_of(current_user.id) is None:
+        # Checked and written holding the person's row, which an unlink also takes: a share
+        # cannot land just after the link ended (DESIGN.md §5).
+        me, assessment_id = current_user.id, assessment.id
+        lock_users(me)
+        assessment = db.session.get(Assessment, assessment_id)
+        if assessment is None:
+            abort(404)
+        if link_of(me) is None:
             return (
                 render_template(
                     "partner/problem.html",

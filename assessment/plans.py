@@ -2,89 +2,85 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from . import followthrough
 from .definitions import current_catalog
 from .extensions import db
-from .models import Assessment, Plan, utcnow
-from .service import get_own_assessment
+from .forms import CsrfForm, PlanForm
+from .locks import lock_users
+from .models import Assessment, Plan, PlanStatus, utcnow
+from .odd_requests import parse_id
+from .service import get_own_assessment, offered_suggestions
 
 bp = Blueprint("plans", __name__)
 
-PLAN_FIELDS = {"csrf_token", "strategy_id", "assessment_id"}
-DROP_FIELDS = {"csrf_token"}
-
-
-def _only(fields: set[str]) -> None:
-    """A post carries exactly its form's fields, each once; anything else is a 400."""
-    for name in request.form:
-        if name not in fields or len(request.form.getlist(name)) > 1:
-            abort(400)
+# What the list of past plans says of each way a plan ended.
+OUTCOME_WORDS = {PlanStatus.CLOSED: "tried", PlanStatus.DROPPED: "let go"}
 
 
 def offered_strategies(assessment: Assessment) -> set[str]:
     """The strategies this result offered when it was scored (safe ones only if flagged)."""
-    strategies = current_catalog().strategies
-    offered = set()
-    for stored in assessment.suggestions or []:
-        try:
-            strategy = strategies.by_id(stored["strategy_id"])
-        except KeyError:
-            continue
-        if assessment.safety_flag and not strategy.safe_if_flagged:
-            continue
-        offered.add(strategy.id)
-    return offered
+    library = current_catalog().strategies
+    return {strategy.id for _, strategy in offered_suggestions(assessment, library)}
 
 
 @bp.post("/plans")
 @login_required
 def choose() -> Response | tuple[str, int]:
     """Choose a suggested strategy to try; the same choice twice is one plan."""
-    _only(PLAN_FIELDS)
-    raw_id = request.form.get("assessment_id", "")
-    if not raw_id.isdigit():
+    form = PlanForm()
+    form.require_exact_fields()
+    assessment_id = parse_id(form.assessment_id.data)
+    if assessment_id is None:
         abort(400)
-    assessment = get_own_assessment(current_user.id, int(raw_id))
+    assessment = get_own_assessment(current_user.id, assessment_id)
     if assessment is None:
         abort(404)
-    strategy_id = request.form.get("strategy_id", "")
+    strategy_id = form.strategy_id.data or ""
     if strategy_id not in offered_strategies(assessment):
         abort(400)
     back = url_for("checkup.result", assessment_id=assessment.id) + "#focus-heading"
-    active = followthrough.active_plans(current_user.id)
+    me, assessment_id = current_user.id, assessment.id
+    # Counted and written holding the person's row: six clicks at once make one plan,
+    # and never a fourth (DESIGN.md §5).
+    lock_users(me)
+    active = followthrough.active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):
         return redirect(back, 303)
     if len(active) >= followthrough.MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
     db.session.add(
         Plan(
-            user_id=current_user.id,
-            assessment_id=assessment.id,
+            user_id=me,
+            assessment_id=assessment_id,
             strategy_id=strategy_id,
             dimension=current_catalog().strategies.by_id(strategy_id).dimension,
-            status=followthrough.ACTIVE,
+            status=PlanStatus.ACTIVE,
             created_at=utcnow(),
         )
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same choice was stored a moment ago (uq_plans_active_strategy)
     return redirect(back, 303)
 
 
-@bp.post("/plans/<int:plan_id>/drop")
+@bp.post("/plans/<id:plan_id>/drop")
 @login_required
 def drop(plan_id: int) -> Response:
     """Let a plan go (another person's plan looks absent: 404)."""
-    _only(DROP_FIELDS)
+    CsrfForm().require_exact_fields()
     plan = db.session.get(Plan, plan_id)
     if plan is None or plan.user_id != current_user.id:
         abort(404)
-    if plan.status == followthrough.ACTIVE:
-        plan.status = followthrough.DROPPED
+    if plan.status == PlanStatus.ACTIVE:
+        plan.status = PlanStatus.DROPPED
         plan.closed_at = utcnow()
         db.session.commit()
     return redirect(url_for("plans.index"), 303)
@@ -101,11 +97,16 @@ def _plans_page(full: bool) -> str:
     strategies = current_catalog().strategies
     known = {s.id for s in strategies.strategies}
     plans = [p for p in followthrough.user_plans(current_user.id) if p.strategy_id in known]
+    active = [p for p in plans if p.status == PlanStatus.ACTIVE]
     return render_template(
         "plans/index.html",
         full=full,
-        active=[(p, strategies.by_id(p.strategy_id)) for p in plans if p.status == "active"],
-        past=[(p, strategies.by_id(p.strategy_id)) for p in plans if p.status != "active"],
+        active=[(p, strategies.by_id(p.strategy_id)) for p in active],
+        past=[
+            (p, strategies.by_id(p.strategy_id), OUTCOME_WORDS.get(PlanStatus(p.status), "let go"))
+            for p in plans
+            if p.status != PlanStatus.ACTIVE
+        ],
         limit=followthrough.MAX_ACTIVE_PLANS,
         csrf=generate_csrf,
     )

@@ -1,8 +1,11 @@
-"""Security headers on every response (DESIGN.md §5)."""
+"""Security headers on every response (DESIGN.md §5), and password hashing by one setting."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from functools import cache
+
+from flask import Flask, Response, current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 # No inline script and no eval; plotly.js sets inline styles as it draws, so styles may be inline.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -23,7 +26,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin: no address leaves for another site, and over HTTPS a form post carries the
+    # same-origin Referer that the CSRF check (WTF_CSRF_SSL_STRICT) asks for.
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
@@ -41,3 +46,19 @@ def register(app: Flask) -> None:
             # Pages hold private answers: never keep them in a shared cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt unless ``PASSWORD_HASH_METHOD`` says otherwise)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Check a password; with no account, a dummy hash costs as long as a wrong password."""
+    stored = password_hash or _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    return check_password_hash(stored, password) and password_hash is not None

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from questionnaires.loader import Catalog
-from questionnaires.models import Questionnaire
-from scoring import Suggestion, score_assessment, unhelpful_strategies
+from questionnaires.models import Questionnaire, Strategy, StrategyLibrary
+from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
 from . import followthrough
 from .extensions import db
-from .models import Answer, Assessment, DimensionScore, SafetyResponse, User, utcnow
+from .models import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, utcnow
 
 
 def new_submission_token() -> str:
@@ -48,6 +48,26 @@ def suggestions_to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, A
     ]
 
 
+def offered_suggestions(
+    assessment: Assessment, library: StrategyLibrary
+) -> list[tuple[dict[str, Any], Strategy]]:
+    """(stored suggestion, strategy) for what this result offers, in the order it was scored.
+
+    A strategy retired since is left out; on a flagged result only the strategies safe
+    while there is fear are ever offered, whatever was stored (DESIGN.md §4).
+    """
+    offered = []
+    for stored in assessment.suggestions or []:
+        try:
+            strategy = library.by_id(stored["strategy_id"])
+        except KeyError:
+            continue
+        if assessment.safety_flag and not strategy.safe_if_flagged:
+            continue
+        offered.append((stored, strategy))
+    return offered
+
+
 def store_assessment(
     user: User,
     questionnaire: Questionnaire,
@@ -70,27 +90,16 @@ def store_assessment(
     moment = created_at or utcnow()
     checkins = checkins or {}
     active = {plan.id: plan for plan in followthrough.active_plans(user.id)}
-    earlier = [
-        (strategy, tried, helped) for strategy, tried, helped, _ in followthrough.reports(user.id)
-    ]
-    now = [(active[plan_id].strategy_id, *answer) for plan_id, answer in checkins.items()]
-    unhelpful = unhelpful_strategies(earlier + now)
     scored = score_assessment(
-        questionnaire, catalog.strategies, answers, safety, unhelpful=unhelpful
+        questionnaire,
+        catalog.strategies,
+        answers,
+        safety,
+        unhelpful=_unhelpful(user.id, active, checkins),
     )
-    assessment = Assessment(
-        user_id=user.id,
-        questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version,
-        created_at=moment,
-        safety_flag=scored.flagged,
-        submission_token=submission_token,
-        overall=scored.overall,
-        suggestions=suggestions_to_json(scored.suggestions),
-    )
+    assessment = _assessment_row(user, questionnaire, scored, submission_token, moment)
     assessment.answers = [Answer(item_id=k, value=v) for k, v in answers.items()]
     assessment.safety_responses = [SafetyResponse(item_id=k, response=v) for k, v in safety.items()]
-    assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
     db.session.add(assessment)
     try:
         if checkins or (scored.flagged and active):
@@ -106,6 +115,39 @@ def store_assessment(
         if stored is None:
             raise
         return stored
+    return assessment
+
+
+def _unhelpful(
+    user_id: int, active: Mapping[int, Plan], checkins: followthrough.Checkins
+) -> frozenset[str]:
+    """Strategies reported as not helping, before and in this very submission."""
+    earlier = [
+        (strategy, tried, helped) for strategy, tried, helped, _ in followthrough.reports(user_id)
+    ]
+    now = [(active[plan_id].strategy_id, *answer) for plan_id, answer in checkins.items()]
+    return unhelpful_strategies(earlier + now)
+
+
+def _assessment_row(
+    user: User,
+    questionnaire: Questionnaire,
+    scored: ScoredAssessment,
+    submission_token: str,
+    moment: datetime,
+) -> Assessment:
+    """The assessment row with its scores and the suggestions chosen when it was scored."""
+    assessment = Assessment(
+        user_id=user.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        created_at=moment,
+        safety_flag=scored.flagged,
+        submission_token=submission_token,
+        overall=scored.overall,
+        suggestions=suggestions_to_json(scored.suggestions),
+    )
+    assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
     return assessment
 
 
@@ -163,4 +205,4 @@ def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float |
         .where(Assessment.user_id == user_id)
         .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(a, q, v, t, d, s) for a, q, v, t, d, s in rows]  # a Row unpacks with its types

@@ -9,6 +9,10 @@ from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
+DEFAULT_HELPLINE_COUNTRY = "US"  # whose help lines a flagged result shows until a person picks
+# werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through. Only the
+# caller's config (the tests' app_settings) changes it; no environment variable does.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
 
 # Environment variables read at start-up, and the config key each one sets.
 _ENVIRONMENT_KEYS = {
@@ -20,6 +24,7 @@ _ENVIRONMENT_KEYS = {
     # The address partners' invitation links are built on, e.g. https://rekindle.example.org,
     # so a link opens on the partner's own device; unset, the address of the request.
     "PUBLIC_URL": "PUBLIC_URL",
+    "HELPLINE_COUNTRY": "HELPLINE_COUNTRY",  # ISO 3166-1 alpha-2, e.g. GB
 }
 
 
@@ -34,6 +39,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": False,
         "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,
         "PUBLIC_URL": "",
+        "HELPLINE_COUNTRY": DEFAULT_HELPLINE_COUNTRY,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "MAX_FORM_MEMORY_SIZE": MAX_BODY_BYTES,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -42,6 +48,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a long questionnaire must not expire mid-way
+        # Proxy hops in front of the app whose forwarding headers are believed; 0: none are.
+        "TRUSTED_PROXIES": 0,
+        "PASSWORD_HASH_METHOD": DEFAULT_PASSWORD_HASH_METHOD,
     }
 
 
@@ -51,6 +60,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {
         key: environ[name] for name, key in _ENVIRONMENT_KEYS.items() if environ.get(name)
     }
+    if "HELPLINE_COUNTRY" in config:
+        config["HELPLINE_COUNTRY"] = config["HELPLINE_COUNTRY"].strip().upper()
     uri = config.get("SQLALCHEMY_DATABASE_URI", "")
     if uri.startswith(("postgres://", "postgresql://")):
         # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
@@ -61,7 +72,20 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if environ.get("SESSION_COOKIE_SECURE", "").lower() in {"1", "true", "yes", "on"}:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
+    if environ.get("TRUSTED_PROXIES", "").strip():
+        config["TRUSTED_PROXIES"] = trusted_proxies(environ["TRUSTED_PROXIES"])
     return config
+
+
+def trusted_proxies(value: object) -> int:
+    """The number of proxy hops to believe; anything but a whole number >= 0 stops start-up."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of Rekindle (0, 1, 2 ...),"
+            f" not {text!r}"
+        )
+    return int(text)
 
 
 def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import http, inprocess, lighthouse
+from . import http, inprocess, lighthouse, proxy
+from . import norms as norms_bench
 from .report import Report
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, seconds not minutes")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-proxy", action="store_true", help="no nginx section")
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument(
         "--lighthouse-only", action="store_true", help="only the Lighthouse section (minutes)"
@@ -33,18 +35,24 @@ def main(argv: list[str] | None = None) -> Report:
     if options.smoke:
         local = inprocess.Settings(repeats=2, history_sizes=(1, 3), partner_size=3)
         load = http.Settings(clients=2, seconds=1.0, databases=("sqlite",))
+        behind = proxy.Settings(clients=2, seconds=1.0)
+        norms = norms_bench.Settings(assessments=120, repeats=1)
     else:
-        local, load = inprocess.Settings(), http.Settings()
+        local, load, behind = inprocess.Settings(), http.Settings(), proxy.Settings()
+        norms = norms_bench.Settings()
     report = Report()
     print("Rekindle benchmarks (figures, not tests)")
     inprocess.run(report, local)
     inprocess.run_partner(report, local)
+    norms_bench.run(report, norms)
     if not options.skip_http:
         from app import create_app
 
         checkup = create_app({"SECRET_KEY": "x"}).extensions["rekindle.catalog"].latest("checkup")
         answers = {item.id: "3" for item in checkup.items}
         http.run(report, load, answers)
+        if not options.skip_proxy:
+            proxy.run(report, behind, answers)
     if not options.skip_lighthouse and not options.smoke:
         lighthouse.run(report, lighthouse.Settings())
     report.write(options.output)

@@ -43,9 +43,9 @@ class Settings:
     databases: tuple[str, ...] = ("sqlite", "postgresql")
 
 
-def _free_port() -> int:
+def _free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -71,14 +71,14 @@ def _database(kind: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _gunicorn(url: str, folder: Path) -> Iterator[str]:
+def _gunicorn(url: str, folder: Path, host: str = "127.0.0.1") -> Iterator[str]:
     app = create_app(
         {"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b"}
     )
     with app.app_context():
         upgrade()
         app.extensions["sqlalchemy"].engine.dispose()
-    port = _free_port()
+    port = _free_port(host)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -88,7 +88,10 @@ def _gunicorn(url: str, folder: Path) -> Iterator[str]:
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "2", "app:create_app()"],
+        [
+            *(str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")),
+            *("--bind", f"{host}:{port}", "--workers", "2", "app:create_app()"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -97,7 +100,7 @@ def _gunicorn(url: str, folder: Path) -> Iterator[str]:
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection = http.client.HTTPConnection(host, port, timeout=2)
             try:
                 connection.request("GET", "/healthz")
                 if connection.getresponse().status == 200:
@@ -106,7 +109,7 @@ def _gunicorn(url: str, folder: Path) -> Iterator[str]:
                 time.sleep(0.1)
             finally:
                 connection.close()
-        yield f"127.0.0.1:{port}"
+        yield f"{host}:{port}"
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)

@@ -10,7 +10,15 @@ from werkzeug.security import generate_password_hash
 
 from assessment.definitions import current_catalog
 from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse, User, utcnow
+from assessment.models import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    PlanStatus,
+    SafetyResponse,
+    User,
+    utcnow,
+)
 from assessment.service import suggestions_to_json
 from scoring import score_assessment
 
@@ -95,7 +103,7 @@ def seed_plans(user: User, count: int) -> None:
             assessment_id=assessment_id,
             strategy_id=suggestions[0]["strategy_id"],
             dimension=suggestions[0]["dimension"],
-            status="closed",
+            status=PlanStatus.CLOSED,
             created_at=created_at + timedelta(hours=1),
             closed_at=nxt_at,
         )

@@ -25,14 +25,28 @@ def run_offline() -> None:
 def run_online() -> None:
     """Run the migrations on a live connection, in one transaction."""
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         options = {
             "compare_type": True,
-            "render_as_batch": connection.dialect.name == "sqlite",
+            "render_as_batch": sqlite,
             **current_app.extensions["migrate"].configure_args,
         }
-        context.configure(connection=connection, target_metadata=target_metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        if sqlite:
+            # A rebuilt table (batch mode) is dropped and renamed: with foreign keys on, the
+            # drop would first delete, by cascade, every row that refers to it. The pragma
+            # only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration left a row pointing at nothing")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

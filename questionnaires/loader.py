@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .models import DIMENSION_IDS, Questionnaire, StrategyLibrary
+from .models import DIMENSION_IDS, Helplines, Questionnaire, StrategyLibrary
 
 DEFINITIONS_DIR = Path(__file__).parent
 STRATEGIES_FILE = "strategies.yaml"
+HELPLINES_FILE = "helplines.yaml"
 QUESTIONNAIRE_FILE = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>[1-9][0-9]*)\.yaml$")
 MIN_STRATEGIES_PER_DIMENSION = 4
 MIN_SAFE_STRATEGIES_PER_DIMENSION = 2
@@ -40,6 +41,7 @@ class Catalog:
 
     questionnaires: dict[tuple[str, int], Questionnaire]
     strategies: StrategyLibrary
+    helplines: Helplines
 
     def get(self, qid: str, version: int) -> Questionnaire:
         """One questionnaire at one version (KeyError when unknown)."""
@@ -148,11 +150,11 @@ def _check_strategies(library: StrategyLibrary, item_ids: set[str]) -> None:
 
 
 def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
-    """Every ``<id>.v<n>.yaml`` and ``strategies.yaml`` in ``directory``, checked together."""
+    """Every ``<id>.v<n>.yaml``, ``strategies.yaml`` and ``helplines.yaml``, checked together."""
     directory = Path(directory)
     questionnaires: dict[tuple[str, int], Questionnaire] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == STRATEGIES_FILE:
+        if path.name in (STRATEGIES_FILE, HELPLINES_FILE):
             continue
         questionnaire = load_questionnaire(path)
         questionnaires[questionnaire.key] = questionnaire
@@ -164,7 +166,17 @@ def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
     library = _validate(StrategyLibrary, _read_yaml(strategies_path), STRATEGIES_FILE)
     item_ids = {item.id for q in questionnaires.values() for item in q.items}
     _check_strategies(library, item_ids)
-    return Catalog(questionnaires=questionnaires, strategies=library)
+    return Catalog(
+        questionnaires=questionnaires, strategies=library, helplines=load_helplines(directory)
+    )
+
+
+def load_helplines(directory: Path = DEFINITIONS_DIR) -> Helplines:
+    """``helplines.yaml``: every number with the page it was checked against (DESIGN.md §10)."""
+    path = Path(directory) / HELPLINES_FILE
+    if not path.exists():
+        raise QuestionnaireError(HELPLINES_FILE, "", f"missing from {directory}")
+    return _validate(Helplines, _read_yaml(path), HELPLINES_FILE)
 
 
 @lru_cache(maxsize=1)

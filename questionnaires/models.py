@@ -8,7 +8,10 @@ raises ``_located`` so the error still says which entry is wrong (``items[3].id`
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -23,7 +26,7 @@ from pydantic_core import PydanticCustomError
 DimensionId = Literal[
     "communication", "emotional_needs", "stress", "romance", "intimacy", "support"
 ]
-DIMENSION_IDS: tuple[str, ...] = DimensionId.__args__  # type: ignore[attr-defined]
+DIMENSION_IDS: tuple[DimensionId, ...] = get_args(DimensionId)
 
 ArticleSection = Literal[
     "communication breakdown",
@@ -39,7 +42,7 @@ ArticleSection = Literal[
     "building a support system",
     "continuous learning and growth",
 ]
-ARTICLE_SECTIONS: tuple[str, ...] = ArticleSection.__args__  # type: ignore[attr-defined]
+ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
@@ -123,6 +126,7 @@ class Questionnaire(_Strict):
     version: StrictInt = Field(ge=1)
     title: str
     description: str | None = None
+    intro: str | None = None  # the page's first line; it names the one time frame asked about
     minutes: StrictInt | None = Field(default=None, ge=1)
     scale: Scale
     dimensions: list[Dimension] = Field(min_length=1)
@@ -208,13 +212,92 @@ class StrategyLibrary(_Strict):
         raise KeyError(strategy_id)
 
 
+_PHONE = r"^\+?[0-9][0-9 ()-]*[0-9]$"
+_COUNTRY_CODE = r"[A-Z]{2}"
+_PUBLIC_URL = r"^https?://[^\s/]+\.[^\s]+$"
+
+
+class _Checked(_Strict):
+    """A fact shipped to a person in danger: where it was checked, and when."""
+
+    source: str = Field(pattern=_PUBLIC_URL)
+    verified: date
+
+
+class HelplineService(_Checked):
+    """One line a person can call or text; at least a phone, a text or a web address."""
+
+    name: str = Field(min_length=1)
+    phone: str | None = Field(default=None, pattern=_PHONE)
+    text: str | None = Field(default=None, min_length=1)
+    url: str | None = Field(default=None, pattern=_PUBLIC_URL)
+    hours: str | None = None
+    languages: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> HelplineService:
+        if not (self.phone or self.text or self.url):
+            raise _located(("phone",), "a service needs a phone, a text or a url")
+        return self
+
+    @property
+    def tel(self) -> str | None:
+        """The phone number as a ``tel:`` link wants it: digits, and a leading + if any."""
+        return _tel(self.phone) if self.phone else None
+
+
+class HelplineCountry(_Checked):
+    """A country's emergency number (checked at ``source``) and its domestic-abuse lines."""
+
+    name: str = Field(min_length=1)
+    emergency: str = Field(pattern=r"^[0-9]{2,6}$")
+    services: list[HelplineService] = Field(min_length=1)
+
+
+class HelplineDirectory(_Checked):
+    """Where to look when a person's country is not listed."""
+
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=_PUBLIC_URL)
+    about: str = Field(min_length=1)
+
+
+class Helplines(_Strict):
+    """Every listed country by ISO 3166-1 alpha-2 code, plus an international directory."""
+
+    directory: HelplineDirectory
+    countries: dict[str, HelplineCountry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_are_iso(self) -> Helplines:
+        for code in self.countries:
+            if not re.fullmatch(_COUNTRY_CODE, code):
+                raise _located(
+                    ("countries", code), f"{code!r} is not an ISO 3166-1 alpha-2 code like 'US'"
+                )
+        return self
+
+    def country(self, code: str) -> HelplineCountry | None:
+        """The listed country with this code (any case), or None."""
+        return self.countries.get(code.upper()) if code else None
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, name) for every listed country, by name."""
+        return sorted(((c, k.name) for c, k in self.countries.items()), key=lambda p: p[1])
+
+
+def _tel(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"+{digits}" if phone.startswith("+") else digits
+
+
 def _located(where: Location, message: str) -> PydanticCustomError:
     """A whole-model error that remembers which entry it is about (read by loader.py)."""
     return PydanticCustomError("definition", message, {"where": where})
 
 
 def _ids(
-    field: str, entries: list[Dimension] | list[Item] | list[SafetyItem] | list[Strategy]
+    field: str, entries: Sequence[Dimension | Item | SafetyItem | Strategy]
 ) -> list[tuple[Location, str]]:
     return [((field, index, "id"), entry.id) for index, entry in enumerate(entries)]
 
@@ -233,6 +316,10 @@ __all__ = [
     "SAFETY_RESPONSES",
     "Dimension",
     "DimensionId",
+    "HelplineCountry",
+    "HelplineDirectory",
+    "HelplineService",
+    "Helplines",
     "Item",
     "Norms",
     "Questionnaire",

@@ -28,7 +28,7 @@ from .dimensions import (
     required_answers,
 )
 from .gaps import SEE_DIFFERENTLY, SEE_SAME, Gap, pair_checkups, perception_gaps
-from .history import changes_since, history_frame, thin_series
+from .history import changes_since, history_frame, score_or_none, scores_of, thin_series
 from .keying import keyed_value
 from .plans import (
     HELPED_CHOICES,
@@ -80,6 +80,8 @@ __all__ = [
     "required_answers",
     "s_diff",
     "score_assessment",
+    "score_or_none",
+    "scores_of",
     "select_strategies",
     "standard_error",
     "thin_series",

@@ -52,12 +52,26 @@ class DimensionChange:
     label: str | None
 
 
+def norms_of(
+    questionnaire: Questionnaire, dimension_id: str, norms: Mapping[str, Norms] | None = None
+) -> Norms:
+    """The norms a dimension is judged with: measured ones when given, else the YAML's."""
+    if norms is not None and dimension_id in norms:
+        return norms[dimension_id]
+    return questionnaire.dimension(dimension_id).norms
+
+
 def compare_scores(
     questionnaire: Questionnaire,
     before: Mapping[str, float | None],
     after: Mapping[str, float | None],
+    norms: Mapping[str, Norms] | None = None,
 ) -> tuple[DimensionChange, ...]:
-    """Per dimension, in definition order: delta, RCI and its label, from this version's norms."""
+    """Per dimension, in definition order: delta, RCI and its label.
+
+    ``norms`` (dimension id -> Norms) are the ones measured on real answers; a dimension
+    without them is judged with this version's provisional norms from the YAML.
+    """
     changes = []
     for dimension in questionnaire.dimensions:
         old, new = before.get(dimension.id), after.get(dimension.id)
@@ -65,6 +79,6 @@ def compare_scores(
             changes.append(DimensionChange(dimension.id, old, new, None, None, None))
             continue
         delta = round(new - old, 1)
-        rci = reliable_change_index(delta, dimension.norms)
+        rci = reliable_change_index(delta, norms_of(questionnaire, dimension.id, norms))
         changes.append(DimensionChange(dimension.id, old, new, delta, rci, change_label(rci)))
     return tuple(changes)

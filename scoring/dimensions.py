@@ -54,10 +54,10 @@ def dimension_scores(
 
 def overall_score(scores: Mapping[str, float | None]) -> float | None:
     """The mean of the dimension scores, only when every one is present."""
-    values = list(scores.values())
-    if not values or any(value is None for value in values):
+    values = [value for value in scores.values() if value is not None]
+    if not values or len(values) < len(scores):
         return None
-    return round(sum(values) / len(values), 1)  # type: ignore[arg-type]
+    return round(sum(values) / len(values), 1)
 
 
 def band(score: float | None) -> str | None:

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from questionnaires.models import Questionnaire
+from questionnaires.models import Norms, Questionnaire
 
-from .change import RCI_CRITICAL, s_diff
+from .change import RCI_CRITICAL, norms_of, s_diff
 
 SEE_DIFFERENTLY = "you see this differently"
 SEE_SAME = "you see this much the same"
@@ -31,8 +31,12 @@ def perception_gaps(
     questionnaire: Questionnaire,
     you: Mapping[str, float | None],
     partner: Mapping[str, float | None],
+    norms: Mapping[str, Norms] | None = None,
 ) -> tuple[Gap, ...]:
-    """A gap is real when it is at least as large as a reliable change (1.96 x S_diff)."""
+    """A gap is real when it is at least as large as a reliable change (1.96 x S_diff).
+
+    ``norms`` as in ``compare_scores``: measured ones where given, else the YAML's.
+    """
     gaps = []
     for dimension in questionnaire.dimensions:
         mine, theirs = you.get(dimension.id), partner.get(dimension.id)
@@ -40,7 +44,7 @@ def perception_gaps(
             gaps.append(Gap(dimension.id, mine, theirs, None, None))
             continue
         gap = round(mine - theirs, 1)
-        threshold = RCI_CRITICAL * s_diff(dimension.norms)
+        threshold = RCI_CRITICAL * s_diff(norms_of(questionnaire, dimension.id, norms))
         label = SEE_DIFFERENTLY if abs(gap) >= threshold else SEE_SAME
         gaps.append(Gap(dimension.id, mine, theirs, gap, label))
     return tuple(gaps)

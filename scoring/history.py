@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from questionnaires.models import Questionnaire
+from questionnaires.models import Norms, Questionnaire
 
 from .change import DimensionChange, compare_scores
 
@@ -40,30 +41,37 @@ def history_frame(
     return frame.sort_values(["created_at", "assessment_id"], kind="stable").reset_index(drop=True)
 
 
-def _scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None]:
+def score_or_none(value: float | None) -> float | None:
+    """A score read from a frame: pandas' missing value (NaN) is "not enough answers", None."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None]:
+    """Dimension id -> score of one assessment in a history frame."""
     rows = frame[frame["assessment_id"] == assessment_id]
     return {
-        str(dimension): (None if pd.isna(score) else float(score))
+        str(dimension): score_or_none(score)
         for dimension, score in zip(rows["dimension"], rows["score"], strict=True)
     }
 
 
 def changes_since(
-    frame: pd.DataFrame, questionnaire: Questionnaire
+    frame: pd.DataFrame, questionnaire: Questionnaire, norms: Mapping[str, Norms] | None = None
 ) -> dict[str, tuple[DimensionChange, ...]]:
     """The latest assessment against the previous one and against the first one.
 
     Only assessments of this questionnaire count (a pulse is compared with pulses);
-    the newest version's norms are used. Keys are absent when there is nothing to compare.
+    the newest version's norms are used (``norms`` as in ``compare_scores``). Keys are
+    absent when there is nothing to compare.
     """
     rows = frame[frame["questionnaire_id"] == questionnaire.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
     if len(ids) < 2:
         return {}
-    latest = _scores_of(rows, ids[-1])
+    latest = scores_of(rows, ids[-1])
     return {
-        "previous": compare_scores(questionnaire, _scores_of(rows, ids[-2]), latest),
-        "first": compare_scores(questionnaire, _scores_of(rows, ids[0]), latest),
+        "previous": compare_scores(questionnaire, scores_of(rows, ids[-2]), latest, norms),
+        "first": compare_scores(questionnaire, scores_of(rows, ids[0]), latest, norms),
     }
 
 
@@ -72,8 +80,8 @@ def thin_series(
 ) -> tuple[list[Any], list[float | None]]:
     """At most ``max_points`` points: consecutive buckets averaged, each at its last time.
 
-    A chart cannot show thousands of points on a phone anyway; the table and the
-    export keep every score.
+    A chart cannot show thousands of points on a phone anyway; the table beside it
+    shows what the chart shows, and the CSV export keeps every score (DESIGN.md §5).
     """
     if len(times) <= max_points:
         return list(times), list(values)

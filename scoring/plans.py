@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
 
-from questionnaires.models import Questionnaire
+from questionnaires.models import Norms, Questionnaire
 
 from .change import DimensionChange, compare_scores
+from .history import score_or_none
 
 TRIED_CHOICES = ("yes", "partly", "no")  # "no" means "not yet, keep it"
 HELPED_CHOICES = ("yes", "unsure", "no")
@@ -36,7 +37,11 @@ def unhelpful_strategies(reports: Iterable[tuple[str, str, str | None]]) -> froz
 
 
 def change_while_trying(
-    frame: pd.DataFrame, questionnaire: Questionnaire, dimension: str, chosen_at: datetime
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    dimension: str,
+    chosen_at: datetime,
+    norms: Mapping[str, Norms] | None = None,
 ) -> DimensionChange | None:
     """The dimension's change from the last assessment before the plan to the first after.
 
@@ -44,13 +49,14 @@ def change_while_trying(
     check-ups). None until there is an assessment on each side. What changed alongside,
     never proof that the plan caused it.
     """
-    return changes_while_trying(frame, questionnaire, [(dimension, chosen_at)])[0]
+    return changes_while_trying(frame, questionnaire, [(dimension, chosen_at)], norms)[0]
 
 
 def changes_while_trying(
     frame: pd.DataFrame,
     questionnaire: Questionnaire,
     plans: Sequence[tuple[str, datetime]],
+    norms: Mapping[str, Norms] | None = None,
 ) -> list[DimensionChange | None]:
     """``change_while_trying`` for many (dimension, chosen at) plans in one pass per dimension.
 
@@ -61,7 +67,7 @@ def changes_while_trying(
     series: dict[str, tuple[list[pd.Timestamp], list[float | None]]] = {}
     for dimension, rows in mine.groupby("dimension", sort=False):
         times = rows["created_at"].tolist()  # Timestamps compare with datetimes as they are
-        scores = [None if value != value else float(value) for value in rows["score"].tolist()]
+        scores = [score_or_none(value) for value in rows["score"].tolist()]
         series[str(dimension)] = (times, scores)
     found: list[DimensionChange | None] = []
     for dimension, chosen_at in plans:
@@ -71,7 +77,7 @@ def changes_while_trying(
             found.append(None)
             continue
         changes = compare_scores(
-            questionnaire, {dimension: scores[cut - 1]}, {dimension: scores[cut]}
+            questionnaire, {dimension: scores[cut - 1]}, {dimension: scores[cut]}, norms
         )
         found.append(next(change for change in changes if change.dimension == dimension))
     return found

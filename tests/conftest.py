@@ -6,24 +6,28 @@ migrations once per run, so tests are isolated and the schema is the one users g
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, func, make_url, select, text
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from app import create_app
 from questionnaires.loader import load_catalog
-from questionnaires.models import Questionnaire
+from questionnaires.models import DIMENSION_IDS, Questionnaire
 
 PASSWORD = "a long walk by the river"
 # Set (as .ci/run does) to run every web test against PostgreSQL, each in its own schema.
@@ -41,6 +45,10 @@ def app_settings(instance: Path, database_uri: str) -> dict[str, Any]:
         # Rate limits get their own tests; elsewhere they would only make tests order-dependent.
         "RATELIMIT_ENABLED": False,
         "QUICK_EXIT_URL": "/healthz",
+        # One round of PBKDF2 instead of scrypt: hashing is most of a sign-up's time, and the
+        # tests check who may sign in, not how hard a stolen hash is to guess (production
+        # keeps scrypt: tests/web/test_accounts.py checks the default).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 
@@ -85,7 +93,8 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         engine.dispose()
 
 
-def _dispose(application: Flask) -> None:
+def dispose(application: Flask) -> None:
+    """Close the app's sessions and connections (a test's database can then go away)."""
     with application.app_context():
         from assessment.extensions import db
 
@@ -104,14 +113,18 @@ def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
             with application.app_context():
                 upgrade()
             yield application
-            _dispose(application)
+            dispose(application)
         return
-    template = request.getfixturevalue("migrated_sqlite")
-    database = tmp_path / "rekindle.sqlite3"
-    shutil.copyfile(template, database)
-    application = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
+    application = sqlite_app(tmp_path, request.getfixturevalue("migrated_sqlite"))
     yield application
-    _dispose(application)
+    dispose(application)
+
+
+def sqlite_app(folder: Path, template: Path, overrides: Mapping[str, Any] | None = None) -> Flask:
+    """An app on its own copy of the migrated SQLite file in ``folder`` (test settings)."""
+    database = folder / "rekindle.sqlite3"
+    shutil.copyfile(template, database)
+    return create_app(app_settings(folder, f"sqlite:///{database}") | dict(overrides or {}))
 
 
 @pytest.fixture
@@ -225,6 +238,21 @@ class Person:
         data.update(extra or {})
         return self.client.post(f"/checkup/{qid}", data=data)
 
+    def take(
+        self, definition: Questionnaire, keyed: Mapping[str, int], flagged: bool = False
+    ) -> int:
+        """Answer a questionnaire through the site with these keyed levels; its result id."""
+        answers = keyed_answers(definition, keyed)
+        return self.result_id(
+            self.submit(definition.id, answers, safety_answers(definition, flagged))
+        )
+
+    def delete_account(self, password: str = PASSWORD) -> TestResponse:
+        """Delete the account from the Account page's form."""
+        return self.client.post(
+            "/account/delete", data={"csrf_token": self.csrf("/account"), "password": password}
+        )
+
     def result_id(self, response: TestResponse) -> int:
         """The assessment id a successful submission redirected to."""
         assert response.status_code == 303, response.get_data(as_text=True)[:2000]
@@ -244,3 +272,110 @@ def member(person: Person) -> Person:
     """A registered, signed-in person."""
     assert person.register().status_code == 303
     return person
+
+
+# --- Factories and helpers shared by every test folder (CTFd's tests/helpers.py style) ----
+
+DIMENSIONS = DIMENSION_IDS
+
+
+def levels(**overrides: int) -> dict[str, int]:
+    """An answer set: keyed level 3 in every dimension, except where given (1..5)."""
+    return dict.fromkeys(DIMENSIONS, 3) | overrides
+
+
+THREES = levels()
+# A spread of keyed levels with hand-computed scores: 100 * (mean keyed - 1) / 4, so a
+# dimension answered all-2 scores 25.0, all-3 50.0, all-4 75.0 ...
+SPREAD = levels(communication=2, stress=4, romance=1, intimacy=5, support=4)
+SPREAD_SCORES = {
+    "communication": 25.0,
+    "emotional_needs": 50.0,
+    "stress": 75.0,
+    "romance": 0.0,
+    "intimacy": 100.0,
+    "support": 75.0,
+}
+
+
+def safety_answers(definition: Questionnaire, flagged: bool = False) -> dict[str, str]:
+    """ "no" to every safety item, or a "yes" to the first one when ``flagged``."""
+    answers = {item.id: "no" for item in definition.safety}
+    if flagged:
+        answers[definition.safety[0].id] = "yes"
+    return answers
+
+
+def row_counts(app: Flask) -> dict[str, int]:
+    """Rows in every table the app has, so a test can say "nothing changed anywhere"."""
+    from assessment.extensions import db
+
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def figures(html: str) -> dict[str, dict[str, Any]]:
+    """Chart name -> figure JSON, as the page sends it to plotly.js."""
+    found = re.findall(
+        r'<script type="application/json" id="chart-([\w-]+)-figure"[^>]*>(.*?)</script>',
+        html,
+        re.S,
+    )
+    return {name: json.loads(body) for name, body in found}
+
+
+def make_user(app: Flask, username: str, password: str = PASSWORD) -> int:
+    """A user row written directly (the test's cheap hash); returns its id."""
+    from assessment.extensions import db
+    from assessment.models import User
+    from assessment.security import hash_password
+
+    with app.app_context():
+        user = User(username=username, password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def make_assessment(
+    app: Flask,
+    user_id: int,
+    definition: Questionnaire,
+    keyed: Mapping[str, int],
+    flagged: bool = False,
+    created_at: datetime | None = None,
+) -> int:
+    """An assessment stored through the real submission code (scored, suggested); its id."""
+    from assessment.extensions import db
+    from assessment.models import User
+    from assessment.service import store_assessment
+
+    answers = {item: int(value) for item, value in keyed_answers(definition, keyed).items()}
+    with app.app_context():
+        stored = store_assessment(
+            db.session.get_one(User, user_id),
+            definition,
+            app.extensions["rekindle.catalog"],
+            answers,
+            safety_answers(definition, flagged),
+            f"factory-{uuid.uuid4().hex}",
+            created_at=created_at,
+        )
+        return stored.id
+
+
+@contextmanager
+def live_server(app: Flask, wsgi: Callable[..., Any] | None = None) -> Iterator[str]:
+    """Serve the app (or a WSGI wrapper of it) on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, wsgi or app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        dispose(app)

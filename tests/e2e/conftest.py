@@ -7,8 +7,6 @@ installs Debian's chromium when it can).
 from __future__ import annotations
 
 import os
-import shutil
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,10 +18,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
-from app import create_app
-from tests.conftest import app_settings
+from tests.conftest import live_server, sqlite_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,22 +93,11 @@ def _counting(app: Flask, hits: Counter[str]) -> Callable[..., Any]:
 @pytest.fixture
 def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     """The real app served by werkzeug on a free loopback port, with its own database."""
-    database = tmp_path / "live.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    app = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
+    app = sqlite_app(tmp_path, migrated_sqlite)
     site = LiveSite(app=app, base="")
-    server = make_server("127.0.0.1", 0, _counting(app, site.hits), threaded=True)
-    site.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with live_server(app, _counting(app, site.hits)) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            app.extensions["sqlalchemy"].session.remove()
-            app.extensions["sqlalchemy"].engine.dispose()
 
 
 class Watch:

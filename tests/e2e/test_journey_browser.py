@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SPREAD
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
@@ -18,14 +19,7 @@ from tests.e2e.conftest import (
 )
 
 # Keyed value per dimension, and so the answer index on a 1-5 scale.
-LEVELS = {
-    "communication": 2,
-    "emotional_needs": 3,
-    "stress": 4,
-    "romance": 1,
-    "intimacy": 5,
-    "support": 4,
-}
+LEVELS = SPREAD
 
 
 def check_page(page: Page, watch: Any, axe: Any, viewport: dict[str, int]) -> None:
@@ -75,8 +69,11 @@ def submit_with_keyboard(page: Page) -> None:
         page.keyboard.press("Enter")
 
 
-def register_with_keyboard(page: Page, username: str) -> None:
-    """Fill the sign-up form with the keyboard and send it with Enter."""
+def register_with_keyboard(
+    page: Page, username: str, on_codes: Callable[[], None] | None = None
+) -> None:
+    """Fill the sign-up form with the keyboard, send it with Enter, see the ten recovery
+    codes (``on_codes`` checks that page) and go on with "Continue"."""
     page.goto("/register")
     tab_to(page, "#username")
     page.keyboard.type(username)
@@ -84,6 +81,13 @@ def register_with_keyboard(page: Page, username: str) -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/account/recovery-codes/new"), page.url
+    expect(page.locator("code.recovery-code")).to_have_count(10)
+    if on_codes is not None:
+        on_codes()
+    tab_to(page, 'main a.button[href="/checkup"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/checkup"), page.url
@@ -109,6 +113,8 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
     check_page(page, watch, axe, viewport)
     page.goto("/login")
     check_page(page, watch, axe, viewport)
+    page.goto("/login/recover")
+    check_page(page, watch, axe, viewport)
     page.goto("/register")
     check_page(page, watch, axe, viewport)
     tab_to(page, "#username")
@@ -117,7 +123,9 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
     )
     assert outline[0] != "none" and outline[1] >= 2, outline  # focus is visible
-    register_with_keyboard(page, f"keys{viewport['width']}")
+    register_with_keyboard(
+        page, f"keys{viewport['width']}", lambda: check_page(page, watch, axe, viewport)
+    )
     check_page(page, watch, axe, viewport)
 
     page.goto("/history")

@@ -6,8 +6,6 @@ issue 4 can take the fixture over later.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
-from app import create_app
-from assessment.extensions import db
-from assessment.models import User
-from assessment.service import store_assessment
-from tests.conftest import PASSWORD
-from tests.conftest import app_settings as settings_for
+from tests.conftest import PASSWORD, levels, live_server, make_assessment, make_user, sqlite_app
 from tests.e2e.conftest import PHONE, Watch, horizontal_overflow, serious_axe_findings
 
 pytestmark = pytest.mark.e2e
@@ -41,39 +32,16 @@ class LiveSite:
 @pytest.fixture
 def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     """The real app on a free loopback port, with its own migrated SQLite and two people."""
-    database = tmp_path / "live.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    app = create_app(settings_for(tmp_path, f"sqlite:///{database}"))
+    app = sqlite_app(tmp_path, migrated_sqlite)
     site = LiveSite(app=app, base="")
-    with app.app_context():
-        catalog = app.extensions["rekindle.catalog"]
-        checkup = catalog.latest("checkup")
-        safe = {item.id: "no" for item in checkup.safety}
-        for name, level in (("alex", 2), ("sam", 4)):
-            user = User(username=name, password_hash=generate_password_hash(PASSWORD))
-            db.session.add(user)
-            db.session.commit()
-            answers = {
-                item.id: (6 - level if item.reverse else level)
-                if item.dimension in ("communication", "romance")
-                else 3
-                for item in checkup.items
-            }
-            stored = store_assessment(user, checkup, catalog, answers, safe, f"e2e-{name}-seed1")
-            site.result_ids[name] = stored.id
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    site.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    checkup = app.extensions["rekindle.catalog"].latest("checkup")
+    for name, level in (("alex", 2), ("sam", 4)):
+        user_id = make_user(app, name)
+        answers = levels(communication=level, romance=level)
+        site.result_ids[name] = make_assessment(app, user_id, checkup, answers)
+    with live_server(app) as base:
+        site.base = base
         yield site
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def check_page(page, axe) -> None:  # type: ignore[no-untyped-def]

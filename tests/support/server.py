@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now, on 127.0.0.1."""
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now, on ``host`` (a loopback address)."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -63,9 +63,10 @@ def gunicorn(
     instance: Path,
     workers: int = 2,
     environment: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> Iterator[Server]:
     """Serve the app with gunicorn until the block ends; the database must be migrated."""
-    port = free_port()
+    port = free_port(host)
     log = instance / "gunicorn.log"
     env = {
         **os.environ,
@@ -77,8 +78,10 @@ def gunicorn(
     }
     command = [
         str(GUNICORN),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
-        f"127.0.0.1:{port}",
+        f"{host}:{port}",
         "--workers",
         str(workers),
         "--access-logfile",
@@ -93,7 +96,7 @@ def gunicorn(
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -16,7 +16,8 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
     text = output.read_text()
     assert "| section | what |" in text
     sections = {row.section for row in report.rows}
-    assert {"baseline", "scoring", "in-process", "size", "http sqlite"} <= sections
+    expected_sections = {"baseline", "scoring", "in-process", "size", "http sqlite", "http nginx"}
+    assert expected_sections | {"norms"} <= sections
     whats = " ".join(row.what for row in report.rows)
     for expected in (
         "POST a check-up",
@@ -27,5 +28,7 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
         "GET /partner",
         "requests/s",
         "p95",
+        "nginx + two hosts / one host direct",
+        "flask norms report --json",
     ):
         assert expected in whats, expected

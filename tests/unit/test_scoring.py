@@ -287,3 +287,35 @@ def test_thin_series_averages_buckets() -> None:
     assert values == [0.5, 2.5, 4.5, 6.5, 8.5]
     assert thin_series([1, 2], [None, 3.0], max_points=5) == ([1, 2], [None, 3.0])
     assert math.isclose(thin_series([1, 2, 3], [None, None, 3.0], 1)[1][0], 3.0)
+
+
+def test_a_missing_score_in_a_frame_reads_as_none() -> None:
+    """Does pandas' NaN come back as "not enough answers" (None), and a score as a float?"""
+    import numpy as np
+
+    from scoring import score_or_none
+
+    assert score_or_none(float("nan")) is None
+    assert score_or_none(np.float64("nan")) is None
+    assert score_or_none(None) is None
+    assert score_or_none(np.float64(56.2)) == 56.2
+    assert type(score_or_none(np.float64(56.2))) is float
+
+
+def test_a_pulse_is_compared_with_the_pulse_before_not_the_checkup_between() -> None:
+    """Does changes_since skip a check-up taken between two pulses (their norms differ)?"""
+    from questionnaires.loader import load_catalog
+    from scoring import changes_since, history_frame
+
+    pulse = load_catalog().latest("pulse")
+    day = datetime(2026, 3, 1)
+    rows = []
+    for assessment_id, (questionnaire, score) in enumerate(
+        [("pulse", 50.0), ("checkup", 100.0), ("pulse", 50.0)], start=1
+    ):
+        for dimension in pulse.dimensions:
+            moment = day.replace(day=assessment_id)
+            rows.append((assessment_id, questionnaire, 1, moment, dimension.id, score))
+    changes = changes_since(history_frame(rows), pulse)
+    assert [change.delta for change in changes["previous"]] == [0.0] * len(pulse.dimensions)
+    assert [change.delta for change in changes["first"]] == [0.0] * len(pulse.dimensions)

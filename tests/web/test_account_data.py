@@ -5,24 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sqlalchemy import func, select
-
-from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse, User
-from tests.conftest import keyed_answers
-
-THREES = dict.fromkeys(
-    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
-)
-TABLES = (User, Assessment, Answer, SafetyResponse, DimensionScore)
-
-
-def _counts(app) -> dict[str, int]:
-    with app.app_context():
-        return {
-            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in TABLES
-        }
+from tests.conftest import THREES, keyed_answers, row_counts
 
 
 def test_exports_hold_everything_of_mine_and_nothing_of_others(member, checkup, pulse) -> None:
@@ -53,18 +36,13 @@ def test_delete_account_removes_every_row_and_signs_out(member, checkup, app) ->
     member.logout()
     member.register("sam")
     member.submit("checkup", keyed_answers(checkup, THREES))
-    before = _counts(app)
-    wrong = member.client.post(
-        "/account/delete", data={"csrf_token": member.csrf("/account"), "password": "nope nope"}
-    )
+    before = row_counts(app)
+    wrong = member.delete_account("nope nope")
     assert wrong.status_code == 403
-    assert _counts(app) == before
-    response = member.client.post(
-        "/account/delete",
-        data={"csrf_token": member.csrf("/account"), "password": "a long walk by the river"},
-    )
+    assert row_counts(app) == before
+    response = member.delete_account()
     assert response.status_code == 303
-    after = _counts(app)
+    after = row_counts(app)
     assert after["users"] == before["users"] - 1
     assert after["assessments"] == before["assessments"] - 1
     assert after["answers"] == before["answers"] - len(checkup.items)

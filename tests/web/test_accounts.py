@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from assessment.extensions import db
@@ -19,6 +20,22 @@ def test_register_signs_in_and_hashes_the_password(person, app) -> None:
         assert user.password_hash != PASSWORD
         assert PASSWORD not in user.password_hash
         assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_production_hashes_passwords_with_scrypt(tmp_path, monkeypatch) -> None:
+    """Does an app configured as deployed hash with scrypt (only tests use a cheap method)?"""
+    from app import create_app
+    from assessment.security import hash_password, password_matches
+
+    monkeypatch.setenv("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")  # no way in from outside
+    production = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with production.app_context():
+        stored = hash_password(PASSWORD)
+        assert stored.startswith("scrypt:")
+        assert password_matches(stored, PASSWORD)
+        assert not password_matches(stored, PASSWORD + "!")
+        assert not password_matches(None, PASSWORD)
 
 
 def test_duplicate_username_is_refused_clearly(person, app) -> None:
@@ -82,3 +99,37 @@ def test_login_never_redirects_to_another_site(person) -> None:
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/checkup"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "/\n/evil.example",
+        "\\\\evil.example",
+    ],
+)
+def test_login_never_redirects_through_a_look_alike_path(person, target) -> None:
+    """Backslashes and tabs that browsers turn into "//" never lead off the site."""
+    person.register("robin")
+    person.logout()
+    response = person.client.post(
+        "/login",
+        query_string={"next": target},
+        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/checkup"
+
+
+def test_login_still_returns_to_a_page_on_this_site(person) -> None:
+    """A plain path of this site in ?next= is where sign-in goes."""
+    person.register("robin")
+    person.logout()
+    response = person.client.post(
+        "/login?next=/partner/join/abc_DEF-123",
+        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/partner/join/abc_DEF-123"

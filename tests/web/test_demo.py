@@ -32,8 +32,18 @@ def test_demo_creates_six_months_of_history_once(runner, app) -> None:
         demo_users = select(func.count()).select_from(User).where(User.username == "demo")
         assert db.session.scalar(demo_users) == 1
 
+        versions = [c.questionnaire_version for c in checkups]
+        first_v2 = next(c.id for c in checkups if c.questionnaire_version == 2)
+
     person = Person(app.test_client())
     assert person.login("demo", password).status_code == 303
     html = person.client.get("/history").get_data(as_text=True)
     changes = html[html.index('id="changes-heading"') : html.index('id="radar-heading"')]
     assert "reliable improvement" in changes
+    # DESIGN.md §11: v1 history, then v2 check-ups, and the pages say the questions changed.
+    assert versions == [1, 1, 1, 1, 2, 2]
+    assert "The questions changed on" in changes
+    result = person.client.get(f"/results/{first_v2}").get_data(as_text=True)
+    assert "The questions changed between these two" in result
+    partner = person.client.get("/partner").get_data(as_text=True)
+    assert "questions changed" in partner

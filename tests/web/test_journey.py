@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse
-from tests.conftest import keyed_answers
+from tests.conftest import SPREAD, SPREAD_SCORES, figures, keyed_answers
 
-# Keyed value per dimension for the first check-up. A dimension score is
-# 100 * (mean keyed - 1) / 4, so a dimension answered all-2 scores 25.0, all-3 50.0, ...
-FIRST = {
-    "communication": 2,
-    "emotional_needs": 3,
-    "stress": 4,
-    "romance": 1,
-    "intimacy": 5,
-    "support": 4,
-}
-FIRST_SCORES = {
-    "communication": 25.0,
-    "emotional_needs": 50.0,
-    "stress": 75.0,
-    "romance": 0.0,
-    "intimacy": 100.0,
-    "support": 75.0,
-}
+# The first check-up: the spread of levels whose scores are worked out by hand.
+FIRST = SPREAD
+FIRST_SCORES = SPREAD_SCORES
 # Overall: (25 + 50 + 75 + 0 + 100 + 75) / 6 = 325 / 6 = 54.1666... -> 54.2
 FIRST_OVERALL = 54.2
 NO_TO_ALL = "no"
-
-
-def _figures(html: str) -> dict[str, dict]:
-    """Chart name -> figure JSON as the page sends it to plotly.js."""
-    found = re.findall(
-        r'<script type="application/json" id="chart-([\w-]+)-figure"[^>]*>(.*?)</script>',
-        html,
-        re.S,
-    )
-    return {name: json.loads(body) for name, body in found}
 
 
 def _safety(definition, value: str = NO_TO_ALL) -> dict[str, str]:
@@ -102,7 +76,7 @@ def test_checkup_scores_match_hand_computed_values(member, checkup, app) -> None
     assert stored == FIRST_SCORES
 
     html = member.client.get(f"/results/{assessment_id}").get_data(as_text=True)
-    radar = _figures(html)["radar"]
+    radar = figures(html)["radar"]
     trace = radar["data"][0]
     assert trace["type"] == "scatterpolar"
     # The first dimension comes again at the end, so the outline closes.
@@ -128,15 +102,16 @@ def test_suggestions_name_the_answer_that_triggered_them(member, checkup, catalo
     html = member.client.get(response.headers["Location"]).get_data(as_text=True)
     shown = re.findall(r'data-strategy="([\w]+)"', html)
     assert 1 <= len([s for s in shown if catalog.strategies.by_id(s).dimension == "romance"]) <= 3
-    romance_item = checkup.items_of("romance")[0]
-    triggered = [
-        s
+    triggers = {
+        item_id
         for s in catalog.strategies.strategies
-        if s.dimension == "romance" and romance_item.id in s.triggers
-    ]
-    if triggered:
-        answer_label = checkup.scale.label(int(keyed_answers(checkup, FIRST)[romance_item.id]))
-        assert f"“{answer_label}” to “{romance_item.text}”" in html
+        if s.dimension == "romance"
+        for item_id in s.triggers
+    }
+    # Romance is answered all-1 (keyed): every romance item that triggers a strategy fired.
+    romance_item = next(item for item in checkup.items_of("romance") if item.id in triggers)
+    answer_label = checkup.scale.label(int(keyed_answers(checkup, FIRST)[romance_item.id]))
+    assert f"“{answer_label}” to “{romance_item.text}”" in html
 
 
 def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> None:
@@ -151,7 +126,7 @@ def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> Non
     romance = re.search(r"<th scope=\"row\">Romance</th>(.*?)</tr>", change, re.S).group(1)
     # No change reads "0.0", never "+0.0" (DESIGN.md §5; issue 15).
     assert 'data-label="Change">0.0<' in romance and "within normal variation" in romance
-    radar = _figures(html)["radar"]
+    radar = figures(html)["radar"]
     assert len(radar["data"]) == 2  # the previous check-up is overlaid
 
 
@@ -164,9 +139,9 @@ def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
     response = member.client.get("/history")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    figures = _figures(html)
+    charts = figures(html)
     for dimension in checkup.dimensions:
-        trend = figures[f"trend-{dimension.id}"]
+        trend = charts[f"trend-{dimension.id}"]
         kinds = {trace["name"]: trace for trace in trend["data"]}
         assert set(kinds) == {checkup.title, pulse.title}
         assert kinds[checkup.title]["mode"] == "lines+markers"
@@ -174,7 +149,7 @@ def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
         assert len(kinds[pulse.title]["y"]) == 1
         assert kinds[checkup.title]["marker"]["symbol"] != kinds[pulse.title]["marker"]["symbol"]
         assert all(re.match(r"\d{4}-\d\d-\d\dT", x) for x in kinds[checkup.title]["x"])
-    radar = figures["radar"]
+    radar = charts["radar"]
     assert [trace["name"] for trace in radar["data"]] == ["Latest", "First"]
     assert "reliable decline" in html
     assert "within normal variation" in html

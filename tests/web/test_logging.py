@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from tests.conftest import keyed_answers
 from tests.support.server import HttpPerson, gunicorn, migrate
 
@@ -59,6 +61,7 @@ def test_a_full_journey_logs_no_answer(member, checkup, pulse, caplog) -> None:
     assert strategy_id not in logged and plan_field not in logged
 
 
+@pytest.mark.gunicorn
 def test_server_logs_hold_no_answer(tmp_path, checkup) -> None:
     """Gunicorn's access and error log of a real journey hold no answers either."""
     url = f"sqlite:///{tmp_path / 'logs.sqlite3'}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 from datetime import timedelta
@@ -16,34 +18,26 @@ from sqlalchemy import event, func, select, update
 from app import create_app
 from assessment.extensions import db
 from assessment.models import (
-    Answer,
     Assessment,
-    DimensionScore,
     PartnerInvite,
-    PartnerLink,
-    SafetyResponse,
     User,
     utcnow,
 )
 from scoring import SEE_DIFFERENTLY, SEE_SAME
-from tests.conftest import Person, hidden_fields, keyed_answers
+from tests.conftest import (
+    DIMENSIONS,
+    Person,
+    figures,
+    hidden_fields,
+    levels,
+    row_counts,
+)
 from tests.conftest import app_settings as settings_for
 
-DIMENSIONS = ("communication", "emotional_needs", "stress", "romance", "intimacy", "support")
-TABLES = (User, Assessment, Answer, SafetyResponse, DimensionScore, PartnerLink, PartnerInvite)
 JOIN_LINK = re.compile(r'value="(https?://[^"/]+)(/partner/join/([A-Za-z0-9_-]+))"')
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def counts(app: Flask) -> dict[str, int]:
-    """How many rows every table holds."""
-    with app.app_context():
-        return {
-            model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-            for model in TABLES
-        }
 
 
 def new_person(app: Flask, username: str) -> Person:
@@ -73,23 +67,10 @@ def link(app: Flask, first: Person, second: Person) -> None:
     assert join(second, invite(first)).status_code == 303
 
 
-def take(person: Person, definition, levels: dict[str, int], flagged: bool = False) -> int:  # type: ignore[no-untyped-def]
-    """Post a questionnaire with these keyed levels per dimension; return its id."""
-    safety = {item.id: "no" for item in definition.safety}
-    if flagged:
-        safety[definition.safety[0].id] = "yes"
-    return person.result_id(person.submit(definition.id, keyed_answers(definition, levels), safety))
-
-
 def share(person: Person, assessment_id: int, choice: str = "yes", **extra: str):  # type: ignore[no-untyped-def]
     """Post the share switch of a result page."""
     data = {"csrf_token": person.csrf("/partner"), "share": choice, **extra}
     return person.client.post(f"/results/{assessment_id}/share", data=data)
-
-
-def levels(**overrides: int) -> dict[str, int]:
-    """Keyed level 3 everywhere, except where given."""
-    return dict.fromkeys(DIMENSIONS, 3) | overrides
 
 
 def set_created(app: Flask, assessment_id: int, days_ago: float) -> None:
@@ -107,16 +88,6 @@ def shared_ids(app: Flask) -> set[int]:
     """Ids of every assessment currently shared."""
     with app.app_context():
         return set(db.session.scalars(select(Assessment.id).where(Assessment.shared)))
-
-
-def figures(html: str) -> dict[str, dict]:
-    """Every chart's figure JSON on a page, by chart name."""
-    found = re.findall(
-        r'<script type="application/json" id="chart-([\w-]+)-figure"[^>]*>(.*?)</script>',
-        html,
-        re.S,
-    )
-    return {name: json.loads(body) for name, body in found}
 
 
 @pytest.fixture
@@ -174,12 +145,12 @@ def test_joining_links_both_people_and_uses_up_the_invite(app, alex, sam) -> Non
     assert "You and alex" in sam.client.get("/partner").get_data(as_text=True)
     assert "You and sam" in alex.client.get("/partner").get_data(as_text=True)
     casey = new_person(app, "casey")
-    before = counts(app)
+    before = row_counts(app)
     used = casey.client.get(path)
     assert used.status_code == 410
     assert 'id="quick-exit"' in used.get_data(as_text=True)
     assert join(casey, path).status_code == 410
-    assert counts(app) == before
+    assert row_counts(app) == before
 
 
 def test_a_newer_invite_makes_the_older_link_answer_410(app, alex, sam) -> None:
@@ -197,11 +168,11 @@ def test_an_expired_invite_answers_410_and_changes_nothing(app, alex, sam) -> No
     with app.app_context():
         db.session.execute(update(PartnerInvite).values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
-    before = counts(app)
+    before = row_counts(app)
     response = join(sam, path)
     assert response.status_code == 410
     assert "Please ask for a new link" in response.get_data(as_text=True)
-    assert counts(app) == before
+    assert row_counts(app) == before
 
 
 def test_unknown_token_is_404_and_your_own_is_400(app, alex) -> None:
@@ -213,9 +184,9 @@ def test_unknown_token_is_404_and_your_own_is_400(app, alex) -> None:
     own = alex.client.get(path)
     assert own.status_code == 400
     assert "your own invitation" in own.get_data(as_text=True)
-    before = counts(app)
+    before = row_counts(app)
     assert join(alex, path).status_code == 400
-    assert counts(app) == before
+    assert row_counts(app) == before
 
 
 def test_inviting_or_joining_while_linked_is_409(app, couple) -> None:
@@ -223,26 +194,26 @@ def test_inviting_or_joining_while_linked_is_409(app, couple) -> None:
     alex, _sam = couple
     casey = new_person(app, "casey")
     path = invite(casey)
-    before = counts(app)
+    before = row_counts(app)
     response = alex.client.post("/partner/invite", data={"csrf_token": alex.csrf("/partner")})
     assert response.status_code == 409
     assert 'id="quick-exit"' in response.get_data(as_text=True)
     assert alex.client.get(path).status_code == 409
     assert join(alex, path).status_code == 409
-    assert counts(app) == before
+    assert row_counts(app) == before
 
 
 def test_unlinking_ends_it_for_both_and_unshares_everything(app, couple, checkup) -> None:
     """Does either person's unlink end the link for both at once and un-share both sides?"""
     alex, sam = couple
-    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    mine, theirs = alex.take(checkup, levels()), sam.take(checkup, levels())
     assert share(alex, mine).status_code == 303
     assert share(sam, theirs).status_code == 303
     assert shared_ids(app) == {mine, theirs}
     response = sam.client.post("/partner/unlink", data={"csrf_token": sam.csrf("/partner")})
     assert response.status_code == 303
     assert shared_ids(app) == set()
-    assert counts(app)["partner_links"] == 0
+    assert row_counts(app)["partner_links"] == 0
     page = alex.client.get("/partner").get_data(as_text=True)
     assert "You and sam" not in page and "Make an invitation link" in page
 
@@ -253,7 +224,7 @@ def test_unlinking_ends_it_for_both_and_unshares_everything(app, couple, checkup
 def test_sharing_is_off_by_default_and_can_be_undone(app, couple, checkup) -> None:
     """Is a new check-up unshared, and does its switch turn sharing on and off again?"""
     alex, sam = couple
-    mine = take(alex, checkup, levels(communication=1))
+    mine = alex.take(checkup, levels(communication=1))
     assert shared_ids(app) == set()
     assert "Your partner's check-up" not in sam.client.get("/partner").get_data(as_text=True)
     result = alex.client.get(f"/results/{mine}").get_data(as_text=True)
@@ -268,10 +239,10 @@ def test_sharing_is_off_by_default_and_can_be_undone(app, couple, checkup) -> No
 
 def test_share_checks_come_in_the_documented_order(app, alex, sam, checkup, pulse) -> None:
     """Is it 404 another's, 400 pulse or odd value, 403 flagged, 409 unlinked, and no always?"""
-    mine = take(alex, checkup, levels())
-    theirs = take(sam, checkup, levels())
-    quick = take(alex, pulse, levels())
-    flagged = take(alex, checkup, levels(), flagged=True)
+    mine = alex.take(checkup, levels())
+    theirs = sam.take(checkup, levels())
+    quick = alex.take(pulse, levels())
+    flagged = alex.take(checkup, levels(), flagged=True)
     assert share(alex, theirs, "maybe").status_code == 404
     assert share(alex, theirs, "no").status_code == 404
     assert share(alex, quick, "yes").status_code == 400
@@ -298,8 +269,8 @@ def walk(person: Person) -> dict[str, str]:
     queue = list(SEEDS)
     while queue:
         path = queue.pop(0)
-        if path in pages or path.startswith(("/static/", "/assets/")):
-            continue
+        if path in pages or path.startswith(("/static/", "/assets/", "/reminders/")):
+            continue  # files that change with the clock: a calendar reminder holds "now"
         response = person.client.get(path)
         if response.status_code != 200:
             pages[path] = f"status {response.status_code}"
@@ -311,8 +282,16 @@ def walk(person: Person) -> dict[str, str]:
 
 
 def is_questionnaire(path: str) -> bool:
-    """Questionnaire pages hold every item's wording, for anyone."""
-    return re.fullmatch(r"/checkup/\w+", path) is not None
+    """Questionnaire pages hold every item's wording, for anyone; so does one's own CSV export,
+    which names each question beside one's own answers (its ids are checked apart)."""
+    return re.fullmatch(r"/checkup/\w+|/export\.csv(\?safety=no)?", path) is not None
+
+
+def score_cells(html: str, area: str) -> list[tuple[str, str]]:
+    """(score, band) in each column of an area's row, in the first scores table of ``html``."""
+    row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', html, re.S)
+    assert row, area
+    return re.findall(r'<td>([\d.—]+) <span class="band[^"]*">([^<]+)</span></td>', row.group(1))
 
 
 def suggested_titles(app: Flask, assessment_id: int) -> set[str]:
@@ -326,8 +305,8 @@ def suggested_titles(app: Flask, assessment_id: int) -> set[str]:
 def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None:
     """Walking every page the partner can reach, is anything but date, scores and bands found?"""
     alex, sam = couple
-    mine = take(alex, checkup, levels(communication=1, romance=1, support=4))
-    theirs = take(sam, checkup, dict.fromkeys(DIMENSIONS, 5) | {"support": 4})
+    mine = alex.take(checkup, levels(communication=1, romance=1, support=4))
+    theirs = sam.take(checkup, dict.fromkeys(DIMENSIONS, 5) | {"support": 4})
     assert share(alex, mine).status_code == 303
     assert share(sam, theirs).status_code == 303
     alex_titles = suggested_titles(app, mine) - suggested_titles(app, theirs)
@@ -344,7 +323,15 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
 
     pages = walk(sam)
     partner_page = pages["/partner"]
-    assert "0.0" in partner_page and "room to grow" in partner_page  # the walk sees the share
+    # The walk sees the share: alex's own figures, in the radar and in the table beside it.
+    alex_scores = [0.0, 50.0, 50.0, 0.0, 50.0, 75.0]  # levels 1, 3, 3, 1, 3, 4
+    radar = {trace["name"]: trace for trace in figures(partner_page)["couple-radar"]["data"]}
+    assert radar["Your partner"]["r"][: len(alex_scores)] == alex_scores
+    radar_table = partner_page[partner_page.index('id="chart-couple-radar"') :]
+    assert score_cells(radar_table, "Communication") == [
+        ("100.0", "strength"),  # sam's own, in the first column
+        ("0.0", "room to grow"),  # alex's shared figure, beside it
+    ]
     assert sam.client.get(f"/results/{mine}").status_code == 404
     wording = [item.text for item in checkup.items] + [item.text for item in checkup.safety]
     for path, text in pages.items():
@@ -357,8 +344,11 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
                 assert words not in text, (path, words)
     export = json.loads(pages["/export.json"])
     assert [a["id"] for a in export["assessments"]] == [theirs]
+    for path in ("/export.csv", "/export.csv?safety=no"):
+        rows = list(csv.DictReader(io.StringIO(pages[path])))
+        assert {row["assessment_id"] for row in rows} == {str(theirs)}, path
 
-    flagged = take(alex, checkup, levels(communication=2), flagged=True)
+    flagged = alex.take(checkup, levels(communication=2), flagged=True)
     flagged_page = alex.client.get(f"/results/{flagged}").get_data(as_text=True)
     assert 'id="share"' not in flagged_page and "Share with my partner" not in flagged_page
     assert share(alex, flagged).status_code == 403
@@ -372,7 +362,7 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
 def test_unsharing_and_unlinking_take_effect_at_once(app, couple, checkup) -> None:
     """Does the partner's page drop a check-up the moment it is un-shared or the link ends?"""
     alex, sam = couple
-    mine = take(alex, checkup, levels(communication=1))
+    mine = alex.take(checkup, levels(communication=1))
     share(alex, mine)
     assert "Your partner's check-up" in sam.client.get("/partner").get_data(as_text=True)
     share(alex, mine, "no")
@@ -387,15 +377,15 @@ def test_unsharing_and_unlinking_take_effect_at_once(app, couple, checkup) -> No
 def test_recent_flag_hides_every_suggestion_and_starter(app, couple, checkup) -> None:
     """After a "yes" on the safety screen, do invites, share prompts and starters step back?"""
     alex, sam = couple
-    mine = take(alex, checkup, levels(communication=1))
-    theirs = take(sam, checkup, levels(communication=5))
+    mine = alex.take(checkup, levels(communication=1))
+    theirs = sam.take(checkup, levels(communication=5))
     share(sam, theirs)
     assert 'data-suggest="share"' in alex.client.get(f"/results/{mine}").get_data(as_text=True)
     share(alex, mine)
     assert "data-starter=" in alex.client.get("/partner").get_data(as_text=True)
     share(alex, mine, "no")
 
-    flagged = take(alex, checkup, levels(communication=1), flagged=True)
+    flagged = alex.take(checkup, levels(communication=1), flagged=True)
     for path in (*walk(alex), f"/results/{mine}", f"/results/{flagged}"):
         text = alex.client.get(path).get_data(as_text=True)
         assert "data-suggest=" not in text, path
@@ -414,9 +404,9 @@ def test_recent_flag_hides_every_suggestion_and_starter(app, couple, checkup) ->
 
 def test_recently_flagged_person_on_their_own_is_not_invited(app, alex, checkup) -> None:
     """Is a person with a recent flag never urged to invite anyone, while the option stays?"""
-    calm = take(alex, checkup, levels())
+    calm = alex.take(checkup, levels())
     assert 'data-suggest="invite"' in alex.client.get(f"/results/{calm}").get_data(as_text=True)
-    take(alex, checkup, levels(), flagged=True)
+    alex.take(checkup, levels(), flagged=True)
     page = alex.client.get("/partner").get_data(as_text=True)
     assert "data-suggest" not in page and "Invite your partner" not in page
     assert "(optional)" in page[page.index("<details") :]
@@ -430,7 +420,7 @@ def test_recently_flagged_person_on_their_own_is_not_invited(app, alex, checkup)
 def test_one_shared_checkup_shows_alone_without_gaps(app, couple, checkup) -> None:
     """With only one side shared, is it one trace, its date and bands, and no gap table?"""
     alex, sam = couple
-    share(alex, take(alex, checkup, levels(communication=1)))
+    share(alex, alex.take(checkup, levels(communication=1)))
     page = sam.client.get("/partner").get_data(as_text=True)
     radar = figures(page)["couple-radar"]
     assert [t["name"] for t in radar["data"]] == ["Your partner"]
@@ -441,8 +431,8 @@ def test_one_shared_checkup_shows_alone_without_gaps(app, couple, checkup) -> No
 def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, catalog) -> None:
     """Are gaps labelled by 1.96 x S_diff, with a listening starter for each real one?"""
     alex, sam = couple
-    share(alex, take(alex, checkup, levels(communication=2, romance=4)))
-    share(sam, take(sam, checkup, levels(communication=3, romance=4)))
+    share(alex, alex.take(checkup, levels(communication=2, romance=4)))
+    share(sam, sam.take(checkup, levels(communication=3, romance=4)))
     page = alex.client.get("/partner").get_data(as_text=True)
     assert 'id="quick-exit"' in page
     radar = figures(page)["couple-radar"]
@@ -464,9 +454,9 @@ def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, ca
 def test_dates_far_apart_get_a_note(app, couple, checkup) -> None:
     """Does the page say so when the two check-ups are more than 30 days apart?"""
     alex, sam = couple
-    old = take(alex, checkup, levels())
+    old = alex.take(checkup, levels())
     share(alex, old)
-    share(sam, take(sam, checkup, levels()))
+    share(sam, sam.take(checkup, levels()))
     set_created(app, old, days_ago=45)
     page = sam.client.get("/partner").get_data(as_text=True)
     assert 'id="dates-apart"' in page and "45 days apart" in page
@@ -475,10 +465,10 @@ def test_dates_far_apart_get_a_note(app, couple, checkup) -> None:
 def test_gaps_over_time_pair_checkups_within_30_days(app, couple, checkup) -> None:
     """Are only check-ups within 30 days paired, each once, at the pair's midpoint?"""
     alex, sam = couple
-    a_old = take(alex, checkup, levels(communication=1))
-    a_new = take(alex, checkup, levels(communication=3))
-    s_old = take(sam, checkup, levels(communication=3))
-    s_new = take(sam, checkup, levels(communication=3))
+    a_old = alex.take(checkup, levels(communication=1))
+    a_new = alex.take(checkup, levels(communication=3))
+    s_old = sam.take(checkup, levels(communication=3))
+    s_new = sam.take(checkup, levels(communication=3))
     for person, ids in ((alex, (a_old, a_new)), (sam, (s_old, s_new))):
         for assessment_id in ids:
             share(person, assessment_id)
@@ -519,12 +509,12 @@ def test_partner_page_queries_stay_constant_as_history_grows(app, couple, checku
         return len(seen)
 
     for _ in range(2):
-        share(alex, take(alex, checkup, levels()))
-        share(sam, take(sam, checkup, levels(communication=1)))
+        share(alex, alex.take(checkup, levels()))
+        share(sam, sam.take(checkup, levels(communication=1)))
     few = statements()
     for _ in range(10):
-        share(alex, take(alex, checkup, levels()))
-        share(sam, take(sam, checkup, levels(communication=1)))
+        share(alex, alex.take(checkup, levels()))
+        share(sam, sam.take(checkup, levels(communication=1)))
     assert statements() == few
 
 
@@ -534,7 +524,7 @@ def test_partner_page_queries_stay_constant_as_history_grows(app, couple, checku
 def test_someone_not_linked_gets_404_for_anything_of_another(app, couple, checkup) -> None:
     """Can a stranger, or even the partner, open or switch another person's check-up?"""
     alex, sam = couple
-    mine = take(alex, checkup, levels())
+    mine = alex.take(checkup, levels())
     share(alex, mine)
     casey = new_person(app, "casey")
     for other in (casey, sam):
@@ -576,7 +566,7 @@ def _route(app: Flask, kind: str, alex: Person, sam: Person, checkup) -> tuple[P
         link(app, alex, sam)
         return alex, "/partner/unlink", {}
     link(app, alex, sam)
-    return alex, f"/results/{take(alex, checkup, levels())}/share", {"share": "yes"}
+    return alex, f"/results/{alex.take(checkup, levels())}/share", {"share": "yes"}
 
 
 @pytest.mark.parametrize("kind", POST_ROUTES)
@@ -585,7 +575,7 @@ def test_new_posts_refuse_missing_csrf_unknown_fields_and_big_bodies(
 ) -> None:
     """Does every new POST refuse a missing CSRF token, an extra field or a body over 1 MiB?"""
     who, path, fields = _route(app, kind, alex, sam, checkup)
-    before = counts(app)
+    before = row_counts(app)
     shared_before = shared_ids(app)
     token = who.csrf("/partner")
     assert who.client.post(path, data=fields).status_code == 400
@@ -595,7 +585,7 @@ def test_new_posts_refuse_missing_csrf_unknown_fields_and_big_bodies(
     assert twice.status_code == 400
     big = who.client.post(path, data={"csrf_token": token, **fields, "pad": "x" * (1 << 20)})
     assert big.status_code == 413
-    assert counts(app) == before
+    assert row_counts(app) == before
     assert shared_ids(app) == shared_before
     assert who.client.post(path, data={"csrf_token": token, **fields}).status_code == 303
 
@@ -611,7 +601,7 @@ def test_demo_makes_a_linked_partner_whose_gaps_close(app, runner) -> None:
     assert password
     again = runner.invoke(args=["demo"])
     assert f"demo-partner password: {password.group(1)}" in again.output
-    assert counts(app)["users"] == 2 and counts(app)["partner_links"] == 1
+    assert row_counts(app)["users"] == 2 and row_counts(app)["partner_links"] == 1
     person = Person(app.test_client())
     assert person.login("demo-partner", password.group(1)).status_code == 303
     page = person.client.get("/partner").get_data(as_text=True)
@@ -639,7 +629,7 @@ def test_deleting_either_account_ends_the_link_and_its_invites(
     alex, sam = couple
     casey = new_person(app, "casey")
     invite(casey)
-    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    mine, theirs = alex.take(checkup, levels()), sam.take(checkup, levels())
     share(alex, mine)
     share(sam, theirs)
     gone, stays = (alex, sam) if leaver == "inviter" else (sam, alex)
@@ -650,13 +640,10 @@ def test_deleting_either_account_ends_the_link_and_its_invites(
             .join(User, User.id == PartnerInvite.inviter_id)
             .where(User.username == ("alex" if gone is alex else "sam"))
         )
-    before = counts(app)
-    response = gone.client.post(
-        "/account/delete",
-        data={"csrf_token": gone.csrf("/account"), "password": "a long walk by the river"},
-    )
+    before = row_counts(app)
+    response = gone.delete_account()
     assert response.status_code == 303
-    after = counts(app)
+    after = row_counts(app)
     assert after["users"] == before["users"] - 1
     assert after["partner_links"] == before["partner_links"] - 1 == 0
     assert after["partner_invites"] == before["partner_invites"] - own_invites
@@ -673,7 +660,7 @@ def test_deleting_either_account_ends_the_link_and_its_invites(
 def test_each_export_holds_only_its_owners_data(app, couple, checkup) -> None:
     """With both sharing, does each export still hold the owner's assessments alone?"""
     alex, sam = couple
-    mine, theirs = take(alex, checkup, levels()), take(sam, checkup, levels())
+    mine, theirs = alex.take(checkup, levels()), sam.take(checkup, levels())
     share(alex, mine)
     share(sam, theirs)
     for person, own in ((alex, mine), (sam, theirs)):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin
-from tests.conftest import Person, keyed_answers
-from tests.web.test_bad_input import row_counts
+from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin, PlanStatus
+from scoring import order_candidates, score_assessment
+from scoring.strategies import triggers_for
+from tests.conftest import Person, figures, keyed_answers, row_counts
 
 # Communication and emotional needs lowest: they are the focus, with strategies to try.
 LOW_TALK = {
@@ -41,6 +43,15 @@ def _choose(member: Person, assessment_id: int, strategy_id: str):  # type: igno
             "assessment_id": str(assessment_id),
         },
     )
+
+
+def _planned(member: Person, checkup, app) -> tuple[int, str, int]:  # type: ignore[no-untyped-def]
+    """A result, and a plan chosen from its first suggestion: (result id, its page, plan id)."""
+    assessment_id, html = _result(member, checkup)
+    assert _choose(member, assessment_id, _offered(html)[0]).status_code == 303
+    with app.app_context():
+        plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id.desc()))
+    return assessment_id, html, plan_id
 
 
 def _count(app, model) -> int:  # type: ignore[no-untyped-def]
@@ -90,10 +101,7 @@ def test_a_fourth_plan_is_409_with_a_way_to_let_one_go(member, checkup, app) -> 
 
 def test_someone_elses_plan_and_result_are_404(member, checkup, app) -> None:
     """Another person's plan id or result id answers 404, and nothing changes."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    assessment_id, html, plan_id = _planned(member, checkup, app)
     member.logout()
     member.register("other")
     before = row_counts(app)
@@ -124,15 +132,12 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
     member, checkup, pulse, app
 ) -> None:
     """Scores are the same with and without a check-in; yes closes the plan, no keeps it."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     kept = member.submit("pulse", answers, extra={f"plan_{plan_id}_tried": "no"})
     without = member.result_id(kept)
     with app.app_context():
-        assert db.session.get(Plan, plan_id).status == "active"
+        assert db.session.get(Plan, plan_id).status == PlanStatus.ACTIVE
     closed = member.submit(
         "pulse",
         answers,
@@ -141,7 +146,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
     with_checkin = member.result_id(closed)
     with app.app_context():
         plan = db.session.get(Plan, plan_id)
-        assert plan.status == "closed"
+        assert plan.status == PlanStatus.CLOSED
         checkins = db.session.scalars(select(PlanCheckin).order_by(PlanCheckin.id)).all()
         assert [(c.assessment_id, c.tried, c.helped) for c in checkins] == [
             (without, "no", None),
@@ -165,10 +170,7 @@ def test_checkins_are_stored_with_the_assessment_and_never_scored(
 
 def test_helped_is_ignored_when_not_tried(member, checkup, pulse, app) -> None:
     """With JavaScript off both questions show; "helped" counts only for a tried plan."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     member.submit(
         "pulse",
         keyed_answers(pulse, LOW_TALK),
@@ -181,10 +183,7 @@ def test_helped_is_ignored_when_not_tried(member, checkup, pulse, app) -> None:
 
 def test_bad_plan_fields_are_400_and_store_nothing(member, checkup, pulse, app) -> None:
     """Another plan id, or a value outside the lists, is a 400 and nothing is stored."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     before = row_counts(app)
     unknown = member.submit("pulse", answers, extra={f"plan_{plan_id + 99}_tried": "yes"})
@@ -197,10 +196,7 @@ def test_bad_plan_fields_are_400_and_store_nothing(member, checkup, pulse, app) 
 
 def test_fields_of_a_closed_plan_are_ignored(member, checkup, pulse, app) -> None:
     """A stale form naming a plan already closed stores the assessment and ignores it."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     answers = keyed_answers(pulse, LOW_TALK)
     stale_form = member.open_form("pulse")
     member.submit("pulse", answers, extra={f"plan_{plan_id}_tried": "yes"})
@@ -215,10 +211,7 @@ def test_double_submit_with_a_checkin_leads_to_the_stored_result(
     member, checkup, pulse, app
 ) -> None:
     """The token is checked first: the replay of a closing check-in still finds its result."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     hidden = member.open_form("pulse")
     extra = {f"plan_{plan_id}_tried": "yes"}
     first = member.submit("pulse", keyed_answers(pulse, LOW_TALK), extra=extra, hidden=hidden)
@@ -242,14 +235,25 @@ def test_result_shows_what_was_said_and_ranks_unhelpful_last(member, checkup, ap
     )
     page = member.client.get(response.headers["Location"]).get_data(as_text=True)
     again = _offered(page)
-    dimension = app.extensions["rekindle.catalog"].strategies.by_id(offered[0]).dimension
-    same_dimension = [
-        s
-        for s in again
-        if app.extensions["rekindle.catalog"].strategies.by_id(s).dimension == dimension
-    ]
-    assert offered[0] not in same_dimension[:-1]
-    assert "You tried this before" in page or offered[0] not in again
+    library = app.extensions["rekindle.catalog"].strategies
+    dimension = library.by_id(offered[0]).dimension
+    # Ranked last among every candidate of its dimension, where before it came first ...
+    answers = {k: int(v) for k, v in keyed_answers(checkup, LOW_TALK).items()}
+    candidates = [s for s in library.strategies if s.dimension == dimension]
+    triggered = {s.id: triggers_for(s, checkup, answers) for s in candidates}
+    ranked = order_candidates(candidates, triggered, frozenset({offered[0]}))
+    assert ranked[-1].id == offered[0]
+    assert order_candidates(candidates, triggered, frozenset())[0].id == offered[0]
+    # ... and the page offers exactly what that ranking keeps (three per dimension at most).
+    safety = {item.id: "no" for item in checkup.safety}
+    expected = score_assessment(
+        checkup, library, answers, safety, unhelpful=frozenset({offered[0]})
+    ).suggestions
+    assert again == [suggestion.strategy_id for suggestion in expected]
+    assert again != offered
+    shown_again = offered[0] in again
+    assert shown_again == (len(candidates) <= 3)
+    assert ("You tried this before" in page) == shown_again
     old = member.client.get(f"/results/{assessment_id}").get_data(as_text=True)
     assert _offered(old) == offered  # an old result page never changes what it offered
     assert "You tried this before" in old
@@ -264,7 +268,7 @@ def test_flagged_result_offers_only_safe_plans_and_drops_unsafe_ones(member, che
     safety = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
     flagged_id, flagged_html = _result(member, checkup, safety)
     with app.app_context():
-        assert db.session.scalar(select(Plan.status)) == "dropped"
+        assert db.session.scalar(select(Plan.status)) == PlanStatus.DROPPED
     for strategy_id in _offered(flagged_html):
         assert strategies.by_id(strategy_id).safe_if_flagged
     assert _choose(member, flagged_id, unsafe).status_code == 400
@@ -290,26 +294,27 @@ def test_history_shows_plan_markers_and_what_you_tried(member, checkup, app) -> 
     tried = tried[: tried.index("</table>")]
     assert strategy.title in tried
     assert "reliable improvement" in tried
-    figure = re.search(
-        rf'id="chart-trend-{strategy.dimension}-figure"[^>]*>(.*?)</script>', page, re.S
-    ).group(1)
-    assert '"name": "Plans"' in figure or '"name":"Plans"' in figure
+    trend = figures(page)[f"trend-{strategy.dimension}"]
+    traces = {trace["name"]: trace for trace in trend["data"]}
+    stars = traces["Plans"]
+    line = traces[checkup.title]
+    before = {"communication": 0.0, "emotional_needs": 25.0}[strategy.dimension]
+    # A star where it was chosen (the first check-up) and where it was reported (the second),
+    # each at the dimension's score on its line, not at the top or bottom of the chart.
+    assert stars["y"] == [before, 75.0] == line["y"]
+    assert [moment[:16] for moment in stars["x"]] == [moment[:16] for moment in line["x"]]
+    assert stars["text"][0] == f"Chose to try: {strategy.title}"
+    assert stars["text"][1].startswith(f"Said how it went: {strategy.title}")
 
 
 def test_export_holds_plans_and_delete_removes_them(member, checkup, pulse, app) -> None:
     """The export carries plans and check-ins; deleting the account removes every one."""
-    assessment_id, html = _result(member, checkup)
-    _choose(member, assessment_id, _offered(html)[0])
-    with app.app_context():
-        plan_id = db.session.scalar(select(Plan.id))
+    plan_id = _planned(member, checkup, app)[2]
     member.submit("pulse", keyed_answers(pulse, LOW_TALK), extra={f"plan_{plan_id}_tried": "yes"})
     document = member.client.get("/export.json").get_json()
     assert document["plans"][0]["checkins"][0]["tried"] == "yes"
     assert "plan_checkin" in member.client.get("/export.csv").get_data(as_text=True)
-    response = member.client.post(
-        "/account/delete",
-        data={"csrf_token": member.csrf("/account"), "password": "a long walk by the river"},
-    )
+    response = member.delete_account()
     assert response.status_code == 303
     assert _count(app, Plan) == 0
     assert _count(app, PlanCheckin) == 0
@@ -322,4 +327,36 @@ def test_demo_has_plans_with_checkins(runner, app) -> None:
         assert _count(app, Plan) >= 3
         assert _count(app, PlanCheckin) >= 2
         statuses = set(db.session.scalars(select(Plan.status)))
-    assert {"active", "closed"} <= statuses
+    assert {PlanStatus.ACTIVE, PlanStatus.CLOSED} <= statuses
+
+
+@pytest.mark.parametrize(
+    ("assessment_id", "status"),
+    [
+        ("", 400),
+        ("abc", 400),
+        ("²", 400),  # a digit to str.isdigit, not to int()
+        ("-1", 400),
+        ("1.0", 400),
+        ("9" * 30, 400),  # would overflow a PostgreSQL integer
+        ("987654", 404),  # well formed, but nobody's result
+    ],
+)
+def test_plans_with_a_non_numeric_or_unknown_id_store_nothing(
+    member, checkup, app, assessment_id, status
+) -> None:
+    """Is a choice naming a malformed id a 400, an unknown one a 404, never a 500 or a plan?"""
+    real_id, html = _result(member, checkup)
+    before = row_counts(app)
+    response = member.client.post(
+        "/plans",
+        data={
+            "csrf_token": member.csrf("/account"),
+            "strategy_id": _offered(html)[0],
+            "assessment_id": assessment_id,
+        },
+    )
+    assert response.status_code == status
+    assert row_counts(app) == before
+    assert _count(app, Plan) == 0
+    assert real_id != 987654

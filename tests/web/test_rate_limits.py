@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 
-from app import create_app
-from tests.conftest import PASSWORD, Person, app_settings
+from tests.conftest import PASSWORD, Person, dispose, sqlite_app
 from tests.support.server import HttpPerson, gunicorn, migrate
 
 LIMIT = 10
@@ -21,13 +19,9 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 @pytest.fixture
 def limited_client(tmp_path, migrated_sqlite):  # type: ignore[no-untyped-def]
     """A client of an app with rate limiting switched on (memory storage)."""
-    database = tmp_path / "limited.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    settings = app_settings(tmp_path, f"sqlite:///{database}") | {"RATELIMIT_ENABLED": True}
-    app = create_app(settings)
+    app = sqlite_app(tmp_path, migrated_sqlite, {"RATELIMIT_ENABLED": True})
     yield app.test_client()
-    with app.app_context():
-        app.extensions["sqlalchemy"].engine.dispose()
+    dispose(app)
 
 
 def _login(client, username: str, address: str = "127.0.0.1") -> int:  # type: ignore[no-untyped-def]
@@ -67,6 +61,8 @@ def test_sign_up_is_limited_too(limited_client) -> None:
     assert statuses == [400] * LIMIT + [429]
 
 
+@pytest.mark.gunicorn
+@pytest.mark.redis
 def test_limit_holds_across_two_workers_with_redis(tmp_path) -> None:
     """With Redis as the store, two gunicorn workers share one count: exactly ten get through."""
     prefix = f"rekindle-test-{uuid.uuid4().hex[:10]}"

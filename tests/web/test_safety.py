@@ -57,3 +57,32 @@ def test_unflagged_result_has_no_safety_panel(member, checkup) -> None:
     response = member.submit("checkup", keyed_answers(checkup, LOW_EVERYWHERE), safety)
     html = member.client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="safety-resources"' not in html
+
+
+def _words(html: str) -> str:
+    main = html[html.index('<main id="main"') : html.index("</main>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def test_flagged_result_names_lowest_areas_without_promising_effort_helps(member, checkup) -> None:
+    """Does the flagged page say "areas you scored lowest", and nothing about effort fixing it?"""
+    html = _flagged_result(member, checkup)
+    words = _words(html)
+    assert "The areas you scored lowest were" in words
+    assert "small, steady changes" not in words
+    assert "Where attention will help most" not in words
+    start = html.index('id="focus-heading"')
+    ends = [i for i in (html.find("<h3", start), html.find("</section>", start)) if i > 0]
+    focus = _words('<main id="main">' + html[start : min(ends)] + "</main>")
+    assert "you scored lowest" in focus
+    for promise in ("help most", "likely to help", "will help", "changes"):
+        assert promise not in focus, promise
+
+
+def test_unflagged_result_keeps_its_focus_wording(member, checkup) -> None:
+    """Without a flag the page still says where attention will help most."""
+    safety = {item.id: "no" for item in checkup.safety}
+    response = member.submit("checkup", keyed_answers(checkup, LOW_EVERYWHERE), safety)
+    words = _words(member.client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Where attention will help most" in words
+    assert "areas you scored lowest" not in words

@@ -35,7 +35,7 @@ def test_every_response_carries_the_security_headers(client, path, status) -> No
     assert response.status_code == status
     headers = response.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"  # nothing is sent to another site
     csp = _csp_directives(headers["Content-Security-Policy"])
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["script-src"] == ["'self'"]  # no inline script, no eval, no other host

@@ -1,4 +1,4 @@
-"""Start-up: a broken definition stops the app with a message that says where."""
+"""Start-up and health: a broken definition stops the app, an absent database is a 503."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import yaml
 
 from app import create_app
 from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError
+from tests.conftest import app_settings
+from tests.support.server import free_port
 
 
 def test_broken_definition_stops_start_up_naming_file_and_path(tmp_path) -> None:
@@ -42,3 +44,34 @@ def test_secret_key_is_generated_once_with_private_permissions(tmp_path, monkeyp
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
     assert len(first.config["SECRET_KEY"]) >= 32
+
+
+def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path) -> None:
+    """Does the factory bind the SQLite pragmas, so concurrent writers wait and keys hold?"""
+    from sqlalchemy import text
+
+    from assessment.extensions import db
+
+    app = create_app(app_settings(tmp_path, f"sqlite:///{tmp_path / 'pragmas.sqlite3'}"))
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("where", ["sqlite-folder-gone", "postgresql-port-closed"])
+def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path, where) -> None:
+    """Does /healthz tell a load balancer 503 (not 500, not 200) when the database is away?"""
+    if where == "sqlite-folder-gone":
+        folder = tmp_path / "data"
+        folder.mkdir()
+        url = f"sqlite:///{folder / 'rekindle.sqlite3'}"
+        folder.rmdir()  # SQLite cannot create a file in a folder that is not there
+    else:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"  # nobody listens
+    app = create_app(app_settings(tmp_path, url))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "db": "unreachable"}

@@ -8,11 +8,7 @@ from sqlalchemy import func, select
 
 from assessment.extensions import db
 from assessment.models import Answer, Assessment, DimensionScore
-from tests.conftest import keyed_answers
-
-ALL_THREES = dict.fromkeys(
-    ("communication", "emotional_needs", "stress", "romance", "intimacy", "support"), 3
-)
+from tests.conftest import THREES, keyed_answers
 
 
 def _counts(app) -> tuple[int, int, int]:
@@ -30,7 +26,7 @@ def _checked(html: str, name: str) -> str | None:
 
 def test_incomplete_submission_keeps_valid_answers(member, checkup, app) -> None:
     """Is a missing answer a 400 with the error next to its question, other answers kept?"""
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     answers[checkup.items[0].id] = "5"
     missing = next(item for item in checkup.items if not item.optional and item != checkup.items[0])
     del answers[missing.id]
@@ -50,7 +46,7 @@ def test_incomplete_submission_keeps_valid_answers(member, checkup, app) -> None
 
 def test_optional_and_safety_items_left_blank_are_accepted(member, checkup, app) -> None:
     """Does a blank optional item count as "prefer not to say" and a blank safety item as skip?"""
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     optional = [item.id for item in checkup.items if item.optional]
     assert optional, "the check-up has optional (intimacy) items"
     for item_id in optional:
@@ -72,7 +68,7 @@ def test_optional_and_safety_items_left_blank_are_accepted(member, checkup, app)
 
 def test_out_of_range_answer_is_rejected_next_to_its_question(member, checkup, app) -> None:
     """Is an answer outside the scale a 400 at its question, with nothing stored?"""
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     answers[checkup.items[2].id] = "9"
     response = member.submit("checkup", answers)
     assert response.status_code == 400
@@ -84,7 +80,7 @@ def test_out_of_range_answer_is_rejected_next_to_its_question(member, checkup, a
 
 def test_unknown_field_is_rejected_and_nothing_stored(member, checkup, app) -> None:
     """Is a field the form never had a 400, with answers kept and nothing stored?"""
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     response = member.submit("checkup", answers, extra={"is_admin": "1"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -97,7 +93,7 @@ def test_unknown_version_is_rejected(member, checkup, app) -> None:
     """Is a form claiming a questionnaire version we do not have a 400, storing nothing?"""
     hidden = member.open_form("checkup")
     hidden["version"] = "99"
-    response = member.submit("checkup", keyed_answers(checkup, ALL_THREES), hidden=hidden)
+    response = member.submit("checkup", keyed_answers(checkup, THREES), hidden=hidden)
     assert response.status_code == 400
     assert "has changed since the page was opened" in response.get_data(as_text=True)
     assert _counts(app) == (0, 0, 0)
@@ -106,7 +102,7 @@ def test_unknown_version_is_rejected(member, checkup, app) -> None:
 def test_double_submit_stores_one_assessment(member, checkup, app) -> None:
     """Does posting the same form twice store one assessment and lead both posts to it?"""
     hidden = member.open_form("checkup")
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     first = member.submit("checkup", answers, hidden=hidden)
     second = member.submit("checkup", answers, hidden=hidden)
     assert first.status_code == second.status_code == 303
@@ -116,7 +112,7 @@ def test_double_submit_stores_one_assessment(member, checkup, app) -> None:
 
 def test_someone_elses_result_is_404(member, checkup, client, app) -> None:
     """Does another person's result answer 404, never revealing that it exists?"""
-    response = member.submit("checkup", keyed_answers(checkup, ALL_THREES))
+    response = member.submit("checkup", keyed_answers(checkup, THREES))
     location = response.headers["Location"]
     member.logout()
     member.register("sam")
@@ -126,7 +122,7 @@ def test_someone_elses_result_is_404(member, checkup, client, app) -> None:
 
 def test_blank_safety_question_stays_blank_after_an_error(member, checkup) -> None:
     """Is a private question left blank shown blank again, never as an answer not chosen?"""
-    answers = keyed_answers(checkup, ALL_THREES)
+    answers = keyed_answers(checkup, THREES)
     del answers[checkup.items[0].id]
     html = member.submit("checkup", answers).get_data(as_text=True)
     for item in checkup.safety:

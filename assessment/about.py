@@ -1,0 +1,67 @@
+"""``GET /about/measures``: a plain page on scores, bands, reliable change and the norms in use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, render_template
+
+from questionnaires.models import Questionnaire
+from scoring import RCI_CRITICAL, s_diff
+from scoring.dimensions import STEADY_FROM, STRENGTH_FROM
+from scoring.reliability import MIN_PEOPLE
+
+from .definitions import current_catalog
+from .norms import NormsInUse, norms_in_use
+
+bp = Blueprint("about", __name__)
+
+
+@dataclass(frozen=True)
+class NormsRow:
+    """One area's norms as the page lists them, with the change that counts as reliable."""
+
+    label: str
+    sd: float
+    reliability: float
+    reliable_from: float
+    source: str
+
+
+def _rows(definition: Questionnaire, norms: NormsInUse) -> list[NormsRow]:
+    measured = norms.by_dimension
+    rows = []
+    for dimension in definition.dimensions:
+        used = measured.get(dimension.id, dimension.norms)
+        rows.append(
+            NormsRow(
+                label=dimension.label,
+                sd=used.sd,
+                reliability=used.reliability,
+                reliable_from=RCI_CRITICAL * s_diff(used),
+                source=norms.describe(dimension.id),
+            )
+        )
+    return rows
+
+
+@bp.get("/about/measures")
+def measures() -> str:
+    """How scores, bands and reliable change work here, and which norms judge change now."""
+    catalog = current_catalog()
+    sections = [
+        (definition, _rows(definition, norms_in_use(definition)))
+        for latest in catalog.latest_all()
+        for definition in sorted(
+            (q for (qid, _), q in catalog.questionnaires.items() if qid == latest.id),
+            key=lambda q: -q.version,
+        )
+    ]
+    return render_template(
+        "about/measures.html",
+        sections=sections,
+        strength_from=STRENGTH_FROM,
+        steady_from=STEADY_FROM,
+        critical=RCI_CRITICAL,
+        min_people=MIN_PEOPLE,
+    )

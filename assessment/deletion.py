@@ -1,0 +1,53 @@
+"""Deleting one check-up and everything recorded with it (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import delete, or_, select
+from werkzeug.wrappers import Response
+
+from .extensions import db
+from .forms import DeleteResultForm
+from .models import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse
+
+bp = Blueprint("deletion", __name__)
+
+
+def delete_assessment(assessment: Assessment) -> None:
+    """Remove the assessment, its answers, scores, safety responses, check-ins and plans.
+
+    Rows are deleted explicitly rather than left to ``ON DELETE CASCADE``, so nothing
+    stays behind on a database whose foreign keys are not enforced. Its share is a
+    column of the assessment and goes with it. The caller commits.
+    """
+    plans = select(Plan.id).where(Plan.assessment_id == assessment.id)
+    db.session.execute(
+        delete(PlanCheckin).where(
+            or_(PlanCheckin.assessment_id == assessment.id, PlanCheckin.plan_id.in_(plans))
+        )
+    )
+    db.session.execute(delete(Plan).where(Plan.assessment_id == assessment.id))
+    for model in (Answer, SafetyResponse, DimensionScore):
+        db.session.execute(delete(model).where(model.assessment_id == assessment.id))
+    db.session.execute(delete(Assessment).where(Assessment.id == assessment.id))
+
+
+@bp.post("/results/<int:assessment_id>/delete")
+@login_required
+def delete_result(assessment_id: int) -> Response:
+    """Delete one of the person's own check-ups after they confirmed it (another's: 404)."""
+    assessment = db.session.scalar(
+        select(Assessment).where(
+            Assessment.id == assessment_id, Assessment.user_id == current_user.id
+        )
+    )
+    if assessment is None:
+        abort(404)
+    form = DeleteResultForm()
+    if not form.has_exact_fields() or not form.validate_on_submit():
+        abort(400)
+    delete_assessment(assessment)
+    db.session.commit()
+    flash("That check-in and everything recorded with it have been deleted.", "info")
+    return redirect(url_for("history.history"), 303)

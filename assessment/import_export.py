@@ -1,0 +1,138 @@
+"""Moving servers: fill an empty account from a Rekindle ``export.json`` (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import exists, insert, select
+from werkzeug.wrappers import Response
+
+from questionnaires.loader import Catalog
+from scoring import score_assessment, unhelpful_strategies
+
+from .account import account_page
+from .definitions import current_catalog
+from .extensions import db
+from .forms import ImportForm
+from .import_file import ImportedExport, ImportProblem, read_export
+from .models import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse
+from .service import suggestions_to_json
+
+bp = Blueprint("import_export", __name__)
+
+NOT_EMPTY = (
+    "This account already has check-ins, so nothing was imported. Import into a new,"
+    " empty account, or delete these check-ins first."
+)
+
+
+def _has_assessments(user_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(Assessment.user_id == user_id))))
+
+
+def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> int:
+    """Write every assessment, plan and check-in of the file in one transaction.
+
+    Each assessment is scored again, with the strategies reported unhelpful up to it
+    ranked last, as when it was first taken. Returns how many assessments were stored.
+    """
+    stored = _store_assessments(user_id, contents, catalog)
+    for plan in sorted(contents.plans, key=lambda p: p.created_at):
+        row = Plan(
+            user_id=user_id,
+            assessment_id=stored[plan.chosen_from],
+            strategy_id=plan.strategy_id,
+            dimension=plan.dimension,
+            status=plan.status,
+            created_at=plan.created_at,
+            closed_at=plan.closed_at,
+        )
+        row.checkins = [
+            PlanCheckin(
+                assessment_id=stored[checkin.assessment],
+                tried=checkin.tried,
+                helped=checkin.helped,
+                created_at=checkin.created_at,
+            )
+            for checkin in plan.checkins
+        ]
+        db.session.add(row)
+    return len(stored)
+
+
+def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:
+    """Score and add every assessment; the file's id -> the new id (rows added in bulk)."""
+    said_at: dict[int, list[tuple[str, str, str | None]]] = {}
+    for plan in contents.plans:
+        for checkin in plan.checkins:
+            said_at.setdefault(checkin.assessment, []).append(
+                (plan.strategy_id, checkin.tried, checkin.helped)
+            )
+    reports: list[tuple[str, str, str | None]] = []
+    added = []
+    for item in contents.assessments:
+        reports += said_at.get(item.file_id, [])
+        scored = score_assessment(
+            item.definition,
+            catalog.strategies,
+            item.answers,
+            item.safety,
+            unhelpful=unhelpful_strategies(reports),
+        )
+        assessment = Assessment(
+            user_id=user_id,
+            questionnaire_id=item.definition.id,
+            questionnaire_version=item.definition.version,
+            created_at=item.created_at,
+            safety_flag=scored.flagged,
+            submission_token=f"import-{secrets.token_urlsafe(24)}",
+            overall=scored.overall,
+            suggestions=suggestions_to_json(scored.suggestions),
+        )
+        db.session.add(assessment)
+        added.append((assessment, item, scored.scores))
+    db.session.flush()  # the new ids, for the rows below
+    rows: dict[type, list[dict[str, Any]]] = {Answer: [], SafetyResponse: [], DimensionScore: []}
+    for assessment, item, scores in added:
+        rows[Answer] += [
+            {"assessment_id": assessment.id, "item_id": k, "value": v}
+            for k, v in item.answers.items()
+        ]
+        rows[SafetyResponse] += [
+            {"assessment_id": assessment.id, "item_id": k, "response": v}
+            for k, v in item.safety.items()
+        ]
+        rows[DimensionScore] += [
+            {"assessment_id": assessment.id, "dimension": k, "score": v} for k, v in scores.items()
+        ]
+    for model, values in rows.items():
+        if values:
+            db.session.execute(insert(model), values)
+    return {item.file_id: assessment.id for assessment, item, _ in added}
+
+
+@bp.post("/account/import")
+@login_required
+def import_file() -> Response | tuple[str, int]:
+    """Fill this empty account from an export.json; a bad or foreign file is a 400."""
+    form = ImportForm()
+    if not form.has_exact_fields():
+        abort(400)
+    if not form.validate_on_submit():
+        return account_page(import_form=form), 400
+    if _has_assessments(current_user.id):
+        form.file.errors.append(NOT_EMPTY)
+        return account_page(import_form=form), 400
+    catalog = current_catalog()
+    try:
+        contents = read_export(form.file.data.read(), catalog)
+    except ImportProblem as problem:
+        form.file.errors.append(f"{problem} Nothing was imported.")
+        return account_page(import_form=form), 400
+    count = store_import(current_user.id, contents, catalog)
+    db.session.commit()
+    flash(f"Your history is here: {count} check-ins were imported.", "success")
+    return redirect(url_for("history.history"), 303)

@@ -1,0 +1,254 @@
+"""What a Rekindle ``export.json`` must hold to be imported: read and check it, store nothing.
+
+Every check happens here, before anything is written, so a bad or foreign file is a
+clear 400 with nothing stored. Scores, the safety flag and suggestions are not taken
+from the file: they are worked out again from the answers, and a file whose scores do
+not match its answers is refused as tampered with or foreign.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from questionnaires.loader import Catalog
+from questionnaires.models import SAFETY_RESPONSES, Questionnaire
+from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
+
+from .followthrough import MAX_ACTIVE_PLANS
+from .models import PlanStatus
+
+PLAN_STATES = tuple(PlanStatus)
+ASSESSMENT_KEYS = {
+    "id",
+    "questionnaire",
+    "version",
+    "created_at",
+    "safety_flag",
+    "answers",
+    "safety_responses",
+    "scores",
+    "overall",
+}
+PLAN_KEYS = {
+    "id",
+    "strategy",
+    "dimension",
+    "chosen_from_assessment",
+    "status",
+    "created_at",
+    "closed_at",
+    "checkins",
+}
+CHECKIN_KEYS = {"assessment", "tried", "helped", "created_at"}
+SCORE_TOLERANCE = 1e-6
+
+
+class ImportProblem(ValueError):
+    """Why a file cannot be imported, in words for the person who chose it."""
+
+
+@dataclass
+class ImportedAssessment:
+    """One assessment of the file, checked against its questionnaire's definition."""
+
+    file_id: int
+    definition: Questionnaire
+    created_at: datetime
+    answers: dict[str, int | None]
+    safety: dict[str, str]
+
+
+@dataclass
+class ImportedCheckin:
+    """What was said of a plan at a later questionnaire (``assessment`` is the file's id)."""
+
+    assessment: int
+    tried: str
+    helped: str | None
+    created_at: datetime
+
+
+@dataclass
+class ImportedPlan:
+    """A plan of the file; ``chosen_from`` is the file's id of its assessment."""
+
+    strategy_id: str
+    dimension: str
+    chosen_from: int
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    checkins: list[ImportedCheckin] = field(default_factory=list)
+
+
+@dataclass
+class ImportedExport:
+    """Everything a file holds, oldest assessment first."""
+
+    assessments: list[ImportedAssessment]
+    plans: list[ImportedPlan]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _time(value: Any, where: str) -> datetime:
+    """An ISO-8601 time; one with a zone is turned into UTC, as every stored time is."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ImportProblem(f"{where} has no readable time.")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ImportProblem(f"{where} has no readable time.") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _keys(value: Any, expected: set[str], where: str) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) != expected:
+        raise ImportProblem(f"{where} is not laid out as a Rekindle export.")
+    return value
+
+
+def _answers(definition: Questionnaire, value: Any, where: str) -> dict[str, int | None]:
+    items = {item.id: item for item in definition.items}
+    if not isinstance(value, dict) or set(value) != set(items):
+        raise ImportProblem(f"{where}: the answers are not those of this questionnaire.")
+    answers: dict[str, int | None] = {}
+    for item_id, answer in value.items():
+        if answer is None and items[item_id].optional:
+            answers[item_id] = None
+        elif _is_int(answer) and answer in definition.scale.points:
+            answers[item_id] = answer
+        else:
+            raise ImportProblem(f"{where}: an answer is outside the questionnaire's scale.")
+    return answers
+
+
+def _safety(definition: Questionnaire, value: Any, where: str) -> dict[str, str]:
+    expected = {item.id for item in definition.safety}
+    if not isinstance(value, dict) or set(value) != expected:
+        raise ImportProblem(f"{where}: the safety answers are not those of this questionnaire.")
+    if any(response not in SAFETY_RESPONSES for response in value.values()):
+        raise ImportProblem(f"{where}: a safety answer is not yes, no or skip.")
+    return dict(value)
+
+
+def _same_score(worked_out: float | None, given: Any) -> bool:
+    if worked_out is None or given is None:
+        return worked_out is None and given is None
+    if isinstance(given, bool) or not isinstance(given, int | float):
+        return False
+    return math.isclose(float(given), worked_out, abs_tol=SCORE_TOLERANCE)
+
+
+def _same_scores(definition: Questionnaire, answers: dict[str, int | None], value: Any) -> bool:
+    worked_out = dimension_scores(definition, answers)
+    return (
+        isinstance(value, dict)
+        and set(value) == set(worked_out)
+        and all(_same_score(score, value[d]) for d, score in worked_out.items())
+    )
+
+
+def _assessment(catalog: Catalog, value: Any, number: int) -> ImportedAssessment:
+    where = f"Check-in {number}"
+    if isinstance(value, dict) and "safety_responses" not in value:
+        raise ImportProblem(
+            "This file was downloaded without the safety answers. To move your history,"
+            " download the full JSON file on your old server and upload that one."
+        )
+    row = _keys(value, ASSESSMENT_KEYS, where)
+    if not _is_int(row["id"]) or not _is_int(row["version"]):
+        raise ImportProblem(f"{where} is not laid out as a Rekindle export.")
+    try:
+        definition = catalog.get(row["questionnaire"], row["version"])
+    except (KeyError, TypeError):
+        raise ImportProblem(
+            f"{where} is of a questionnaire or version this server does not have."
+        ) from None
+    answers = _answers(definition, row["answers"], where)
+    safety = _safety(definition, row["safety_responses"], where)
+    if row["safety_flag"] is not is_flagged(safety) or not _same_scores(
+        definition, answers, row["scores"]
+    ):
+        raise ImportProblem(f"{where}: its scores do not match its answers.")
+    return ImportedAssessment(
+        row["id"], definition, _time(row["created_at"], where), answers, safety
+    )
+
+
+def _checkin(value: Any, ids: set[int], where: str) -> ImportedCheckin:
+    row = _keys(value, CHECKIN_KEYS, where)
+    tried, helped = row["tried"], row["helped"]
+    if row["assessment"] not in ids or tried not in TRIED_CHOICES:
+        raise ImportProblem(f"{where}: a check-in does not fit this file.")
+    if helped is not None and (helped not in HELPED_CHOICES or tried == "no"):
+        raise ImportProblem(f"{where}: a check-in does not fit this file.")
+    return ImportedCheckin(row["assessment"], tried, helped, _time(row["created_at"], where))
+
+
+def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedPlan:
+    where = f"Plan {number}"
+    row = _keys(value, PLAN_KEYS, where)
+    try:
+        strategy = catalog.strategies.by_id(row["strategy"])
+    except (KeyError, TypeError):
+        raise ImportProblem(f"{where} names a strategy this server does not have.") from None
+    status, closed_at = row["status"], row["closed_at"]
+    if (
+        row["dimension"] != strategy.dimension
+        or row["chosen_from_assessment"] not in ids
+        or status not in PLAN_STATES
+        or (status == PlanStatus.ACTIVE) != (closed_at is None)
+        or not isinstance(row["checkins"], list)
+    ):
+        raise ImportProblem(f"{where} does not fit this file.")
+    return ImportedPlan(
+        strategy_id=strategy.id,
+        dimension=strategy.dimension,
+        chosen_from=row["chosen_from_assessment"],
+        status=status,
+        created_at=_time(row["created_at"], where),
+        closed_at=None if closed_at is None else _time(closed_at, where),
+        checkins=[_checkin(checkin, ids, where) for checkin in row["checkins"]],
+    )
+
+
+def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
+    """The checked contents of an ``export.json``, or ImportProblem saying what is wrong."""
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ImportProblem("This file is not a Rekindle export (it is not JSON).") from None
+    if (
+        not isinstance(document, dict)
+        or not {"user", "assessments"} <= set(document) <= {"user", "assessments", "plans"}
+        or not isinstance(document["assessments"], list)
+        or not isinstance(document.get("plans", []), list)
+    ):
+        raise ImportProblem("This file is not a Rekindle export.")
+    if not document["assessments"]:
+        raise ImportProblem("This export holds no check-ins, so there is nothing to bring over.")
+    assessments = [
+        _assessment(catalog, value, number)
+        for number, value in enumerate(document["assessments"], 1)
+    ]
+    ids = {a.file_id for a in assessments}
+    if len(ids) != len(assessments):
+        raise ImportProblem("This file names one check-in twice.")
+    plans = [
+        _plan(catalog, value, ids, number)
+        for number, value in enumerate(document.get("plans", []), 1)
+    ]
+    active = [plan.strategy_id for plan in plans if plan.status == PlanStatus.ACTIVE]
+    if len(active) > MAX_ACTIVE_PLANS or len(set(active)) != len(active):
+        raise ImportProblem("This file has more plans on the go than Rekindle allows.")
+    assessments.sort(key=lambda a: (a.created_at, a.file_id))
+    return ImportedExport(assessments, plans)

@@ -1,0 +1,123 @@
+"""Odd requests get a clear 4xx before they reach a route: ids, NUL bytes, chunked bodies.
+
+- Ids in URLs (``<id:name>``) and in forms (``parse_id``) are ASCII digits from 1 to
+  2**31 - 1, the range of our INTEGER id columns on PostgreSQL (SQLite would need two
+  billion rows to pass it); anything else is a 404 (URL) or 400 (form), never an
+  overflow in the database driver. Should ids become BIGINT, raise ``MAX_ID`` with them.
+- A NUL byte anywhere in the path, the query or a form is a 400: PostgreSQL cannot store
+  one, and no field of ours has a use for it.
+- A chunked body is read here, up to the 1 MiB limit: over it is a 413, a malformed one a
+  400, and neither the body nor the parser's complaint about it is ever logged.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.wrappers import Response
+
+MAX_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL: no row can have a larger id
+_ID = re.compile(r"[0-9]{1,19}")
+_BODY_PROBLEM = "rekindle.body_problem"
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id from text, or None: ASCII digits only, 1 to ``MAX_ID``."""
+    if raw is None or not _ID.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>`` in a route: a row id, or no match at all (a 404)."""
+
+    regex = r"[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def _has_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def _refuse_odd_requests() -> None:
+    """Before anything reads the request: a problem found in its body, or a NUL byte."""
+    problem = request.environ.get(_BODY_PROBLEM)
+    if problem is not None:
+        abort(problem)
+    if "\x00" in request.path or _has_nul(request.args.keys()) or _has_nul(request.args.values()):
+        abort(400)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
+        _has_nul(request.form.keys()) or _has_nul(request.form.values())
+    ):
+        abort(400)
+
+
+def _close_after_body_problem(response: Response) -> Response:
+    """The rest of a refused body is never read: the connection closes instead."""
+    if request.environ.get(_BODY_PROBLEM) is not None:
+        response.headers["Connection"] = "close"
+    return response
+
+
+class ChunkedBodyReader:
+    """WSGI middleware: read a chunked body whole (at most the limit) before the app runs.
+
+    The app then sees an ordinary body with a Content-Length. A body over ``limit`` or one
+    the server cannot parse is replaced by an empty one, and the request is marked so that
+    the app answers 413 or 400 with its usual error page.
+    """
+
+    def __init__(self, app: Callable[..., Any], limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not environ.get("CONTENT_LENGTH"):
+            body, problem = self._read(environ["wsgi.input"])
+            if problem is not None:
+                body = b""
+                environ[_BODY_PROBLEM] = problem
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+    def _read(self, stream: Any) -> tuple[bytes, int | None]:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while size <= self.limit:
+                part = stream.read(min(64 * 1024, self.limit + 1 - size))
+                if not part:
+                    return b"".join(parts), None
+                parts.append(part)
+                size += len(part)
+        except Exception:  # the server's parse error quotes the body: never let it reach a log
+            return b"", BadRequest.code
+        return b"", RequestEntityTooLarge.code
+
+
+def register(app: Flask) -> None:
+    """Install the id converter, the body reader and the checks, before any route is added."""
+    app.url_map.converters["id"] = IdConverter
+    # ``<int:...>`` behaves the same, so no route can pass a database an id it cannot hold.
+    app.url_map.converters["int"] = IdConverter
+    app.wsgi_app = ChunkedBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    # First of all before_request functions, so no other one (CSRF) reads the form before.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_odd_requests)
+    app.after_request(_close_after_body_problem)

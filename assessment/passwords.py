@@ -1,0 +1,53 @@
+"""Looking after a password: change it, or sign out everywhere (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from .account import account_page
+from .extensions import db
+from .forms import PasswordChangeForm, SignOutEverywhereForm
+from .models import User
+from .password_checks import password_is_right
+from .security import hash_password
+from .sessions import close_session, end_every_session, start_session
+
+bp = Blueprint("passwords", __name__)
+
+
+@bp.post("/account/password")
+@login_required
+def change() -> Response | tuple[str, int]:
+    """A new password for the right current one (wrong: 403); other sessions end."""
+    form = PasswordChangeForm()
+    form.account_name = current_user.username
+    if not form.has_exact_fields():
+        abort(400)
+    if not form.validate_on_submit():
+        return account_page(password_form=form), 400
+    if not password_is_right(current_user, form.current.data):
+        form.current.errors.append("That is not your current password. Nothing was changed.")
+        return account_page(password_form=form), 403
+    user = db.session.get(User, current_user.id)
+    user.password_hash = hash_password(form.password.data)
+    end_every_session(user)
+    db.session.commit()
+    start_session(user)
+    flash("Your password is changed. Everywhere else you were signed in is signed out.", "success")
+    return redirect(url_for("account.account"), 303)
+
+
+@bp.post("/account/signout-all")
+@login_required
+def signout_all() -> Response:
+    """End every session of the account, this one too, and ask to sign in again."""
+    form = SignOutEverywhereForm()
+    if not form.has_exact_fields() or not form.validate_on_submit():
+        abort(400)
+    end_every_session(db.session.get(User, current_user.id))
+    db.session.commit()
+    close_session()
+    flash("You are signed out everywhere. Please sign in again to go on.", "info")
+    return redirect(url_for("auth.login"), 303)

@@ -1,0 +1,131 @@
+"""Help where the person is, and browsing safely (DESIGN.md §4 and §10)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, SelectField
+from wtforms.validators import InputRequired
+
+from questionnaires.models import HelplineCountry, HelplineDirectory
+
+from .definitions import current_catalog
+from .extensions import db
+from .models import User
+
+bp = Blueprint("safety", __name__)
+
+OTHER = "other"  # "somewhere not listed": emergency advice and the international directory
+_CODE = re.compile(r"^[A-Za-z]{2}$")
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%#]*$")  # back to a page of ours only
+
+
+@dataclass(frozen=True)
+class HelpLines:
+    """What a page shows for one country: its lines, or the advice for an unlisted one."""
+
+    code: str  # an ISO code from helplines.yaml, or OTHER
+    country: HelplineCountry | None
+    directory: HelplineDirectory
+
+
+def lines_for(code: str | None) -> HelpLines:
+    """The lines for a code (any case); an unlisted or empty code gets the general advice."""
+    helplines = current_catalog().helplines
+    country = helplines.country(code or "")
+    if country is None:
+        return HelpLines(code=OTHER, country=None, directory=helplines.directory)
+    return HelpLines(code=(code or "").upper(), country=country, directory=helplines.directory)
+
+
+def chosen_code(user: User | None) -> str:
+    """The person's own choice, else the deployment's HELPLINE_COUNTRY."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.helpline_country:
+        return user.helpline_country
+    return current_app.config["HELPLINE_COUNTRY"]
+
+
+def lines_for_person() -> HelpLines:
+    """The lines the signed-in person (or a visitor) sees first."""
+    return lines_for(chosen_code(current_user))
+
+
+class CountryForm(FlaskForm):
+    """Choose whose help lines to see; the choices are the countries in helplines.yaml."""
+
+    country = SelectField(
+        "Show help lines for", validators=[InputRequired("Please choose a country.")]
+    )
+    next = HiddenField()
+
+
+def country_form(next_path: str = "") -> CountryForm:
+    """The picker with every listed country, "somewhere else", and the current choice."""
+    form = CountryForm(formdata=None)
+    _fill_choices(form)
+    form.country.data = lines_for_person().code
+    form.next.data = next_path
+    return form
+
+
+def _fill_choices(form: CountryForm) -> None:
+    form.country.choices = [
+        *current_catalog().helplines.choices(),
+        (OTHER, "Somewhere else"),
+    ]
+
+
+@bp.get("/safety")
+def browsing() -> str:
+    """Browsing safely: what the quick exit does not do, and what can help."""
+    return render_template("safety/browsing.html")
+
+
+@bp.get("/safety/help")
+def help_lines() -> tuple[str, int] | str:
+    """Any listed country's lines for anyone; an unlisted one gets the general advice."""
+    raw = request.args.get("country", "").strip()
+    if raw and raw.lower() != OTHER and not _CODE.match(raw):
+        return render_template(
+            "safety/help.html",
+            lines=lines_for_person(),
+            choices=current_catalog().helplines.choices(),
+            problem="That is not a country code. Please choose a country from the list.",
+        ), 400
+    lines = lines_for(raw) if raw else lines_for_person()
+    return render_template(
+        "safety/help.html",
+        lines=lines,
+        choices=current_catalog().helplines.choices(),
+        problem=None,
+    )
+
+
+@bp.post("/account/country")
+@login_required
+def choose_country() -> Response | tuple[str, int]:
+    """Store whose help lines this person sees (a listed code or "other"); 400 otherwise."""
+    form = CountryForm()
+    _fill_choices(form)
+    if not form.validate_on_submit():
+        return render_template(
+            "safety/help.html",
+            lines=lines_for_person(),
+            choices=current_catalog().helplines.choices(),
+            problem="That choice was not one of the countries listed. Nothing was changed.",
+        ), 400
+    user = db.session.get(User, current_user.id)
+    user.helpline_country = form.country.data
+    db.session.commit()
+    lines = lines_for(form.country.data)
+    where = lines.country.name if lines.country else "somewhere not listed"
+    flash(f"Help lines now shown for {where}.", "info")
+    target = form.next.data or ""
+    if not _LOCAL_PATH.match(target):
+        target = url_for("account.account")
+    return redirect(target, 303)
