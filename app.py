@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from assessment import (
     access_log,
     commands,
+    compression,
     database,
     errors,
     file_modes,
@@ -100,6 +101,8 @@ def load_definitions(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created once in ``assessment.extensions``."""
+    # First of the app's after-request hooks, so it runs last: it compresses the final body.
+    compression.init_app(app)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     )

@@ -73,9 +73,12 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limited
 def register() -> Response | tuple[str, int] | str:
-    """Create an account and sign in; errors come back next to their fields (400)."""
+    """Create an account and sign in; errors come back next to their fields (400).
+
+    Like sign-in, it goes on to a safe ``next`` (an invitation link opened signed out).
+    """
     if current_user.is_authenticated:
-        return redirect(url_for("checkup.choose"))
+        return redirect(_safe_next(request.args.get("next")))
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
@@ -100,7 +103,7 @@ def register() -> Response | tuple[str, int] | str:
 def login() -> Response | tuple[str, int] | str:
     """Sign in; one message for a wrong name or password, so neither is revealed (401)."""
     if current_user.is_authenticated:
-        return redirect(url_for("checkup.choose"))
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)

@@ -28,6 +28,9 @@ FILL_COLOURS = (
     "rgba(86,180,233,0.12)",
 )
 QUESTIONNAIRE_MARKERS = {"checkup": ("circle", "solid"), "pulse": ("diamond", "dot")}
+# Six lines on one chart are told apart by dash and marker too, not by colour alone.
+LINE_DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
+LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 
@@ -40,6 +43,14 @@ def _base_layout(height: int) -> dict[str, Any]:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"orientation": "h", "y": -0.12},
     }
+
+
+def _signed(value: float | None) -> str:
+    """A difference with its sign and one decimal; "0.0" when it rounds to nothing."""
+    if value is None:
+        return "—"
+    shown = round(value, 1)
+    return "0.0" if shown == 0 else f"{shown:+.1f}"
 
 
 def wrap_label(label: str, width: int = 12) -> str:
@@ -55,17 +66,22 @@ def wrap_label(label: str, width: int = 12) -> str:
 def radar_figure(
     questionnaire: Questionnaire, traces: Sequence[tuple[str, Mapping[str, float | None]]]
 ) -> Figure:
-    """One scatterpolar trace per assessment, r in definition order, None where unscored."""
+    """One scatterpolar trace per assessment, r in definition order, None where unscored.
+
+    The first dimension is repeated at the end of ``r`` and ``theta`` so the outline closes
+    (the last dimension joins back to the first).
+    """
     labels = [d.label for d in questionnaire.dimensions]
     data = []
     for index, (name, scores) in enumerate(traces):
         colour = TRACE_COLOURS[index % len(TRACE_COLOURS)]
+        r = [scores.get(d.id) for d in questionnaire.dimensions]
         data.append(
             {
                 "type": "scatterpolar",
                 "name": name,
-                "r": [scores.get(d.id) for d in questionnaire.dimensions],
-                "theta": labels,
+                "r": r + r[:1],
+                "theta": labels + labels[:1],
                 "fill": "toself",
                 "fillcolor": FILL_COLOURS[index % len(FILL_COLOURS)],
                 "mode": "lines+markers",
@@ -80,7 +96,9 @@ def radar_figure(
         "radialaxis": {
             "range": [0, 100],
             "tickvals": [25, 50, 75, 100],
-            "angle": 90,
+            # Halfway between the first dimension and the second, so no tick sits on a label
+            # (and, pointing up to the right, its numbers read the right way up).
+            "angle": 90 - 180 / max(1, len(labels)),
             "tickfont": {"size": 10},
         },
         "angularaxis": {
@@ -145,25 +163,33 @@ def gap_trend_figure(
                 "name": name,
                 "x": [moment.isoformat(timespec="seconds") for moment in times],
                 "y": list(gaps),
-                "line": {"color": TRACE_COLOURS[index % len(TRACE_COLOURS)]},
-                "marker": {"size": 7},
+                "line": {
+                    "color": TRACE_COLOURS[index % len(TRACE_COLOURS)],
+                    "dash": LINE_DASHES[index % len(LINE_DASHES)],
+                    "width": 2,
+                },
+                "marker": {"size": 8, "symbol": LINE_SYMBOLS[index % len(LINE_SYMBOLS)]},
                 "connectgaps": True,
-                "hovertemplate": "%{x|%d %b %Y}: %{y:+.1f}<extra>" + name + "</extra>",
+                # Formatted here: a gap of nothing reads "0.0", never "+0.0".
+                "text": [_signed(gap) for gap in gaps],
+                "hovertemplate": "%{x|%d %b %Y}: %{text}<extra>" + name + "</extra>",
             }
         )
     largest = max((abs(g) for _, _, gaps in series for g in gaps if g is not None), default=0)
     reach = max(25.0, min(100.0, 10 * (int(largest) // 10 + 1)))
-    layout = _base_layout(320)
-    layout["margin"] = {"l": 44, "r": 16, "t": 24, "b": 40}
+    layout = _base_layout(380)
+    layout["margin"] = {"l": 56, "r": 16, "t": 24, "b": 40}
     layout["yaxis"] = {
         "range": [-reach, reach],
         "zeroline": True,
         "zerolinewidth": 2,
-        "title": {"text": "You minus your partner"},
+        "title": {"text": "You minus your partner", "standoff": 6},
+        "automargin": True,
         "fixedrange": True,
     }
-    layout["xaxis"] = {"type": "date", "fixedrange": True}
-    layout["legend"] = {"orientation": "h", "y": -0.2}
+    layout["xaxis"] = {"type": "date", "fixedrange": True, "automargin": True}
+    # Below the plot, two entries a row on a phone; each entry shows its dash and marker.
+    layout["legend"] = {"orientation": "h", "y": -0.15, "yanchor": "top", "itemwidth": 40}
     layout["showlegend"] = True
     return {"data": data, "layout": layout}
 

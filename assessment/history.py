@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from questionnaires.loader import Catalog
@@ -23,6 +23,7 @@ from scoring import (
 
 from . import charts, followthrough
 from .definitions import current_catalog
+from .history_list import assessment_page, page_number
 from .models import PlanStatus
 from .norms import NormsInUse, norms_in_use
 from .service import score_rows
@@ -78,9 +79,16 @@ class ChangeSection:
 def history() -> str:
     """Everything the person has answered, over time; an inviting empty state at first."""
     catalog = current_catalog()
-    frame = history_frame(score_rows(current_user.id))
-    if frame.empty:
+    number = page_number(request.args.get("page"))
+    listing = assessment_page(current_user.id, number, catalog) if number else None
+    if listing is None:
+        abort(404)  # not a page number, or past the last page
+    if listing.total == 0:
         return render_template("history/history.html", empty=True)
+    if listing.number > 1:
+        # Older pages list older check-ins; the charts and tables are on the first page.
+        return render_template("history/history.html", empty=False, listing=listing, older=True)
+    frame = history_frame(score_rows(current_user.id))
     anchor = catalog.latest("checkup")
     sections = _change_sections(frame, catalog)
     radar_section = next((s for s in sections if s.count >= 1), None)
@@ -94,6 +102,8 @@ def history() -> str:
     return render_template(
         "history/history.html",
         empty=False,
+        older=False,
+        listing=listing,
         panels=_trend_panels(frame, catalog, anchor, markers),
         tried=_tried_rows(frame, catalog, plan_rows),
         tried_norms=_tried_norms(catalog, plan_rows),
@@ -101,7 +111,7 @@ def history() -> str:
         radar=radar,
         radar_traces=radar_traces,
         radar_definition=radar_section.definition if radar_section else None,
-        assessment_count=frame["assessment_id"].nunique(),
+        assessment_count=listing.total,
     )
 
 

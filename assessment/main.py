@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from .database import is_healthy
+from .definitions import current_catalog
 
 bp = Blueprint("main", __name__)
 
@@ -13,7 +14,12 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index() -> str:
     """What Rekindle is, the privacy promise, and where to start."""
-    return render_template("main/index.html")
+    checkup = current_catalog().latest("checkup")
+    return render_template(
+        "main/index.html",
+        checkup_questions=len(checkup.items),
+        checkup_private=len(checkup.safety),
+    )
 
 
 @bp.get("/healthz")

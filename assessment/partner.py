@@ -18,6 +18,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -37,7 +38,7 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 
 from . import charts
 from .definitions import current_catalog
-from .extensions import db, limiter
+from .extensions import db, limiter, login_manager
 from .forms import CsrfForm, ShareForm
 from .locks import lock_users, lock_users_in_flush
 from .models import (
@@ -261,7 +262,7 @@ def partner() -> str:
     link = link_of(me)
     if link is None:
         token = session.pop(_SESSION_INVITE, None)
-        invite_url = url_for("partner.join", token=token, _external=True) if token else None
+        invite_url = join_url(token) if token else None
         return render_template(
             "partner/unlinked.html",
             quiet=quiet,
@@ -423,8 +424,11 @@ def lock_link_of(user_id: int) -> PartnerLink | None:
         lock_users(*locked)
 
 
-def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
-    """The invite behind a token, or the page saying why it cannot be used."""
+def _usable_invite(token: str, user_id: int | None) -> PartnerInvite | tuple[str, int]:
+    """The invite behind a token, or the page saying why it cannot be used.
+
+    Signed out (``user_id`` None), only what the token itself says: unknown, or used up.
+    """
     if len(token) > MAX_TOKEN_LENGTH:
         return _problem(404)
     invite = db.session.scalar(
@@ -432,23 +436,44 @@ def _usable_invite(token: str) -> PartnerInvite | tuple[str, int]:
     )
     if invite is None:
         return _problem(404)
-    if invite.inviter_id == current_user.id:
+    if user_id is not None and invite.inviter_id == user_id:
         return _problem(400)
     if invite.used_at or invite.replaced_at or invite.expires_at <= utcnow():
         return _problem(410)
-    if link_of(current_user.id) is not None or link_of(invite.inviter_id) is not None:
+    if user_id is None:
+        return invite
+    if link_of(user_id) is not None or link_of(invite.inviter_id) is not None:
         return _problem(409)
     return invite
 
 
+def join_url(token: str) -> str:
+    """The full invitation link: on ``PUBLIC_URL`` when set, so it opens on another device."""
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if public:
+        return public + url_for("partner.join", token=token)
+    return url_for("partner.join", token=token, _external=True)
+
+
+def _waiting_for_sign_in(token: str) -> tuple[str, int] | str:
+    """Signed out: say only that an invitation waits, with sign-in and sign-up that keep it."""
+    found = _usable_invite(token, None)
+    if not isinstance(found, PartnerInvite):
+        return found
+    return render_template("partner/waiting.html", next_path=request.path)
+
+
 @bp.route("/partner/join/<token>", methods=["GET", "POST"])
 @limiter.limit(JOIN_RATE_LIMIT)
-@login_required
 def join(token: str) -> Response | tuple[str, int] | str:
     """Confirm, signed in, that you want to link with the person who invited you."""
+    if not current_user.is_authenticated:
+        if request.method == "GET":
+            return _waiting_for_sign_in(token)
+        return login_manager.unauthorized()
     if request.method == "POST":
         CsrfForm().require_exact_fields()
-    found = _usable_invite(token)
+    found = _usable_invite(token, current_user.id)
     if not isinstance(found, PartnerInvite):
         return found
     if request.method == "GET":
@@ -456,7 +481,7 @@ def join(token: str) -> Response | tuple[str, int] | str:
         return render_template("partner/join.html", inviter_name=inviter.username, token=token)
     # Read again holding both people: a join, an unlink or a share of either waits.
     lock_users(current_user.id, found.inviter_id)
-    found = _usable_invite(token)
+    found = _usable_invite(token, current_user.id)
     if not isinstance(found, PartnerInvite):
         return found
     inviter = db.session.get_one(User, found.inviter_id)

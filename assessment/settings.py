@@ -21,6 +21,9 @@ _ENVIRONMENT_KEYS = {
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "RATELIMIT_KEY_PREFIX": "RATELIMIT_KEY_PREFIX",  # several apps sharing one Redis
     "QUICK_EXIT_URL": "QUICK_EXIT_URL",
+    # The address partners' invitation links are built on, e.g. https://rekindle.example.org,
+    # so a link opens on the partner's own device; unset, the address of the request.
+    "PUBLIC_URL": "PUBLIC_URL",
     "HELPLINE_COUNTRY": "HELPLINE_COUNTRY",  # ISO 3166-1 alpha-2, e.g. GB
 }
 
@@ -35,6 +38,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,
+        "PUBLIC_URL": "",
         "HELPLINE_COUNTRY": DEFAULT_HELPLINE_COUNTRY,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "MAX_FORM_MEMORY_SIZE": MAX_BODY_BYTES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +24,14 @@ def format_score(score: float | None) -> str:
     return "—" if score is None else f"{score:.1f}"
 
 
+def format_change(delta: float | None) -> str:
+    """A change with its sign and one decimal; one that rounds to nothing is "0.0", never "+0.0"."""
+    if delta is None:
+        return "—"
+    shown = round(delta, 1)
+    return "0.0" if shown == 0 else f"{shown:+.1f}"
+
+
 def format_date(moment: datetime) -> str:
     """A date people read at a glance: 3 March 2026."""
     return _day_words(moment.year, moment.month, moment.day)
@@ -41,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     def _globals() -> dict[str, Any]:
         return {
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
+            "today": datetime.now(UTC),  # printed pages carry the day they were printed
             "plotly_src": lambda: url_for("assets.plotly_js", filename=plotly_filename()),
         }
 
@@ -48,3 +57,4 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
     app.jinja_env.filters["score"] = format_score
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["change"] = format_change

@@ -20,7 +20,17 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-proxy", action="store_true", help="no nginx section")
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument(
+        "--lighthouse-only", action="store_true", help="only the Lighthouse section (minutes)"
+    )
     options = parser.parse_args(argv)
+    if options.lighthouse_only:
+        report = Report()
+        print("Rekindle benchmarks: the Lighthouse section alone (figures, not tests)")
+        lighthouse.run(report, lighthouse.Settings())
+        report.write(options.output)
+        print(f"written to {options.output}")
+        return report
 
     if options.smoke:
         local = inprocess.Settings(repeats=2, history_sizes=(1, 3), partner_size=3)

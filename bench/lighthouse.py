@@ -88,6 +88,8 @@ def _audit(url: str, cookie: str, preset: str) -> dict[str, float]:
         "best-practices": categories["best-practices"]["score"],
         "tbt": audits["total-blocking-time"]["numericValue"],
         "bytes": audits["total-byte-weight"]["numericValue"],
+        # 1 when every text response came compressed (DESIGN.md §5: a kept library does it).
+        "compression": audits["uses-text-compression"]["score"],
     }
 
 
@@ -140,10 +142,12 @@ def run(report: Report, settings: Settings) -> None:
                         report.notes.append(f"{preset} {name}: {error}")
                         continue
                     target = 0.90 if preset == "mobile" else 0.98
+                    compressed = scores["compression"] == 1
                     met = (
                         scores["performance"] >= target
                         and scores["accessibility"] == 1
                         and scores["best-practices"] == 1
+                        and compressed
                     )
                     report.add(
                         Row(
@@ -151,8 +155,9 @@ def run(report: Report, settings: Settings) -> None:
                             f"{name}: performance / accessibility / best practices",
                             f"{scores['performance']:.2f} / {scores['accessibility']:.2f}"
                             f" / {scores['best-practices']:.2f}",
-                            f"TBT {scores['tbt']:.0f} ms, {scores['bytes'] / 1024:.0f} KiB",
-                            target=f">= {target:.2f} / 1.00 / 1.00",
+                            f"TBT {scores['tbt']:.0f} ms, {scores['bytes'] / 1024:.0f} KiB,"
+                            f" text compression {'passed' if compressed else 'FAILED'}",
+                            target=f">= {target:.2f} / 1.00 / 1.00, compressed",
                             met="yes" if met else "no",
                         )
                     )

@@ -1,4 +1,5 @@
-// Rekindle's only script: the quick exit, questionnaire progress, and drawing charts.
+// Rekindle's only script: the quick exit, questionnaire progress, copy and print buttons,
+// and drawing charts.
 // No inline script anywhere (the Content-Security-Policy forbids it); figures arrive as
 // JSON in <script type="application/json"> and are drawn here when they come into view.
 (function () {
@@ -81,24 +82,129 @@
     });
   }
 
+  // --- Copy buttons: shown only with JavaScript; the field itself stays selectable. ---
+  function setUpCopyButtons() {
+    document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
+      field.addEventListener("focus", function () { field.select(); });
+    });
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var id = button.getAttribute("data-copy");
+      var field = document.getElementById(id);
+      var status = document.querySelector('[data-copy-status="' + id + '"]');
+      if (!field) { return; }
+      function say(text) { if (status) { status.textContent = text; } }
+      function fallback() {
+        field.focus();
+        field.select();
+        var copied = false;
+        try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+        say(copied ? "Copied. Paste it into a message to your partner."
+          : "The link is selected: copy it with your device's copy command.");
+      }
+      button.addEventListener("click", function () {
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(function () {
+            say("Copied. Paste it into a message to your partner.");
+          }, fallback);
+        } else {
+          fallback();
+        }
+      });
+    });
+  }
+
   // --- Charts: drawn one per task, only once they come into view. ---
+  // Colours come from the stylesheet, so charts follow light and dark mode; printing draws
+  // every chart not drawn yet, at a width that fits the paper, in ink for white paper.
+  var PRINT_WIDTH = 640;
+  var PRINT_COLOURS = { ink: "#000000", muted: "#444444", grid: "#bbbbbb" };
+  var CONFIG = { displayModeBar: false, responsive: true, staticPlot: false };
   var queue = [];
   var drawing = false;
+  var printing = false;
+  var colours = null;  // read from the stylesheet once, again when the scheme or media change
+
+  function palette(style, name) {
+    return style.getPropertyValue(name).trim().split(/[\s,]+/).filter(Boolean)
+      .map(function (c) { return c.toLowerCase(); });
+  }
+
+  function currentColours() {
+    if (!colours) {
+      var style = getComputedStyle(document.documentElement);
+      var light = palette(style, "--chart-palette-light");
+      colours = printing ? {
+        from: light, to: light,
+        ink: PRINT_COLOURS.ink, muted: PRINT_COLOURS.muted, grid: PRINT_COLOURS.grid,
+      } : {
+        from: light, to: palette(style, "--chart-palette"),
+        ink: style.getPropertyValue("--ink").trim(),
+        muted: style.getPropertyValue("--muted").trim(),
+        grid: style.getPropertyValue("--chart-grid").trim(),
+      };
+    }
+    return colours;
+  }
+
+  function rgbOf(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255].join(",");
+  }
+
+  // A colour from the light palette becomes the same place in the palette in use.
+  function recolour(value, from, to) {
+    if (typeof value !== "string") { return value; }
+    var v = value.toLowerCase().replace(/\s+/g, "");
+    var alpha = v.match(/^rgba\((\d+,\d+,\d+),([\d.]+)\)$/);
+    for (var i = 0; i < from.length && i < to.length; i += 1) {
+      if (v === from[i]) { return to[i]; }
+      if (alpha && alpha[1] === rgbOf(from[i])) { return "rgba(" + rgbOf(to[i]) + "," + alpha[2] + ")"; }
+    }
+    return value;
+  }
+
+  function themed(figure) {
+    var c = currentColours();
+    var from = c.from, to = c.to, ink = c.ink, muted = c.muted, grid = c.grid;
+    figure.data.forEach(function (trace) {
+      if (trace.line) { trace.line.color = recolour(trace.line.color, from, to); }
+      if (trace.fillcolor) { trace.fillcolor = recolour(trace.fillcolor, from, to); }
+      if (trace.marker) {
+        trace.marker.color = recolour(trace.marker.color, from, to);
+        if (trace.marker.line) { trace.marker.line.color = ink; }
+      }
+    });
+    var layout = figure.layout;
+    layout.font = Object.assign({}, layout.font, { color: ink });
+    ["xaxis", "yaxis"].forEach(function (name) {
+      if (layout[name]) {
+        Object.assign(layout[name], { gridcolor: grid, linecolor: muted, zerolinecolor: muted });
+      }
+    });
+    if (layout.polar) {
+      layout.polar.bgcolor = "rgba(0,0,0,0)";
+      ["radialaxis", "angularaxis"].forEach(function (name) {
+        layout.polar[name] = Object.assign(layout.polar[name] || {}, { gridcolor: grid, linecolor: muted });
+      });
+    }
+    if (printing) { layout.width = PRINT_WIDTH; }
+    return figure;
+  }
+
+  function draw(figureScript) {
+    var target = document.getElementById(figureScript.getAttribute("data-target"));
+    if (!target || !window.Plotly) { return; }
+    var figure = themed(JSON.parse(figureScript.textContent));
+    target.setAttribute("data-drawn", "true");
+    window.Plotly.react(target, figure.data, figure.layout, CONFIG);
+  }
 
   function drawNext() {
     if (!queue.length) { drawing = false; return; }
     drawing = true;
     var figureScript = queue.shift();
     var target = document.getElementById(figureScript.getAttribute("data-target"));
-    if (target && window.Plotly && !target.hasAttribute("data-drawn")) {
-      var figure = JSON.parse(figureScript.textContent);
-      target.setAttribute("data-drawn", "true");
-      window.Plotly.newPlot(target, figure.data, figure.layout, {
-        displayModeBar: false,
-        responsive: true,
-        staticPlot: false,
-      });
-    }
+    if (target && !target.hasAttribute("data-drawn")) { draw(figureScript); }
     setTimeout(drawNext, 0);
   }
 
@@ -107,9 +213,57 @@
     if (!drawing) { setTimeout(drawNext, 0); }
   }
 
+  // Redraw what is drawn (the colour scheme changed, or printing ended); with ``all``, every
+  // chart, drawn or not (printing started: a chart never scrolled to must not print empty).
+  function redraw(all) {
+    document.querySelectorAll("script.chart-figure").forEach(function (figureScript) {
+      var target = document.getElementById(figureScript.getAttribute("data-target"));
+      if (target && (all || target.hasAttribute("data-drawn"))) { draw(figureScript); }
+    });
+  }
+
+  // Folds open for print, so every table is on paper; closed again afterwards.
+  function openFolds() {
+    document.querySelectorAll("main details:not([open])").forEach(function (fold) {
+      fold.setAttribute("data-opened-for-print", "");
+      fold.open = true;
+    });
+  }
+
+  function closeFolds() {
+    document.querySelectorAll("main details[data-opened-for-print]").forEach(function (fold) {
+      fold.removeAttribute("data-opened-for-print");
+      fold.open = false;
+    });
+  }
+
+  function setUpPrinting() {
+    window.addEventListener("beforeprint", function () {
+      printing = true;
+      colours = null;
+      openFolds();
+      if (window.Plotly) { redraw(true); }
+    });
+    window.addEventListener("afterprint", function () {
+      printing = false;
+      colours = null;
+      closeFolds();
+      if (window.Plotly) { redraw(false); }
+    });
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function setUpCharts() {
     var figures = document.querySelectorAll("script.chart-figure");
     if (!figures.length || !window.Plotly) { return; }
+    if (window.matchMedia) {
+      var dark = window.matchMedia("(prefers-color-scheme: dark)");
+      if (dark.addEventListener) {
+        dark.addEventListener("change", function () { colours = null; redraw(false); });
+      }
+    }
     if (!("IntersectionObserver" in window)) {
       figures.forEach(enqueue);
       return;
@@ -134,6 +288,8 @@
     setUpQuickExit();
     setUpProgress();
     setUpPlanCheckins();
+    setUpCopyButtons();
+    setUpPrinting();
     setUpCharts();
   });
 })();

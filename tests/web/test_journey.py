@@ -79,8 +79,11 @@ def test_checkup_scores_match_hand_computed_values(member, checkup, app) -> None
     radar = figures(html)["radar"]
     trace = radar["data"][0]
     assert trace["type"] == "scatterpolar"
-    assert trace["theta"] == [d.label for d in checkup.dimensions]
-    assert trace["r"] == [FIRST_SCORES[d.id] for d in checkup.dimensions]
+    # The first dimension comes again at the end, so the outline closes.
+    labels = [d.label for d in checkup.dimensions]
+    assert trace["theta"] == labels + labels[:1]
+    scores = [FIRST_SCORES[d.id] for d in checkup.dimensions]
+    assert trace["r"] == scores + scores[:1]
     assert radar["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
     assert "54.2" in html
     assert "room to grow" in html and "strength" in html and "steady" in html
@@ -121,7 +124,8 @@ def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> Non
     row = re.search(r"<th scope=\"row\">Communication</th>(.*?)</tr>", change, re.S).group(1)
     assert "+50.0" in row and "reliable improvement" in row
     romance = re.search(r"<th scope=\"row\">Romance</th>(.*?)</tr>", change, re.S).group(1)
-    assert "+0.0" in romance and "within normal variation" in romance
+    # No change reads "0.0", never "+0.0" (DESIGN.md §5; issue 15).
+    assert 'data-label="Change">0.0<' in romance and "within normal variation" in romance
     radar = figures(html)["radar"]
     assert len(radar["data"]) == 2  # the previous check-up is overlaid
 

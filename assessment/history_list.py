@@ -1,0 +1,91 @@
+"""History's list of every assessment, newest first, a page at a time (DESIGN.md §5).
+
+Two statements per page, whatever the number of assessments: a count, then the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from questionnaires.loader import Catalog
+
+from .extensions import db
+from .models import Assessment
+
+PER_PAGE = 50
+# A page number as people type it: ASCII digits, no sign, no leading zero, not absurdly long.
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
+@dataclass(frozen=True)
+class ListedAssessment:
+    """One row of the list: when, which questionnaire, the overall score."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    overall: float | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list and where it sits among the others."""
+
+    rows: list[ListedAssessment]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first_shown(self) -> int:
+        """The position (from 1, newest first) of the page's first row."""
+        return (self.number - 1) * PER_PAGE + 1 if self.rows else 0
+
+    @property
+    def last_shown(self) -> int:
+        """The position of the page's last row."""
+        return self.first_shown + len(self.rows) - 1 if self.rows else 0
+
+
+def page_number(raw: str | None) -> int | None:
+    """The page asked for in ``?page=``: 1 when absent, None when it is not a page number."""
+    if raw is None:
+        return 1
+    return int(raw) if _PAGE_NUMBER.fullmatch(raw) else None
+
+
+def assessment_page(user_id: int, number: int, catalog: Catalog) -> ListPage | None:
+    """The person's assessments on page ``number``, or None for a page past the last."""
+    total = db.session.scalar(
+        select(func.count()).select_from(Assessment).where(Assessment.user_id == user_id)
+    )
+    pages = max(1, -(-int(total or 0) // PER_PAGE))
+    if number > pages:
+        return None
+    titles = {q.id: q.title for q in catalog.latest_all()}
+    rows = db.session.execute(
+        select(
+            Assessment.id,
+            Assessment.created_at,
+            Assessment.questionnaire_id,
+            Assessment.overall,
+        )
+        .where(Assessment.user_id == user_id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(PER_PAGE)
+        .offset((number - 1) * PER_PAGE)
+    )
+    listed = [
+        ListedAssessment(
+            id=assessment_id,
+            created_at=created_at,
+            kind=titles.get(questionnaire_id, questionnaire_id),
+            overall=overall,
+        )
+        for assessment_id, created_at, questionnaire_id, overall in rows
+    ]
+    return ListPage(rows=listed, number=number, pages=pages, total=int(total or 0))
