@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD, Person, app_settings, hidden_fields
-from tests.web.test_partner import JOIN_LINK, counts, invite, new_person
+from tests.conftest import PASSWORD, Person, app_settings, hidden_fields, row_counts
+from tests.web.test_partner import JOIN_LINK, invite, new_person
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_signing_up_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
     assert response.status_code == 303 and response.headers["Location"] == path
     confirmation = visitor.client.get(path).get_data(as_text=True)
     assert "Link your account with alex?" in confirmation
-    assert counts(app)["partner_links"] == 0  # nothing linked until confirmed
+    assert row_counts(app)["partner_links"] == 0  # nothing linked until confirmed
 
 
 def test_signing_in_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
@@ -98,7 +98,7 @@ def test_signed_out_join_of_a_used_or_unknown_link_says_so(app, alex) -> None:
     assert visitor.client.get(old).status_code == 410
     assert visitor.client.get("/partner/join/not-a-real-token").status_code == 404
     assert visitor.client.post(old, data={}).status_code in (302, 400)
-    assert counts(app)["partner_links"] == 0
+    assert row_counts(app)["partner_links"] == 0
 
 
 def test_invite_link_uses_public_url_and_offers_a_copy_button(

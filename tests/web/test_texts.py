@@ -9,7 +9,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from tests.web.test_partner import invite, join, levels, new_person, share, take
+from tests.web.test_partner import invite, join, levels, new_person, share
 
 # A full stop, comma... then (past a closing quote or bracket) another one: 'real.”.'
 DOUBLED = re.compile(r"[.!?,;:][”’\"')\]]*[.,;:]")
@@ -83,10 +83,10 @@ def test_every_page_reads_cleanly(app, checkup, pulse) -> None:
     # Low answers trigger strategies with reasons; the same answers twice on one day give a
     # change of 0.0 and a range from a day to itself.
     low = levels(communication=1, emotional_needs=2, romance=2)
-    first = take(alex, checkup, low)
-    second = take(alex, checkup, low)
-    take(alex, pulse, low)
-    theirs = take(sam, checkup, levels(communication=5))
+    first = alex.take(checkup, low)
+    second = alex.take(checkup, low)
+    alex.take(pulse, low)
+    theirs = sam.take(checkup, levels(communication=5))
     for person, assessment_id in ((alex, second), (sam, theirs)):
         assert share(person, assessment_id).status_code == 303
     pages = {
