@@ -26,7 +26,7 @@ from .forms import (
 from .models import Assessment, PlanStatus
 from .norms import norms_in_use
 from .odd_requests import parse_id
-from .partner import share_switch
+from .partner.pages import share_switch
 from .service import (
     find_by_token,
     get_own_assessment,
