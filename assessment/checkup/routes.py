@@ -14,19 +14,19 @@ from scoring import compare_scores, focus_areas
 from .. import charts, safety
 from ..definitions import current_catalog, latest_or_404
 from ..errors import reshown_when_unavailable
-from ..forms import (
-    TOKEN_PATTERN,
-    QuestionnaireForm,
-    build_questionnaire_form,
-    error_summary,
-    with_blank_defaults,
-)
 from ..models import PlanStatus
 from ..norms import norms_in_use
 from ..odd_requests import parse_id
 from ..partner.pages import share_switch
 from ..plans import queries as followthrough
 from ..plans.queries import is_plan_field
+from .forms import (
+    TOKEN_PATTERN,
+    QuestionnaireForm,
+    build_questionnaire_form,
+    error_summary,
+    with_blank_defaults,
+)
 from .pages import plan_states, suggestions_for_page
 from .queries import find_by_token, get_own_assessment, previous_assessment
 from .submission import new_submission_token, store_assessment
