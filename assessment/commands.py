@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 
 from questionnaires.models import Questionnaire
 
+from .checkup.submission import store_assessment
 from .definitions import current_catalog
 from .extensions import db
 from .models import Assessment, PartnerLink, Plan, PlanStatus, User, utcnow
 from .norms_commands import norms_group
 from .security import hash_password
-from .service import store_assessment
 from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"

@@ -15,8 +15,8 @@ from questionnaires.models import Questionnaire
 
 from .definitions import current_catalog
 from .extensions import db
-from .followthrough import PlanRow, plans_with_checkins
 from .models import Assessment, PlanStatus, User
+from .plans.queries import PlanRow, plans_with_checkins
 from .templating import band_name
 
 CSV_COLUMNS = (

@@ -1,4 +1,7 @@
-"""WTForms forms: one strict base for every POST, accounts, and forms built from the YAML."""
+"""WTForms forms: one strict base for every POST, and the forms of the small blueprints.
+
+The questionnaire forms built from the YAML live with the check-up (checkup/forms.py).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,8 @@ from typing import Any
 from flask import abort, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, PasswordField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -20,22 +21,9 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
-from questionnaires.models import Questionnaire
-
-NOT_ANSWERED = "na"
-SAFETY_CHOICES = [
-    SelectChoice("yes", "Yes"),
-    SelectChoice("no", "No"),
-    SelectChoice("skip", "I'd rather not say"),
-]
-PREFER_NOT_TO_SAY = "Prefer not to say"
-REQUIRED_MESSAGE = "Please choose an answer to this question."
-INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
 # neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
 
@@ -105,82 +93,6 @@ class PlanForm(StrictForm):
 
     strategy_id = HiddenField()
     assessment_id = HiddenField()
-
-
-class AnswerField(RadioField):
-    """A radio group whose errors speak to a person, not a developer."""
-
-    def pre_validate(self, form: Any) -> None:
-        """Blank means unanswered; anything outside the choices is rejected."""
-        if self.data in (None, ""):
-            raise StopValidation(REQUIRED_MESSAGE)
-        if not any(choice.value == self.data for choice in self.choices):
-            raise StopValidation(INVALID_CHOICE_MESSAGE)
-
-
-class QuestionnaireForm(StrictForm):
-    """Base of every generated questionnaire form; subclasses add one field per item."""
-
-    submission_token = HiddenField()
-    version = HiddenField()
-
-    questionnaire: Questionnaire  # set on each generated subclass
-
-    def answers(self) -> dict[str, int | None]:
-        """Item id -> answer (None for "Prefer not to say"), after validation."""
-        values: dict[str, int | None] = {}
-        for item in self.questionnaire.items:
-            raw = self[item.id].data
-            values[item.id] = None if raw == NOT_ANSWERED else int(raw)
-        return values
-
-    def safety(self) -> dict[str, str]:
-        """Safety item id -> yes / no / skip, after validation."""
-        return {s.id: self[s.id].data for s in self.questionnaire.safety}
-
-
-_form_classes: dict[int, tuple[Questionnaire, type[QuestionnaireForm]]] = {}
-
-
-def build_questionnaire_form(questionnaire: Questionnaire) -> type[QuestionnaireForm]:
-    """One form class per questionnaire version, its choices taken from the definition."""
-    cached = _form_classes.get(id(questionnaire))
-    if cached is not None and cached[0] is questionnaire:
-        return cached[1]
-    scale = questionnaire.scale
-    fields: dict[str, Any] = {"questionnaire": questionnaire}
-    for item in questionnaire.items:
-        choices = [SelectChoice(str(value), scale.label(value)) for value in scale.points]
-        if item.optional:
-            choices.append(SelectChoice(NOT_ANSWERED, PREFER_NOT_TO_SAY))
-        fields[item.id] = AnswerField(item.text, choices=choices)
-    for safety_item in questionnaire.safety:
-        fields[safety_item.id] = AnswerField(safety_item.text, choices=SAFETY_CHOICES)
-    name = f"{questionnaire.id.title()}V{questionnaire.version}Form"
-    form_class = type(name, (QuestionnaireForm,), fields)
-    _form_classes[id(questionnaire)] = (questionnaire, form_class)
-    return form_class
-
-
-def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
-    """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
-    filled = MultiDict(formdata)
-    for item in questionnaire.items:
-        if item.optional and not filled.get(item.id):
-            filled[item.id] = NOT_ANSWERED
-    for safety_item in questionnaire.safety:
-        if not filled.get(safety_item.id):
-            filled[safety_item.id] = "skip"
-    return filled
-
-
-def error_summary(form: QuestionnaireForm) -> list[tuple[str, str, Markup | str]]:
-    """(field id, message, question) for every field error, in question order."""
-    rows = []
-    for field in form:
-        if field.errors:
-            rows.append((field.id, field.errors[0], field.label.text))
-    return rows
 
 
 def _not_common(form: Any, field: Any) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
+from assessment.checkup.submission import suggestions_to_json
 from assessment.definitions import current_catalog
 from assessment.extensions import db
 from assessment.models import (
@@ -19,7 +20,6 @@ from assessment.models import (
     User,
     utcnow,
 )
-from assessment.service import suggestions_to_json
 from scoring import score_assessment
 
 PASSWORD = "a long walk by the river"

@@ -349,9 +349,9 @@ def make_assessment(
     created_at: datetime | None = None,
 ) -> int:
     """An assessment stored through the real submission code (scored, suggested); its id."""
+    from assessment.checkup.submission import store_assessment
     from assessment.extensions import db
     from assessment.models import User
-    from assessment.service import store_assessment
 
     answers = {item: int(value) for item, value in keyed_answers(definition, keyed).items()}
     with app.app_context():

@@ -34,7 +34,7 @@ from assessment.commands import (
 )
 from assessment.extensions import db
 from assessment.models import Assessment, PartnerInvite, User, utcnow
-from assessment.partner import INVITE_VALID, hash_token
+from assessment.partner.queries import INVITE_VALID, hash_token
 from assessment.templating import format_date
 from tests.conftest import PASSWORD, app_settings
 from tests.e2e.conftest import Watch, csp_violations, horizontal_overflow, serious_axe_findings

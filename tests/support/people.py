@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import insert
 
+from assessment.checkup.submission import suggestions_to_json
 from assessment.extensions import db
 from assessment.models import Answer, Assessment, DimensionScore, User
-from assessment.service import suggestions_to_json
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 from scoring import score_assessment

@@ -90,15 +90,7 @@ def _app_modules() -> list[Path]:
     return [ROOT / "app.py", *sorted(p for d in APP_CODE for p in (ROOT / d).rglob("*.py"))]
 
 
-def _module_param(path: Path):  # type: ignore[no-untyped-def]
-    name = str(path.relative_to(ROOT))
-    if name == "assessment/partner.py":
-        reason = "partner.py is split into assessment/partner/ by the package move"
-        return pytest.param(path, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
-    return pytest.param(path, id=name)
-
-
-@pytest.mark.parametrize("path", [_module_param(p) for p in _app_modules()])
+@pytest.mark.parametrize("path", _app_modules(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_no_module_of_app_code_is_over_300_lines(path: Path) -> None:
     """Can a newcomer read each module whole (DESIGN.md §1: small modules with one job)?"""
     lines = len(path.read_text().splitlines())

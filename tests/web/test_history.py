@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from assessment.assets import plotly_filename
-from assessment.history import MAX_CHART_POINTS
+from assessment.history.pages import MAX_CHART_POINTS
 from assessment.models import utcnow
 from tests.conftest import PASSWORD, Person, figures, levels, make_assessment, make_user
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from questionnaires.models import StrategyLibrary
 from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
-from .extensions import db
-from .models import Assessment, Plan, PlanCheckin, PlanStatus
+from ..extensions import db
+from ..models import Assessment, Plan, PlanCheckin, PlanStatus
 
 MAX_ACTIVE_PLANS = 3
 

@@ -1,6 +1,7 @@
-"""History's list of every assessment, newest first, a page at a time (DESIGN.md §5).
+"""What History reads: every score, and the list of assessments a page at a time (§5).
 
-Two statements per page, whatever the number of assessments: a count, then the page.
+Two statements per page of the list, whatever the number of assessments: a count, then
+the page.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from sqlalchemy import func, select
 
 from questionnaires.loader import Catalog
 
-from .extensions import db
-from .models import Assessment
+from ..extensions import db
+from ..models import Assessment, DimensionScore
 
 PER_PAGE = 50
 # A page number as people type it: ASCII digits, no sign, no leading zero, not absurdly long.
@@ -89,3 +90,21 @@ def assessment_page(user_id: int, number: int, catalog: Catalog) -> ListPage | N
         for assessment_id, created_at, questionnaire_id, overall in rows
     ]
     return ListPage(rows=listed, number=number, pages=pages, total=int(total or 0))
+
+
+def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float | None]]:
+    """Every dimension score of the user, oldest first, in one query (for History)."""
+    rows = db.session.execute(
+        select(
+            Assessment.id,
+            Assessment.questionnaire_id,
+            Assessment.questionnaire_version,
+            Assessment.created_at,
+            DimensionScore.dimension,
+            DimensionScore.score,
+        )
+        .join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
+        .where(Assessment.user_id == user_id)
+        .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
+    )
+    return [(a, q, v, t, d, s) for a, q, v, t, d, s in rows]  # a Row unpacks with its types

@@ -1,4 +1,4 @@
-"""The glue between web and engine: score a submission and store it in one transaction."""
+"""A check-up's submission: score it and store it in one transaction (DESIGN.md §5)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,21 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from questionnaires.loader import Catalog
-from questionnaires.models import Questionnaire, Strategy, StrategyLibrary
+from questionnaires.models import Questionnaire
 from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
-from . import followthrough
-from .extensions import db
-from .models import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, utcnow
+from ..extensions import db
+from ..models import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, utcnow
+from ..plans import queries as followthrough
+from .queries import find_by_token
 
 
 def new_submission_token() -> str:
     """A random token drawn into each form, so a repeated post stores one assessment."""
     return secrets.token_urlsafe(24)
-
-
-def find_by_token(user_id: int, token: str) -> Assessment | None:
-    """The assessment this user already stored with this submission token, if any."""
-    return db.session.scalar(
-        select(Assessment).where(
-            Assessment.user_id == user_id, Assessment.submission_token == token
-        )
-    )
 
 
 def suggestions_to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, Any]]:
@@ -46,26 +36,6 @@ def suggestions_to_json(suggestions: tuple[Suggestion, ...]) -> list[dict[str, A
         }
         for s in suggestions
     ]
-
-
-def offered_suggestions(
-    assessment: Assessment, library: StrategyLibrary
-) -> list[tuple[dict[str, Any], Strategy]]:
-    """(stored suggestion, strategy) for what this result offers, in the order it was scored.
-
-    A strategy retired since is left out; on a flagged result only the strategies safe
-    while there is fear are ever offered, whatever was stored (DESIGN.md §4).
-    """
-    offered = []
-    for stored in assessment.suggestions or []:
-        try:
-            strategy = library.by_id(stored["strategy_id"])
-        except KeyError:
-            continue
-        if assessment.safety_flag and not strategy.safe_if_flagged:
-            continue
-        offered.append((stored, strategy))
-    return offered
 
 
 def store_assessment(
@@ -149,60 +119,3 @@ def _assessment_row(
     )
     assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
     return assessment
-
-
-def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
-    """The user's own assessment with its scores, or None (someone else's looks absent)."""
-    # One statement: the scores come joined, not in a second query.
-    return (
-        db.session.scalars(
-            select(Assessment)
-            .options(joinedload(Assessment.scores))
-            .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
-        )
-        .unique()
-        .first()
-    )
-
-
-def previous_assessment(assessment: Assessment) -> Assessment | None:
-    """The same person's assessment of the same questionnaire just before this one."""
-    latest_before = (
-        select(Assessment.id)
-        .where(
-            Assessment.user_id == assessment.user_id,
-            Assessment.questionnaire_id == assessment.questionnaire_id,
-            (Assessment.created_at < assessment.created_at)
-            | ((Assessment.created_at == assessment.created_at) & (Assessment.id < assessment.id)),
-        )
-        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return (
-        db.session.scalars(
-            select(Assessment)
-            .options(joinedload(Assessment.scores))
-            .where(Assessment.id == latest_before)
-        )
-        .unique()
-        .first()
-    )
-
-
-def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float | None]]:
-    """Every dimension score of the user, oldest first, in one query (for History)."""
-    rows = db.session.execute(
-        select(
-            Assessment.id,
-            Assessment.questionnaire_id,
-            Assessment.questionnaire_version,
-            Assessment.created_at,
-            DimensionScore.dimension,
-            DimensionScore.score,
-        )
-        .join(DimensionScore, DimensionScore.assessment_id == Assessment.id)
-        .where(Assessment.user_id == user_id)
-        .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
-    )
-    return [(a, q, v, t, d, s) for a, q, v, t, d, s in rows]  # a Row unpacks with its types

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -12,10 +11,15 @@ from werkzeug.wrappers import Response
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from . import charts, followthrough, safety
-from .definitions import current_catalog, latest_or_404
-from .errors import reshown_when_unavailable
-from .followthrough import is_plan_field
+from .. import charts, safety
+from ..definitions import current_catalog, latest_or_404
+from ..errors import reshown_when_unavailable
+from ..models import PlanStatus
+from ..norms import norms_in_use
+from ..odd_requests import parse_id
+from ..partner.pages import share_switch
+from ..plans import queries as followthrough
+from ..plans.queries import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
@@ -23,18 +27,9 @@ from .forms import (
     error_summary,
     with_blank_defaults,
 )
-from .models import Assessment, PlanStatus
-from .norms import norms_in_use
-from .odd_requests import parse_id
-from .partner import share_switch
-from .service import (
-    find_by_token,
-    get_own_assessment,
-    new_submission_token,
-    offered_suggestions,
-    previous_assessment,
-    store_assessment,
-)
+from .pages import plan_states, suggestions_for_page
+from .queries import find_by_token, get_own_assessment, previous_assessment
+from .submission import new_submission_token, store_assessment
 
 bp = Blueprint("checkup", __name__)
 
@@ -247,7 +242,7 @@ def result(assessment_id: int) -> str:
         changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
         if previous.questionnaire_version != assessment.questionnaire_version:
             questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
-    suggestions = _suggestions_for_page(assessment)
+    suggestions = suggestions_for_page(assessment)
     return render_template(
         "checkup/result.html",
         assessment=assessment,
@@ -261,7 +256,7 @@ def result(assessment_id: int) -> str:
         questions_changed=questions_changed,
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
-        plan_states=_plan_states(),
+        plan_states=plan_states(current_user.id),
         safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
         country_form=(
             safety.country_form(
@@ -272,34 +267,3 @@ def result(assessment_id: int) -> str:
         ),
         share=share_switch(assessment),
     )
-
-
-def _plan_states() -> dict[str, dict]:
-    """Strategy id -> whether the person is trying it now, and what they said of it before."""
-    states: dict[str, dict] = {}
-    for strategy_id, status, tried, helped, when in followthrough.plan_history(current_user.id):
-        state = states.setdefault(strategy_id, {"trying": False, "reports": []})
-        state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
-        if tried is not None:
-            state["reports"].append({"tried": tried, "helped": helped, "when": when})
-    return states
-
-
-def _suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:
-    """Focus dimension -> the suggestions this result offers, with their wording."""
-    catalog = current_catalog()
-    definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
-    item_texts = {item.id: item.text for item in definition.items}
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for stored, strategy in offered_suggestions(assessment, catalog.strategies):
-        reasons = [
-            {
-                "text": item_texts.get(trigger["item_id"], trigger["item_id"]),
-                "answer": definition.scale.label(trigger["answer"]),
-            }
-            for trigger in stored.get("triggers", [])
-        ]
-        grouped.setdefault(stored["dimension"], []).append(
-            {"strategy": strategy, "reasons": reasons}
-        )
-    return grouped

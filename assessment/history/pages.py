@@ -1,4 +1,4 @@
-"""History: trend lines per dimension, first-vs-latest radar and the change tables."""
+"""View data of History: trend panels, the change tables and "What you tried"."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
@@ -15,20 +13,15 @@ from scoring import (
     DimensionChange,
     changes_since,
     changes_while_trying,
-    history_frame,
     score_or_none,
     scores_of,
     thin_series,
 )
 
-from . import charts, followthrough
-from .definitions import current_catalog
-from .history_list import assessment_page, page_number
-from .models import PlanStatus
-from .norms import NormsInUse, norms_in_use
-from .service import score_rows
-
-bp = Blueprint("history", __name__)
+from .. import charts
+from ..models import PlanStatus
+from ..norms import NormsInUse, norms_in_use
+from ..plans import queries as followthrough
 
 # Past this, a trace is averaged into buckets: a phone chart cannot show more points, and the
 # table beside it shows what the chart shows. The CSV export keeps every single score.
@@ -74,48 +67,8 @@ class ChangeSection:
     questions_changed: tuple[datetime, tuple[int, ...]] | None = None
 
 
-@bp.get("/history")
-@login_required
-def history() -> str:
-    """Everything the person has answered, over time; an inviting empty state at first."""
-    catalog = current_catalog()
-    number = page_number(request.args.get("page"))
-    listing = assessment_page(current_user.id, number, catalog) if number else None
-    if listing is None:
-        abort(404)  # not a page number, or past the last page
-    if listing.total == 0:
-        return render_template("history/history.html", empty=True)
-    if listing.number > 1:
-        # Older pages list older check-ins; the charts and tables are on the first page.
-        return render_template("history/history.html", empty=False, listing=listing, older=True)
-    frame = history_frame(score_rows(current_user.id))
-    anchor = catalog.latest("checkup")
-    sections = _change_sections(frame, catalog)
-    radar_section = next((s for s in sections if s.count >= 1), None)
-    radar = None
-    radar_traces = []
-    if radar_section is not None:
-        radar_traces = _first_and_latest(frame, radar_section.definition)
-        radar = charts.radar_figure(radar_section.definition, radar_traces)
-    plan_rows = followthrough.plans_with_checkins(current_user.id)
-    markers = _plan_markers(frame, catalog, plan_rows)
-    return render_template(
-        "history/history.html",
-        empty=False,
-        older=False,
-        listing=listing,
-        panels=_trend_panels(frame, catalog, anchor, markers),
-        tried=_tried_rows(frame, catalog, plan_rows),
-        tried_norms=_tried_norms(catalog, plan_rows),
-        sections=sections,
-        radar=radar,
-        radar_traces=radar_traces,
-        radar_definition=radar_section.definition if radar_section else None,
-        assessment_count=listing.total,
-    )
-
-
-def _change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection]:
+def change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection]:
+    """One section per questionnaire answered: the change tables, judged by its norms."""
     sections = []
     for definition in catalog.latest_all():
         rows = frame[frame["questionnaire_id"] == definition.id]
@@ -147,9 +100,10 @@ def _questions_changed(rows: pd.DataFrame) -> tuple[datetime, tuple[int, ...]] |
     return newest["created_at"].iloc[0].to_pydatetime(), versions
 
 
-def _first_and_latest(
+def first_and_latest(
     frame: pd.DataFrame, definition: Questionnaire
 ) -> list[tuple[str, dict[str, float | None]]]:
+    """The radar's traces: the latest and the first (or the only) one of a questionnaire."""
     rows = frame[frame["questionnaire_id"] == definition.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
     if len(ids) == 1:
@@ -163,7 +117,7 @@ HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
 UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let go"}
 
 
-def _plan_markers(
+def plan_markers(
     frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
 ) -> dict[str, list[tuple[datetime, float | None, str]]]:
     """Dimension -> stars at the dimension's score when a plan was chosen and reported on."""
@@ -217,7 +171,7 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
         return "A strategy no longer offered"
 
 
-def _tried_rows(
+def tried_rows(
     frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
 ) -> list[TriedRow]:
     """One row per plan, newest first, with the change in its dimension while tried."""
@@ -259,7 +213,7 @@ def _tried_rows(
     return tried_rows
 
 
-def _tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> list[NormsInUse]:
+def tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> list[NormsInUse]:
     """The norms "What you tried" judges its changes with, one per questionnaire it uses."""
     found = []
     for questionnaire_id in dict.fromkeys(row.questionnaire_id for row in plan_rows):
@@ -270,12 +224,13 @@ def _tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> li
     return found
 
 
-def _trend_panels(
+def trend_panels(
     frame: pd.DataFrame,
     catalog: Catalog,
     anchor: Questionnaire,
     markers: dict[str, list[tuple[datetime, float | None, str]]],
 ) -> list[TrendPanel]:
+    """One chart and table per dimension, each trace thinned past what a phone can show."""
     titles = {d.id: d.title for d in catalog.latest_all()}
     # One pass over the frame, not one filter per dimension: History grows with every check-in.
     groups: dict[str, list[tuple[str, pd.DataFrame]]] = {}

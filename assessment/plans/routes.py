@@ -1,4 +1,4 @@
-"""Follow-through: "I'll try this", letting a plan go, and the list of plans (DESIGN.md §8)."""
+"""Follow-through's routes: "I'll try this", letting a plan go, and the list of plans (§8)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from . import followthrough
-from .definitions import current_catalog
-from .extensions import db
-from .forms import CsrfForm, PlanForm
-from .locks import lock_users
-from .models import Assessment, Plan, PlanStatus, utcnow
-from .odd_requests import parse_id
-from .service import get_own_assessment, offered_suggestions
+from ..checkup.queries import get_own_assessment, offered_suggestions
+from ..definitions import current_catalog
+from ..extensions import db
+from ..forms import CsrfForm, PlanForm
+from ..locks import lock_users
+from ..models import Assessment, Plan, PlanStatus, utcnow
+from ..odd_requests import parse_id
+from . import queries
 
 bp = Blueprint("plans", __name__)
 
@@ -49,10 +49,10 @@ def choose() -> Response | tuple[str, int]:
     # Counted and written holding the person's row: six clicks at once make one plan,
     # and never a fourth (DESIGN.md §5).
     lock_users(me)
-    active = followthrough.active_plans(me)
+    active = queries.active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):
         return redirect(back, 303)
-    if len(active) >= followthrough.MAX_ACTIVE_PLANS:
+    if len(active) >= queries.MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
     db.session.add(
         Plan(
@@ -96,7 +96,7 @@ def index() -> str:
 def _plans_page(full: bool) -> str:
     strategies = current_catalog().strategies
     known = {s.id for s in strategies.strategies}
-    plans = [p for p in followthrough.user_plans(current_user.id) if p.strategy_id in known]
+    plans = [p for p in queries.user_plans(current_user.id) if p.strategy_id in known]
     active = [p for p in plans if p.status == PlanStatus.ACTIVE]
     return render_template(
         "plans/index.html",
@@ -107,6 +107,6 @@ def _plans_page(full: bool) -> str:
             for p in plans
             if p.status != PlanStatus.ACTIVE
         ],
-        limit=followthrough.MAX_ACTIVE_PLANS,
+        limit=queries.MAX_ACTIVE_PLANS,
         csrf=generate_csrf,
     )

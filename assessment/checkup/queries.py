@@ -1,0 +1,81 @@
+"""What a check-up's pages read: a person's own assessment, the one before it, a submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from questionnaires.models import Strategy, StrategyLibrary
+
+from ..extensions import db
+from ..models import Assessment
+
+
+def find_by_token(user_id: int, token: str) -> Assessment | None:
+    """The assessment this user already stored with this submission token, if any."""
+    return db.session.scalar(
+        select(Assessment).where(
+            Assessment.user_id == user_id, Assessment.submission_token == token
+        )
+    )
+
+
+def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
+    """The user's own assessment with its scores, or None (someone else's looks absent)."""
+    # One statement: the scores come joined, not in a second query.
+    return (
+        db.session.scalars(
+            select(Assessment)
+            .options(joinedload(Assessment.scores))
+            .where(Assessment.id == assessment_id, Assessment.user_id == user_id)
+        )
+        .unique()
+        .first()
+    )
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The same person's assessment of the same questionnaire just before this one."""
+    latest_before = (
+        select(Assessment.id)
+        .where(
+            Assessment.user_id == assessment.user_id,
+            Assessment.questionnaire_id == assessment.questionnaire_id,
+            (Assessment.created_at < assessment.created_at)
+            | ((Assessment.created_at == assessment.created_at) & (Assessment.id < assessment.id)),
+        )
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        db.session.scalars(
+            select(Assessment)
+            .options(joinedload(Assessment.scores))
+            .where(Assessment.id == latest_before)
+        )
+        .unique()
+        .first()
+    )
+
+
+def offered_suggestions(
+    assessment: Assessment, library: StrategyLibrary
+) -> list[tuple[dict[str, Any], Strategy]]:
+    """(stored suggestion, strategy) for what this result offers, in the order it was scored.
+
+    A strategy retired since is left out; on a flagged result only the strategies safe
+    while there is fear are ever offered, whatever was stored (DESIGN.md §4).
+    """
+    offered = []
+    for stored in assessment.suggestions or []:
+        try:
+            strategy = library.by_id(stored["strategy_id"])
+        except KeyError:
+            continue
+        if assessment.safety_flag and not strategy.safe_if_flagged:
+            continue
+        offered.append((stored, strategy))
+    return offered

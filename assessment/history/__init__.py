@@ -1,0 +1,5 @@
+"""History (DESIGN.md §5): every check-in over time, the change tables and what was tried."""
+
+from .routes import bp
+
+__all__ = ["bp"]

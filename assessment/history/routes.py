@@ -1,0 +1,57 @@
+"""History's page: trend lines per dimension, first-vs-latest radar and the change tables."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from scoring import history_frame
+
+from .. import charts
+from ..definitions import current_catalog
+from ..plans import queries as followthrough
+from . import pages
+from .queries import assessment_page, page_number, score_rows
+
+bp = Blueprint("history", __name__)
+
+
+@bp.get("/history")
+@login_required
+def history() -> str:
+    """Everything the person has answered, over time; an inviting empty state at first."""
+    catalog = current_catalog()
+    number = page_number(request.args.get("page"))
+    listing = assessment_page(current_user.id, number, catalog) if number else None
+    if listing is None:
+        abort(404)  # not a page number, or past the last page
+    if listing.total == 0:
+        return render_template("history/history.html", empty=True)
+    if listing.number > 1:
+        # Older pages list older check-ins; the charts and tables are on the first page.
+        return render_template("history/history.html", empty=False, listing=listing, older=True)
+    frame = history_frame(score_rows(current_user.id))
+    anchor = catalog.latest("checkup")
+    sections = pages.change_sections(frame, catalog)
+    radar_section = next((s for s in sections if s.count >= 1), None)
+    radar = None
+    radar_traces = []
+    if radar_section is not None:
+        radar_traces = pages.first_and_latest(frame, radar_section.definition)
+        radar = charts.radar_figure(radar_section.definition, radar_traces)
+    plan_rows = followthrough.plans_with_checkins(current_user.id)
+    markers = pages.plan_markers(frame, catalog, plan_rows)
+    return render_template(
+        "history/history.html",
+        empty=False,
+        older=False,
+        listing=listing,
+        panels=pages.trend_panels(frame, catalog, anchor, markers),
+        tried=pages.tried_rows(frame, catalog, plan_rows),
+        tried_norms=pages.tried_norms(catalog, plan_rows),
+        sections=sections,
+        radar=radar,
+        radar_traces=radar_traces,
+        radar_definition=radar_section.definition if radar_section else None,
+        assessment_count=listing.total,
+    )

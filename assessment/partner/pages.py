@@ -1,0 +1,133 @@
+"""View data of the partner pages: the comparison, the gaps over time and the share switch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from questionnaires.models import Questionnaire
+from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_series
+
+from .. import charts
+from ..definitions import current_catalog
+from ..models import Assessment
+from ..norms import norms_in_use
+from .queries import SHAREABLE, SharedCheckup, linked_and_recently_flagged
+
+DATES_APART = timedelta(days=30)
+MAX_CHART_POINTS = 300
+
+
+def share_switch(assessment: Assessment) -> dict[str, bool] | None:
+    """What the result page's share switch shows, or None when it shows nothing at all."""
+    if assessment.questionnaire_id != SHAREABLE or assessment.safety_flag:
+        return None
+    linked, quiet = linked_and_recently_flagged(assessment.user_id)
+    if quiet and not linked and not assessment.shared:
+        return None  # nothing to switch, and no suggestion to invite anyone
+    return {"shared": assessment.shared, "linked": linked, "quiet": quiet}
+
+
+def _definition_for(*checkups: SharedCheckup) -> Questionnaire:
+    """The newer version of the two: its dimensions and norms judge the gap."""
+    catalog = current_catalog()
+    version = max(c.version for c in checkups)
+    try:
+        return catalog.get(SHAREABLE, version)
+    except KeyError:
+        return catalog.latest(SHAREABLE)
+
+
+def comparison(
+    mine: list[SharedCheckup], theirs: list[SharedCheckup], show_starters: bool
+) -> dict[str, Any]:
+    """The latest shared check-up of each of you side by side, and the gaps between them."""
+    latest_mine = mine[-1] if mine else None
+    latest_theirs = theirs[-1] if theirs else None
+    shown = [c for c in (latest_mine, latest_theirs) if c is not None]
+    if not shown:
+        return {"mine": None, "theirs": None}
+    definition = _definition_for(*shown)
+    traces = []
+    if latest_mine:
+        traces.append(("You", latest_mine.scores))
+    if latest_theirs:
+        traces.append(("Your partner", latest_theirs.scores))
+    page: dict[str, Any] = {
+        "mine": latest_mine,
+        "theirs": latest_theirs,
+        "definition": definition,
+        "radar": charts.radar_figure(definition, traces),
+        "radar_traces": traces,
+        "gaps": None,
+        # DESIGN.md §11: compared on the newer version's norms, and the page says so.
+        "questions_changed": len({c.version for c in shown}) > 1,
+    }
+    if latest_mine and latest_theirs:
+        norms = norms_in_use(definition)
+        page["gaps"] = perception_gaps(
+            definition, latest_mine.scores, latest_theirs.scores, norms.by_dimension
+        )
+        page["gap_norms"] = norms
+        apart = abs(latest_mine.created_at - latest_theirs.created_at)
+        page["apart_days"] = round(apart.total_seconds() / 86400)
+        page["far_apart"] = apart > DATES_APART
+        page["starters"] = _starters(page["gaps"]) if show_starters else []
+        page.update(_over_time(mine, theirs))
+        page["questions_changed"] = page["questions_changed"] or page.get("versions_differ", False)
+    return page
+
+
+def _starters(gaps: Iterable[Gap]) -> list[tuple[str, list[str]]]:
+    """(dimension id, starters) for every dimension you see differently."""
+    library = current_catalog().strategies
+    conversations: dict[str, list[str]] = dict(library.conversations.items())
+    return [
+        (gap.dimension, conversations[gap.dimension])
+        for gap in gaps
+        if gap.label == SEE_DIFFERENTLY and conversations.get(gap.dimension)
+    ]
+
+
+def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[str, Any]:
+    """Each dimension's gap for pairs taken within 30 days, at the pair's midpoint."""
+    by_id_mine = {c.id: c for c in mine}
+    by_id_theirs = {c.id: c for c in theirs}
+    pairs = pair_checkups(
+        [(c.id, c.created_at) for c in mine], [(c.id, c.created_at) for c in theirs]
+    )
+    if not pairs:
+        return {"pairs": [], "gap_trend": None}
+    anchor = current_catalog().latest(SHAREABLE)
+    rows: list[dict[str, Any]] = []
+    used = {mine_id for mine_id, _, _ in pairs} | {theirs_id for _, theirs_id, _ in pairs}
+    for mine_id, theirs_id, midpoint in pairs:
+        you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
+        definition = _definition_for(you, partner)
+        gaps = perception_gaps(
+            definition, you.scores, partner.scores, norms_in_use(definition).by_dimension
+        )
+        rows.append(
+            {
+                "midpoint": midpoint,
+                "yours": you.created_at,
+                "theirs": partner.created_at,
+                "gaps": {gap.dimension: gap for gap in gaps},
+            }
+        )
+    midpoints = [row["midpoint"] for row in rows]
+    series = []
+    for dimension in anchor.dimensions:
+        values = [
+            row["gaps"][dimension.id].gap if dimension.id in row["gaps"] else None for row in rows
+        ]
+        times, thinned = thin_series(midpoints, values, MAX_CHART_POINTS)
+        series.append((dimension.label, times, thinned))
+    return {
+        "versions_differ": len({c.version for c in [*mine, *theirs] if c.id in used}) > 1,
+        "pairs": rows,
+        "pair_dimensions": anchor.dimensions,
+        "gap_trend": charts.gap_trend_figure(series),
+        "thinned": len(rows) > MAX_CHART_POINTS,
+    }
