@@ -124,7 +124,7 @@ def login() -> Response | tuple[str, int] | str:
 def logout() -> Response:
     """Sign out and go back to the start page; every copy of the old cookie is dead too."""
     CsrfForm().require_exact_fields()
-    end_every_session(db.session.get(User, current_user.id))
+    end_every_session(db.session.get_one(User, current_user.id))
     db.session.commit()
     close_session()
     flash("You are signed out.", "info")

@@ -108,7 +108,7 @@ def is_healthy() -> bool:
         try:
             db.session.rollback()
         except Exception:
-            db.session.invalidate()
+            db.session().invalidate()  # scoped_session does not proxy invalidate()
     return True
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +66,13 @@ def _let_go_of_the_transaction() -> None:
     try:
         db.session.rollback()
     except Exception:  # the connection may be gone for good: the pool replaces it
-        db.session.invalidate()
+        db.session().invalidate()  # scoped_session does not proxy invalidate()
 
 
 def _signed_out_if_unknown() -> None:
     """Who is signed in could not be read: draw the page as for a visitor, not fail again."""
     if "_login_user" not in g:
-        g._login_user = current_app.login_manager.anonymous_user()
+        g._login_user = login_manager.anonymous_user()
 
 
 def error_page(code: int, title: str, message: str) -> str:
@@ -102,7 +102,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(PoolTimeoutError)
-    def _database_unavailable(error: Exception):  # type: ignore[no-untyped-def]
+    def _database_unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
         _let_go_of_the_transaction()
         # The statement and its values stay out of the log: only what kind of failure.
         cause = type(getattr(error, "orig", None) or error).__name__

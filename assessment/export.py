@@ -31,7 +31,7 @@ CSV_COLUMNS = (
     "answer",
 )
 SAFETY_LABELS = {"yes": "Yes", "no": "No", "skip": "I'd rather not say"}
-PLAN_STATUS_LABELS = {
+PLAN_STATUS_LABELS: dict[str, str] = {
     PlanStatus.ACTIVE: "trying it now",
     PlanStatus.CLOSED: "tried",
     PlanStatus.DROPPED: "let go",
@@ -139,8 +139,9 @@ def _assessment_rows(
     """An assessment's answers, safety responses and scores: ids, the question, the answer."""
     items = {i.id: i.text for i in definition.items} if definition else {}
     safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
-    labels = {d.id: d.label for d in definition.dimensions} if definition else {}
+    labels: dict[str, str] = {d.id: d.label for d in definition.dimensions} if definition else {}
     head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
+    value: str | float  # an answer (int) or a score, "" where there is none
     for answer in a.answers:
         if answer.value is None:
             value, label = "", "Prefer not to say"

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from flask.cli import with_appcontext
@@ -35,6 +36,8 @@ from .norms import (
 )
 from .norms_files import NormsFileError, export_document, read_export, write_export
 from .templating import format_date
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
 
 REVIEW_BELOW = 0.3  # corrected item-total r under this: the item may measure something else
 DEFAULT_MIN_N = 200
@@ -196,7 +199,7 @@ def apply_update(
             store_norms(definition, chosen, origin)
 
 
-def _rules(function):  # type: ignore[no-untyped-def]
+def _rules(function: _Command) -> _Command:
     function = click.option(
         "--max-half-width",
         type=click.FloatRange(min=0, min_open=True),

@@ -42,7 +42,8 @@ def export_document(
     catalog: Catalog, aggregates: dict[tuple[str, int], dict[str, Aggregate]]
 ) -> tuple[dict[str, Any], list[tuple[str, int, str, int]]]:
     """The export as JSON data, and the (id, version, dimension, n) left out as too few."""
-    questionnaires, left_out = [], []
+    questionnaires: list[dict[str, Any]] = []
+    left_out: list[tuple[str, int, str, int]] = []
     for (qid, version), parts in sorted(aggregates.items()):
         definition = catalog.get(qid, version)
         dimensions = []

@@ -117,7 +117,8 @@ def register(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     # ``<int:...>`` behaves the same, so no route can pass a database an id it cannot hold.
     app.url_map.converters["int"] = IdConverter
-    app.wsgi_app = ChunkedBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    # Flask documents wrapping wsgi_app as the way to add middleware; its stubs call it a method.
+    app.wsgi_app = ChunkedBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
     # First of all before_request functions, so no other one (CSRF) reads the form before.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_odd_requests)
     app.after_request(_close_after_body_problem)

@@ -30,7 +30,7 @@ def change() -> Response | tuple[str, int]:
     if not password_is_right(current_user, form.current.data):
         form.current.errors.append("That is not your current password. Nothing was changed.")
         return account_page(password_form=form), 403
-    user = db.session.get(User, current_user.id)
+    user = db.session.get_one(User, current_user.id)
     user.password_hash = hash_password(form.password.data)
     end_every_session(user)
     db.session.commit()
@@ -46,7 +46,7 @@ def signout_all() -> Response:
     form = SignOutEverywhereForm()
     if not form.has_exact_fields() or not form.validate_on_submit():
         abort(400)
-    end_every_session(db.session.get(User, current_user.id))
+    end_every_session(db.session.get_one(User, current_user.id))
     db.session.commit()
     close_session()
     flash("You are signed out everywhere. Please sign in again to go on.", "info")

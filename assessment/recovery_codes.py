@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, cast
 
 from flask import redirect, session, url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from werkzeug.wrappers import Response
 
 from .extensions import db
@@ -55,25 +56,29 @@ def spend_code(user_id: int, code: str) -> bool:
     One UPDATE that only matches an unused code, so two requests at once cannot both
     spend the same code.
     """
-    result = db.session.execute(
-        update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user_id,
-            RecoveryCode.code_hash == hash_code(code),
-            RecoveryCode.used_at.is_(None),
-        )
-        .values(used_at=utcnow())
+    # An UPDATE always gives a CursorResult (with rowcount); execute() is typed as any Result.
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user_id,
+                RecoveryCode.code_hash == hash_code(code),
+                RecoveryCode.used_at.is_(None),
+            )
+            .values(used_at=utcnow())
+        ),
     )
     return result.rowcount == 1
 
 
 def codes_left(user_id: int) -> int:
     """How many unused codes the person still has."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(RecoveryCode)
         .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def show_codes_next(after: str) -> Response:

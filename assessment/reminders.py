@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .account import account_page
@@ -94,7 +95,6 @@ def next_reminder() -> Response:
         abort(400)
     body = calendar_file(reminder_title(current_user.reminder_title), int(raw))
     response = Response(body, mimetype="text/calendar")
-    response.charset = "utf-8"
     response.headers["Content-Disposition"] = "attachment; filename=reminder.ics"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -102,7 +102,7 @@ def next_reminder() -> Response:
 
 @bp.post("/account/reminder")
 @login_required
-def set_title() -> Response | tuple[str, int]:
+def set_title() -> ResponseReturnValue:
     """Choose the title the calendar shows (nothing names the site unless chosen)."""
     form = ReminderForm()
     if not form.has_exact_fields():

@@ -119,7 +119,7 @@ def choose_country() -> Response | tuple[str, int]:
             choices=current_catalog().helplines.choices(),
             problem="That choice was not one of the countries listed. Nothing was changed.",
         ), 400
-    user = db.session.get(User, current_user.id)
+    user = db.session.get_one(User, current_user.id)
     user.helpline_country = form.country.data
     db.session.commit()
     lines = lines_for(form.country.data)

@@ -52,7 +52,7 @@ class AlphaEstimate:
 
 def alpha_from_covariance(covariance: np.ndarray) -> float:
     """alpha = k / (k - 1) * (1 - trace(C) / sum(C)); NaN when the total has no variance."""
-    k = covariance.shape[0]
+    k: int = covariance.shape[0]  # a bare ndarray's shape is typed Any
     if k < 2:
         return math.nan
     total = float(covariance.sum())
