@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +33,13 @@ def test_signed_out_invite_says_only_that_an_invitation_waits(app, alex) -> None
     assert f'href="/login?next={path}"' in html
 
 
+def continue_link(page: str) -> str:
+    """Where the recovery-codes page's "Continue" goes."""
+    found = re.search(r'<a class="button" href="([^"]*)">Continue</a>', page)
+    assert found, "no Continue link"
+    return html.unescape(found.group(1))
+
+
 def test_signing_up_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
     """Does a person who creates an account from the invite land on the join page?"""
     path = invite(alex)
@@ -46,7 +55,11 @@ def test_signing_up_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
             "confirm": PASSWORD,
         },
     )
-    assert response.status_code == 303 and response.headers["Location"] == path
+    # First the recovery codes, once; their "Continue" goes on to the invitation.
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account/recovery-codes/new"
+    codes = visitor.client.get("/account/recovery-codes/new").get_data(as_text=True)
+    assert continue_link(codes) == path
     confirmation = visitor.client.get(path).get_data(as_text=True)
     assert "Link your account with alex?" in confirmation
     assert row_counts(app)["partner_links"] == 0  # nothing linked until confirmed
@@ -87,7 +100,8 @@ def test_register_never_goes_to_another_site(person, target) -> None:
         },
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/checkup"
+    codes = person.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert continue_link(codes) == "/checkup"
 
 
 def test_signed_out_join_of_a_used_or_unknown_link_says_so(app, alex) -> None:

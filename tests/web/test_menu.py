@@ -20,6 +20,9 @@ NOT_PAGES = {
     "partner.join",
     "auth.login",
     "auth.register",
+    "recovery.recover",  # from the sign-in page, signed out
+    "recovery.show_codes",  # shown once, straight after sign-up or on asking for new codes
+    "reminders.next_reminder",  # a calendar file each result page offers, not a page
 }
 
 

@@ -30,7 +30,8 @@ def _label(page: str, area: str, table: str = "change-table") -> str:
     body = page[page.index(f'class="data-table {table}"') :]
     row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', body, re.S)
     assert row, area
-    return re.sub(r"<[^>]+>", "", row.group(1).split("<td>")[-1]).strip()
+    last_cell = re.split(r"<td\b[^>]*>", row.group(1))[-1]
+    return re.sub(r"<[^>]+>", "", last_cell).strip()
 
 
 def _notes(page: str) -> list[str]:

@@ -291,7 +291,9 @@ def score_cells(html: str, area: str) -> list[tuple[str, str]]:
     """(score, band) in each column of an area's row, in the first scores table of ``html``."""
     row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', html, re.S)
     assert row, area
-    return re.findall(r'<td>([\d.—]+) <span class="band[^"]*">([^<]+)</span></td>', row.group(1))
+    return re.findall(
+        r'<td\b[^>]*>([\d.—]+) <span class="band[^"]*">([^<]+)</span></td>', row.group(1)
+    )
 
 
 def suggested_titles(app: Flask, assessment_id: int) -> set[str]:
