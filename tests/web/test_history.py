@@ -68,9 +68,7 @@ def test_a_long_history_is_thinned_on_the_chart_and_kept_whole_in_the_export(
     panel = page[page.index('id="chart-trend-communication"') :]
     panel = panel[: panel.index("</details>")]
     assert "averaged into groups on the chart and here alike" in panel
-    table_scores = re.findall(
-        r"<tr><td\b[^>]*>[^<]+<td\b[^>]*>[^<]+<td\b[^>]*>([\d.—]+)", panel
-    )
+    table_scores = re.findall(r"<tr><td\b[^>]*>[^<]+<td\b[^>]*>[^<]+<td\b[^>]*>([\d.—]+)", panel)
     assert table_scores == [f"{value:.1f}" for value in points]  # the table shows the chart
 
     export = person.client.get("/export.csv").get_data(as_text=True)
