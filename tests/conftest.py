@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
 from sqlalchemy import create_engine, func, make_url, select, text
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
@@ -28,6 +29,7 @@ from werkzeug.test import TestResponse
 from app import create_app
 from questionnaires.loader import load_catalog
 from questionnaires.models import DIMENSION_IDS, Questionnaire
+from tests.support.browser import launch_browser
 
 PASSWORD = "a long walk by the river"
 # Set (as .ci/run does) to run every web test against PostgreSQL, each in its own schema.
@@ -379,3 +381,9 @@ def live_server(app: Flask, wsgi: Callable[..., Any] | None = None) -> Iterator[
         server.shutdown()
         thread.join(timeout=10)
         dispose(app)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run (tests/support/browser.py)."""
+    yield from launch_browser()

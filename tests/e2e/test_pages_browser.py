@@ -165,6 +165,9 @@ def test_an_invite_opened_signed_out_survives_sign_up(browser: Browser, site: Si
         assert "inviter" not in partner.inner_text("main")
         partner.click("main a:has-text('Create an account')")
         register(partner, "invited")
+        assert partner.url.endswith("/account/recovery-codes/new")  # shown once, first
+        with partner.expect_navigation():
+            partner.click("main a:has-text('Continue')")
         assert partner.url == invite_url
         expect(partner.locator("h1")).to_have_text("Link your account with inviter?")
         with partner.expect_navigation():
