@@ -17,6 +17,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from wtforms import Field
 
 from .export import export_csv, export_document
 from .extensions import db
@@ -27,6 +28,7 @@ from .forms import (
     PasswordCheckForm,
     ReminderForm,
     SignOutEverywhereForm,
+    StrictForm,
 )
 from .models import User
 from .password_checks import password_is_right
@@ -35,6 +37,18 @@ from .safety import country_form
 from .sessions import close_session
 
 bp = Blueprint("account", __name__)
+
+
+def refused(form: StrictForm, slot: str, password: Field, wrong: str) -> tuple[str, int] | None:
+    """The Account page again when a post is malformed or invalid (400) or its password wrong
+    (403), with ``wrong`` beside the password; None when the post may go ahead."""
+    form.require_exact_fields()
+    if not form.validate_on_submit():
+        return account_page(**{slot: form}), 400
+    if not password_is_right(current_user, password.data):
+        password.errors.append(wrong)
+        return account_page(**{slot: form}), 403
+    return None
 
 
 def account_page(**forms: Any) -> str:
@@ -98,12 +112,11 @@ def export_csv_file() -> Response:
 def delete() -> ResponseReturnValue:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
-    form.require_exact_fields()
-    if not form.validate_on_submit():
-        return account_page(form=form), 400
-    if not password_is_right(current_user, form.password.data):
-        form.password.errors.append("That password is not right. Nothing was deleted.")
-        return account_page(form=form), 403
+    problem = refused(
+        form, "form", form.password, "That password is not right. Nothing was deleted."
+    )
+    if problem:
+        return problem
     user = db.session.get(User, current_user.id)
     db.session.delete(user)
     db.session.commit()

@@ -6,11 +6,10 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from .account import account_page
+from .account import refused
 from .extensions import db
 from .forms import PasswordChangeForm, SignOutEverywhereForm
 from .models import User
-from .password_checks import password_is_right
 from .security import hash_password
 from .sessions import close_session, end_every_session, start_session
 
@@ -23,13 +22,10 @@ def change() -> Response | tuple[str, int]:
     """A new password for the right current one (wrong: 403); other sessions end."""
     form = PasswordChangeForm()
     form.account_name = current_user.username
-    if not form.has_exact_fields():
-        abort(400)
-    if not form.validate_on_submit():
-        return account_page(password_form=form), 400
-    if not password_is_right(current_user, form.current.data):
-        form.current.errors.append("That is not your current password. Nothing was changed.")
-        return account_page(password_form=form), 403
+    wrong = "That is not your current password. Nothing was changed."
+    problem = refused(form, "password_form", form.current, wrong)
+    if problem:
+        return problem
     user = db.session.get_one(User, current_user.id)
     user.password_hash = hash_password(form.password.data)
     end_every_session(user)

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .account import account_page
+from .account import refused
 from .auth import _safe_next as safe_next
 from .auth import rate_limited
 from .extensions import db
 from .forms import PasswordCheckForm, RecoverForm
 from .models import User
-from .password_checks import guarded_check, password_is_right
+from .password_checks import guarded_check
 from .recovery_codes import (
     CODES_DUE,
     CODES_NEXT,
@@ -47,13 +47,10 @@ def show_codes() -> str:
 def new_codes() -> Response | tuple[str, int]:
     """Ten new codes for the right password (the old ones stop working); wrong: 403."""
     form = PasswordCheckForm()
-    if not form.has_exact_fields():
-        abort(400)
-    if not form.validate_on_submit():
-        return account_page(codes_form=form), 400
-    if not password_is_right(current_user, form.password.data):
-        form.password.errors.append("That password is not right. Your codes did not change.")
-        return account_page(codes_form=form), 403
+    wrong = "That password is not right. Your codes did not change."
+    problem = refused(form, "codes_form", form.password, wrong)
+    if problem:
+        return problem
     return show_codes_next(url_for("account.account"))
 
 
