@@ -7,7 +7,7 @@ shared by someone in no link is un-shared; of two active plans for one strategy,
 more than three active plans, the newer are let go.
 
 Revision ID: 0005_row_rules
-Revises: 0003_plans
+Revises: 0004_sessions
 Create Date: 2026-12-01
 """
 

@@ -1,7 +1,7 @@
 """Norms measured on real answers: one row per stored version of a dimension's norms.
 
 Revision ID: 0006_norms
-Revises: 0003_plans
+Revises: 0005_row_rules
 Create Date: 2026-12-01
 """
 

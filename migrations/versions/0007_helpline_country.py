@@ -1,7 +1,7 @@
 """Whose help lines a person sees: users.helpline_country (DESIGN.md §10).
 
 Revision ID: 0007_helpline_country
-Revises: 0003_plans
+Revises: 0006_norms
 Create Date: 2026-12-01
 """
 

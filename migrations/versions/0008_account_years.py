@@ -1,7 +1,7 @@
 """Recovery codes and the calendar reminder's title (DESIGN.md §9).
 
 Revision ID: 0008_account_years
-Revises: 0004_sessions (0003_plans on the i16 brief; re-chained here after cherry-picking 0004)
+Revises: 0007_helpline_country
 Create Date: 2026-12-01
 """
 
