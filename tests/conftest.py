@@ -95,6 +95,20 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         engine.dispose()
 
 
+# The PostgreSQL the database tests use: TEST_DATABASE_URL when set (as .ci/run sets it).
+POSTGRES_URL = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def empty_database(kind: str, folder: Path, name: str = "test.sqlite3") -> Iterator[str]:
+    """An empty database of this kind ("sqlite" file or a fresh PostgreSQL schema); its URL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / name}"
+        return
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
+
+
 def dispose(application: Flask) -> None:
     """Close the app's sessions and connections (a test's database can then go away)."""
     with application.app_context():

@@ -16,22 +16,26 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from assessment.models import Answer, Assessment, DimensionScore
-from tests.conftest import TEST_DATABASE_URL, THREES, keyed_answers, postgres_schema
+from tests.conftest import (
+    POSTGRES_URL,
+    THREES,
+    empty_database,
+    keyed_answers,
+    postgres_schema,
+)
 from tests.support.server import HttpPerson, gunicorn, migrate
 
 pytestmark = pytest.mark.slow
 
 USERS = 10
 CHECKUPS_EACH = 5
-POSTGRES_URL = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NO_LIMITS = {"RATELIMIT_ENABLED": "0"}
 
 
 @contextmanager
 def database(kind: str, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database of this kind; yields its URL."""
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    with empty_database(kind, tmp_path, "load.sqlite3") as url:
         migrate(url, tmp_path)
         yield url
         return

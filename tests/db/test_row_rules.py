@@ -21,13 +21,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.models import Assessment, PartnerLink, Plan, User, utcnow
-from tests.conftest import TEST_DATABASE_URL, keyed_answers, postgres_schema
+from tests.conftest import (
+    POSTGRES_URL,
+    empty_database,
+    keyed_answers,
+    postgres_schema,
+)
 from tests.support.server import HttpPerson, gunicorn, migrate
 
 pytestmark = pytest.mark.slow
 
 ROUNDS = 20
-POSTGRES_URL = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Threads, so more requests overlap than there are workers; no limits on repeated joins.
 SERVER_ENVIRONMENT = {"RATELIMIT_ENABLED": "0", "GUNICORN_CMD_ARGS": "--threads 4"}
 # Six strategies this result offers (every dimension answered low).
@@ -58,8 +62,7 @@ class Site:
 @contextmanager
 def migrated(kind: str, folder: Path) -> Iterator[str]:
     """A migrated, empty database of this kind; yields its URL."""
-    if kind == "sqlite":
-        url = f"sqlite:///{folder / 'rules.sqlite3'}"
+    with empty_database(kind, folder, "rules.sqlite3") as url:
         migrate(url, folder)
         yield url
         return

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from app import create_app
 from assessment.extensions import db
-from tests.conftest import TEST_DATABASE_URL, app_settings, postgres_schema
-
-POSTGRES_URL = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-@contextmanager
-def empty_database(kind: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of this kind; yields its URL."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'rules-migration.sqlite3'}"
-        return
-    with postgres_schema(POSTGRES_URL) as url:
-        yield url
+from tests.conftest import (
+    app_settings,
+    empty_database,
+)
 
 
 def _run(sql: str) -> None:
