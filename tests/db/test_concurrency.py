@@ -7,9 +7,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ from assessment.models import Answer, Assessment, DimensionScore
 from tests.conftest import (
     POSTGRES_URL,
     THREES,
-    empty_database,
     keyed_answers,
-    postgres_schema,
 )
-from tests.support.server import HttpPerson, gunicorn, migrate
+from tests.support.server import HttpPerson, gunicorn, migrated_database
 
 pytestmark = pytest.mark.slow
 
@@ -32,16 +29,9 @@ CHECKUPS_EACH = 5
 NO_LIMITS = {"RATELIMIT_ENABLED": "0"}
 
 
-@contextmanager
-def database(kind: str, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database of this kind; yields its URL."""
-    with empty_database(kind, tmp_path, "load.sqlite3") as url:
-        migrate(url, tmp_path)
-        yield url
-        return
-    with postgres_schema(POSTGRES_URL) as url:
-        migrate(url, tmp_path)
-        yield url
+def database(kind: str, tmp_path: Path) -> AbstractContextManager[str]:
+    """A migrated, empty database of this kind (its own file name here); yields its URL."""
+    return migrated_database(kind, tmp_path, "load.sqlite3")
 
 
 def incomplete_assessments(url: str, items: int, dimensions: int) -> tuple[int, int]:

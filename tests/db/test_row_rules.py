@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +22,9 @@ from sqlalchemy.orm import Session
 
 from assessment.models import Assessment, PartnerLink, Plan, User, utcnow
 from tests.conftest import (
-    POSTGRES_URL,
-    empty_database,
     keyed_answers,
-    postgres_schema,
 )
-from tests.support.server import HttpPerson, gunicorn, migrate
+from tests.support.server import HttpPerson, gunicorn, migrated_database
 
 pytestmark = pytest.mark.slow
 
@@ -59,16 +56,9 @@ class Site:
             return connection.scalar(statement)
 
 
-@contextmanager
-def migrated(kind: str, folder: Path) -> Iterator[str]:
-    """A migrated, empty database of this kind; yields its URL."""
-    with empty_database(kind, folder, "rules.sqlite3") as url:
-        migrate(url, folder)
-        yield url
-        return
-    with postgres_schema(POSTGRES_URL) as url:
-        migrate(url, folder)
-        yield url
+def migrated(kind: str, folder: Path) -> AbstractContextManager[str]:
+    """A migrated, empty database of this kind (its own file name here); yields its URL."""
+    return migrated_database(kind, folder, "rules.sqlite3")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

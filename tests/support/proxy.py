@@ -7,7 +7,6 @@ import getpass
 import http.client
 import http.cookiejar
 import os
-import signal
 import socket
 import ssl
 import subprocess
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.server import ROOT, HttpPerson, Reply, _NoRedirect, free_port
+from tests.support.server import ROOT, HttpPerson, Reply, _NoRedirect, free_port, stop
 
 NGINX = Path(os.environ.get("NGINX_PATH", "/usr/sbin/nginx"))
 SITE_TEMPLATE = ROOT / "deploy" / "nginx" / "rekindle.conf"
@@ -144,12 +143,7 @@ def nginx(folder: Path, upstreams: Sequence[str]) -> Iterator[Proxy]:
             process,
         )
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 class _BoundHTTPSHandler(urllib.request.HTTPSHandler):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import create_app
-from tests.conftest import PASSWORD, hidden_fields
+from tests.conftest import PASSWORD, empty_database, hidden_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -110,12 +110,25 @@ def gunicorn(
                 time.sleep(0.1)
         yield Server(url, process, log)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server process: SIGTERM, then SIGKILL if it has not gone within 10 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def migrated_database(kind: str, folder: Path, name: str = "test.sqlite3") -> Iterator[str]:
+    """An empty database of this kind, migrated as `make run` does; yields its URL."""
+    with empty_database(kind, folder, name) as url:
+        migrate(url, folder)
+        yield url
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
