@@ -10,36 +10,21 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import (
-    access_log,
-    commands,
-    compression,
-    database,
-    errors,
-    file_modes,
-    odd_requests,
-    partner,
-    reminders,
-    security,
-    settings,
-)
+from assessment import commands, core, partner, reminders
 from assessment.about import bp as about_bp
 from assessment.account import bp as account_bp
-from assessment.assets import bp as assets_bp
 from assessment.auth import bp as auth_bp
 from assessment.checkup import bp as checkup_bp
+from assessment.core import csrf, db, limiter, login_manager, migrate
 from assessment.deletion import bp as deletion_bp
-from assessment.extensions import csrf, db, limiter, login_manager, migrate
 from assessment.history import bp as history_bp
 from assessment.import_export import bp as import_export_bp
-from assessment.main import bp as main_bp
 from assessment.partner import bp as partner_bp
 from assessment.passwords import bp as passwords_bp
 from assessment.plans import bp as plans_bp
 from assessment.recovery import bp as recovery_bp
 from assessment.reminders import bp as reminders_bp
 from assessment.safety import bp as safety_bp
-from assessment.templating import register_template_helpers
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
 ROOT = Path(__file__).resolve().parent
@@ -59,23 +44,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    file_modes.private_instance(app.instance_path)
-    app.config.from_mapping(settings.defaults(app.instance_path))
-    app.config.from_mapping(settings.from_environment())
+    core.private_instance(app.instance_path)
+    app.config.from_mapping(core.default_settings(app.instance_path))
+    app.config.from_mapping(core.settings_from_environment())
     if config:
         app.config.from_mapping(config)
-    settings.ensure_secret_key(app.config, app.instance_path)
+    core.ensure_secret_key(app.config, app.instance_path)
     trust_proxies(app)
-    file_modes.private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
+    core.private_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
 
     load_definitions(app)
-    odd_requests.register(app)
-    access_log.register(app)
+    core.register_odd_requests(app)
+    core.register_access_log(app)
     register_extensions(app)
     register_blueprints(app)
-    errors.register(app)
-    security.register(app)
-    register_template_helpers(app)
+    core.register_error_pages(app)
+    core.register_security_headers(app)
+    core.register_template_helpers(app)
     commands.register(app)
     return app
 
@@ -87,7 +72,7 @@ def trust_proxies(app: Flask) -> None:
     the ones our own proxies added, so a client cannot choose its address by sending them.
     With 0 the headers are ignored and the address is the connection's.
     """
-    hops = settings.trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))
+    hops = core.trusted_proxies(app.config.get("TRUSTED_PROXIES", 0))
     app.config["TRUSTED_PROXIES"] = hops
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
@@ -100,16 +85,16 @@ def load_definitions(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the extensions created once in ``assessment.extensions``."""
+    """Bind the extensions created once in ``assessment.core``."""
     # First of the app's after-request hooks, so it runs last: it compresses the final body.
-    compression.init_app(app)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+    core.init_compression(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = core.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     )
     from assessment.auth import load_user
 
     db.init_app(app)
-    database.init_app(app)
+    core.init_database(app)
     partner.init_app(app)
     reminders.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -125,8 +110,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     blueprints = (
-        main_bp,
-        assets_bp,
+        *core.blueprints,
         auth_bp,
         checkup_bp,
         history_bp,

@@ -3,4 +3,4 @@
 The logger takes partner invite tokens out of the access and error logs.
 """
 
-logger_class = "assessment.access_log.RedactingLogger"
+logger_class = "assessment.core.log_redaction.RedactingLogger"

@@ -11,7 +11,7 @@ from scoring import RCI_CRITICAL, s_diff
 from scoring.dimensions import STEADY_FROM, STRENGTH_FROM
 from scoring.reliability import MIN_PEOPLE
 
-from .definitions import current_catalog
+from .core import current_catalog
 from .norms import NormsInUse, norms_in_use
 
 bp = Blueprint("about", __name__)

@@ -19,8 +19,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import Field
 
+from .core import StrictForm, User, close_session, db
 from .export import export_csv, export_document
-from .extensions import db
 from .forms import (
     DeleteAccountForm,
     ImportForm,
@@ -28,13 +28,10 @@ from .forms import (
     PasswordCheckForm,
     ReminderForm,
     SignOutEverywhereForm,
-    StrictForm,
 )
-from .models import User
 from .password_checks import password_is_right
 from .recovery_codes import codes_left
 from .safety import country_form
-from .sessions import close_session
 
 bp = Blueprint("account", __name__)
 

@@ -13,12 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from .extensions import db, limiter
-from .forms import CsrfForm, LoginForm, RegisterForm
-from .models import User
+from .core import (
+    MAX_SESSION_ID_LENGTH,
+    CsrfForm,
+    User,
+    close_session,
+    db,
+    end_every_session,
+    limiter,
+    start_session,
+)
+from .forms import LoginForm, RegisterForm
+from .hashing import hash_password, password_matches
 from .recovery_codes import show_codes_next
-from .security import hash_password, password_matches
-from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 
 bp = Blueprint("auth", __name__)
 View = TypeVar("View", bound=Callable[..., Any])

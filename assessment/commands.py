@@ -17,11 +17,9 @@ from sqlalchemy import func, select
 from questionnaires.models import Questionnaire
 
 from .checkup.submission import store_assessment
-from .definitions import current_catalog
-from .extensions import db
-from .models import Assessment, PartnerLink, Plan, PlanStatus, User, utcnow
+from .core import Assessment, PartnerLink, Plan, PlanStatus, User, current_catalog, db, utcnow
+from .hashing import hash_password
 from .norms_commands import norms_group
-from .security import hash_password
 from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"

@@ -7,9 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, or_, select
 from werkzeug.wrappers import Response
 
-from .extensions import db
+from .core import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse, db
 from .forms import DeleteResultForm
-from .models import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse
 
 bp = Blueprint("deletion", __name__)
 

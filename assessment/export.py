@@ -13,11 +13,8 @@ from sqlalchemy.orm import selectinload
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
-from .definitions import current_catalog
-from .extensions import db
-from .models import Assessment, PlanStatus, User
+from .core import Assessment, PlanStatus, User, band_name, current_catalog, db
 from .plans.queries import PlanRow, plans_with_checkins
-from .templating import band_name
 
 CSV_COLUMNS = (
     "assessment_id",

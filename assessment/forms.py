@@ -1,4 +1,4 @@
-"""WTForms forms: one strict base for every POST, and the forms of the small blueprints.
+"""WTForms forms of the small blueprints; their strict base is core's (core/forms.py).
 
 The questionnaire forms built from the YAML live with the check-up (checkup/forms.py).
 """
@@ -6,13 +6,9 @@ The questionnaire forms built from the YAML live with the check-up (checkup/form
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
 from typing import Any
 
-from flask import abort, request
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import (
     AnyOf,
@@ -23,6 +19,8 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+
+from .core import StrictForm
 
 # A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
 # neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
@@ -44,42 +42,6 @@ COMMON_PASSWORDS = frozenset(
         "welcome1234",
     }
 )
-
-
-def exact_fields(
-    formdata: MultiDict[str, Any],
-    allowed: Collection[str],
-    also: Callable[[str], bool] | None = None,
-) -> bool:
-    """DESIGN.md §5: a post carries only its form's fields (or ones ``also`` accepts), each once."""
-    return all(
-        (name in allowed or (also is not None and also(name))) and len(formdata.getlist(name)) == 1
-        for name in formdata
-    )
-
-
-class StrictForm(FlaskForm):
-    """Base of every form a POST is read with: CSRF (Flask-WTF) and exactly its own fields."""
-
-    def field_names(self) -> set[str]:
-        """The names a browser posts for this form, ``csrf_token`` included."""
-        return {field.name for field in self} | {self.meta.csrf_field_name}
-
-    def has_exact_fields(self, also: Callable[[str], bool] | None = None) -> bool:
-        """Whether the request's post holds only this form's fields, each once (files too)."""
-        names = self.field_names()
-        if set(request.form) & set(request.files):
-            return False  # one field sent both as text and as a file
-        return exact_fields(request.form, names, also) and exact_fields(request.files, names)
-
-    def require_exact_fields(self) -> None:
-        """Stop the request with a 400 unless it posted exactly this form's fields."""
-        if not self.has_exact_fields():
-            abort(400)
-
-
-class CsrfForm(StrictForm):
-    """A button that posts nothing but its CSRF token (sign out, invite, unlink, let go)."""
 
 
 class ShareForm(StrictForm):

@@ -15,11 +15,18 @@ from scoring import score_assessment, unhelpful_strategies
 
 from .account import account_page
 from .checkup.submission import suggestions_to_json
-from .definitions import current_catalog
-from .extensions import db
+from .core import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    Plan,
+    PlanCheckin,
+    SafetyResponse,
+    current_catalog,
+    db,
+)
 from .forms import ImportForm
 from .import_file import ImportedExport, ImportProblem, read_export
-from .models import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse
 
 bp = Blueprint("import_export", __name__)
 

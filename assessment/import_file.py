@@ -18,7 +18,7 @@ from questionnaires.loader import Catalog
 from questionnaires.models import SAFETY_RESPONSES, Questionnaire
 from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
 
-from .models import PlanStatus
+from .core import PlanStatus
 from .plans.queries import MAX_ACTIVE_PLANS
 
 PLAN_STATES = tuple(PlanStatus)

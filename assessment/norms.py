@@ -27,10 +27,7 @@ from questionnaires.loader import Catalog
 from questionnaires.models import Norms, Questionnaire
 from scoring.pooling import Aggregate, DimensionFigures, aggregate, summarise
 
-from .extensions import db
-from .models import Answer, Assessment, utcnow
-from .server_tables import NormsVersion
-from .templating import format_date
+from .core import Answer, Assessment, NormsVersion, db, format_date, utcnow
 
 ORIGIN_SERVER = "server"
 ORIGIN_POOLED = "pooled"

@@ -23,7 +23,7 @@ from flask.cli import with_appcontext
 from scoring.pooling import DimensionFigures, pool
 from scoring.reliability import MIN_PEOPLE
 
-from .definitions import current_catalog
+from .core import current_catalog, format_date
 from .norms import (
     ORIGIN_POOLED,
     ORIGIN_SERVER,
@@ -35,7 +35,6 @@ from .norms import (
     store_norms,
 )
 from .norms_files import NormsFileError, export_document, read_export, write_export
-from .templating import format_date
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 

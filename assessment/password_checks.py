@@ -21,10 +21,10 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from .security import password_matches
+from .hashing import password_matches
 
 if TYPE_CHECKING:
-    from .models import User
+    from .core import User
 
 GUESS_LIMIT = parse("5 per 15 minutes")
 _EXTENSION = "rekindle.password_checks"

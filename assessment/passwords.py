@@ -7,11 +7,9 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from .account import refused
-from .extensions import db
+from .core import User, close_session, db, end_every_session, start_session
 from .forms import PasswordChangeForm, SignOutEverywhereForm
-from .models import User
-from .security import hash_password
-from .sessions import close_session, end_every_session, start_session
+from .hashing import hash_password
 
 bp = Blueprint("passwords", __name__)
 

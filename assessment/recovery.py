@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from .account import refused
 from .auth import _safe_next as safe_next
 from .auth import rate_limited
-from .extensions import db
+from .core import User, db, end_every_session, start_session
 from .forms import PasswordCheckForm, RecoverForm
-from .models import User
+from .hashing import hash_password
 from .password_checks import guarded_check
 from .recovery_codes import (
     CODES_DUE,
@@ -22,8 +22,6 @@ from .recovery_codes import (
     show_codes_next,
     spend_code,
 )
-from .security import hash_password
-from .sessions import end_every_session, start_session
 
 bp = Blueprint("recovery", __name__)
 

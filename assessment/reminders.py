@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from .account import account_page
-from .extensions import db
+from .core import db
 from .forms import ReminderForm
 
 bp = Blueprint("reminders", __name__)

@@ -14,9 +14,7 @@ from wtforms.validators import InputRequired
 
 from questionnaires.helplines import HelplineCountry, HelplineDirectory
 
-from .definitions import current_catalog
-from .extensions import db
-from .models import User
+from .core import User, current_catalog, db
 
 bp = Blueprint("safety", __name__)
 

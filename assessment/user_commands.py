@@ -18,11 +18,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import URL, func, select
 
-from .extensions import db
+from .core import Assessment, User, db, end_every_session, utcnow
 from .forms import MIN_PASSWORD_LENGTH
-from .models import Assessment, User, utcnow
-from .security import hash_password
-from .sessions import end_every_session
+from .hashing import hash_password
 
 NEW_PASSWORD_LENGTH = 16
 # pg_dump makes a consistent copy of a live PostgreSQL database; restore with pg_restore.

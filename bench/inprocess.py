@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 from sqlalchemy import event
 
 from app import create_app
-from assessment.assets import plotly_filename
-from assessment.extensions import db
+from assessment.core.assets import plotly_filename
+from assessment.core.extensions import db
 from scoring import score_assessment
 
 from .report import Report, Row
@@ -268,7 +268,7 @@ def run_partner(report: Report, settings: Settings) -> None:
     """GET /partner with N shared check-ups each: time, SQL statements (constant in N), bytes."""
     from sqlalchemy import update
 
-    from assessment.models import Assessment, PartnerLink
+    from assessment.core.models import Assessment, PartnerLink
 
     with tempfile.TemporaryDirectory() as folder, bench_app(Path(folder)) as app:
         client = app.test_client()

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from assessment.extensions import db
-from assessment.models import Assessment
+from assessment.core.extensions import db
+from assessment.core.models import Assessment
 
 from .report import Report, Row
 from .seed import PASSWORD, make_user, seed_history

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import insert
 
-from assessment.definitions import current_catalog
-from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, User, utcnow
+from assessment.core.catalog import current_catalog
+from assessment.core.extensions import db
+from assessment.core.models import Answer, Assessment, DimensionScore, User, utcnow
 from scoring import dimension_scores
 
 from .inprocess import bench_app

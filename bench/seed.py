@@ -9,9 +9,9 @@ from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
 from assessment.checkup.submission import suggestions_to_json
-from assessment.definitions import current_catalog
-from assessment.extensions import db
-from assessment.models import (
+from assessment.core.catalog import current_catalog
+from assessment.core.extensions import db
+from assessment.core.models import (
     Answer,
     Assessment,
     DimensionScore,
@@ -82,7 +82,7 @@ def seed_plans(user: User, count: int) -> None:
     """``count`` plans chosen from the user's check-ups, each with a check-in at the next one."""
     from sqlalchemy import select
 
-    from assessment.models import Plan, PlanCheckin
+    from assessment.core.models import Plan, PlanCheckin
 
     checkups = db.session.execute(
         select(Assessment.id, Assessment.created_at, Assessment.suggestions)

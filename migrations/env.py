@@ -7,7 +7,7 @@ from flask import current_app
 
 # The models must be imported so their tables are part of the metadata compared
 # by `flask db migrate` (and by the test that checks models and migrations agree).
-from assessment import models, server_tables  # noqa: F401
+from assessment.core import models, server_tables  # noqa: F401
 
 config = context.config
 database = current_app.extensions["migrate"].db

@@ -22,8 +22,8 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from assessment.commands import demo_password, load_demo  # noqa: E402
-from assessment.extensions import db  # noqa: E402
-from assessment.models import Assessment  # noqa: E402
+from assessment.core.extensions import db  # noqa: E402
+from assessment.core.models import Assessment  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "screenshots"

@@ -65,7 +65,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with app.app_context():
         upgrade()
     with app.app_context():
-        from assessment.extensions import db
+        from assessment.core.extensions import db
 
         db.engine.dispose()
     return database
@@ -112,7 +112,7 @@ def empty_database(kind: str, folder: Path, name: str = "test.sqlite3") -> Itera
 def dispose(application: Flask) -> None:
     """Close the app's sessions and connections (a test's database can then go away)."""
     with application.app_context():
-        from assessment.extensions import db
+        from assessment.core.extensions import db
 
         db.session.remove()
         db.engine.dispose()
@@ -324,7 +324,7 @@ def safety_answers(definition: Questionnaire, flagged: bool = False) -> dict[str
 
 def row_counts(app: Flask) -> dict[str, int]:
     """Rows in every table the app has, so a test can say "nothing changed anywhere"."""
-    from assessment.extensions import db
+    from assessment.core.extensions import db
 
     with app.app_context():
         return {
@@ -345,9 +345,9 @@ def figures(html: str) -> dict[str, dict[str, Any]]:
 
 def make_user(app: Flask, username: str, password: str = PASSWORD) -> int:
     """A user row written directly (the test's cheap hash); returns its id."""
-    from assessment.extensions import db
-    from assessment.models import User
-    from assessment.security import hash_password
+    from assessment.core.extensions import db
+    from assessment.core.models import User
+    from assessment.hashing import hash_password
 
     with app.app_context():
         user = User(username=username, password_hash=hash_password(password))
@@ -366,8 +366,8 @@ def make_assessment(
 ) -> int:
     """An assessment stored through the real submission code (scored, suggested); its id."""
     from assessment.checkup.submission import store_assessment
-    from assessment.extensions import db
-    from assessment.models import User
+    from assessment.core.extensions import db
+    from assessment.core.models import User
 
     answers = {item: int(value) for item, value in keyed_answers(definition, keyed).items()}
     with app.app_context():

@@ -13,7 +13,7 @@ from wtforms.validators import StopValidation
 
 from questionnaires.models import Questionnaire
 
-from ..forms import StrictForm
+from ..core import StrictForm
 
 NOT_ANSWERED = "na"
 SAFETY_CHOICES = [

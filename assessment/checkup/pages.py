@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..definitions import current_catalog
-from ..models import Assessment, PlanStatus
+from ..core import Assessment, PlanStatus, current_catalog
 from ..plans.queries import plan_history
 from .queries import offered_suggestions
 

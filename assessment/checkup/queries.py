@@ -9,8 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from questionnaires.models import Strategy, StrategyLibrary
 
-from ..extensions import db
-from ..models import Assessment
+from ..core import Assessment, db
 
 
 def find_by_token(user_id: int, token: str) -> Assessment | None:

@@ -11,12 +11,16 @@ from werkzeug.wrappers import Response
 from questionnaires.models import Questionnaire
 from scoring import compare_scores, focus_areas
 
-from .. import charts, safety
-from ..definitions import current_catalog, latest_or_404
-from ..errors import reshown_when_unavailable
-from ..models import PlanStatus
+from .. import safety
+from ..core import (
+    PlanStatus,
+    charts,
+    current_catalog,
+    latest_or_404,
+    parse_id,
+    reshown_when_unavailable,
+)
 from ..norms import norms_in_use
-from ..odd_requests import parse_id
 from ..partner.pages import share_switch
 from ..plans import queries as followthrough
 from ..plans.queries import is_plan_field

@@ -13,8 +13,7 @@ from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
-from ..extensions import db
-from ..models import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, utcnow
+from ..core import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, db, utcnow
 from ..plans import queries as followthrough
 from .queries import find_by_token
 

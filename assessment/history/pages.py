@@ -18,8 +18,7 @@ from scoring import (
     thin_series,
 )
 
-from .. import charts
-from ..models import PlanStatus
+from ..core import PlanStatus, charts
 from ..norms import NormsInUse, norms_in_use
 from ..plans import queries as followthrough
 

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 
 from questionnaires.loader import Catalog
 
-from ..extensions import db
-from ..models import Assessment, DimensionScore
+from ..core import Assessment, DimensionScore, db
 
 PER_PAGE = 50
 # A page number as people type it: ASCII digits, no sign, no leading zero, not absurdly long.

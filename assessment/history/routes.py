@@ -7,8 +7,7 @@ from flask_login import current_user, login_required
 
 from scoring import history_frame
 
-from .. import charts
-from ..definitions import current_catalog
+from ..core import charts, current_catalog
 from ..plans import queries as followthrough
 from . import pages
 from .queries import assessment_page, page_number, score_rows

@@ -8,8 +8,14 @@ from flask import Flask
 from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.engine import Connection
 
-from ..locks import lock_users_in_flush
-from ..models import Assessment, PartnerInvite, PartnerLink, User, add_memberships
+from ..core import (
+    Assessment,
+    PartnerInvite,
+    PartnerLink,
+    User,
+    add_memberships,
+    lock_users_in_flush,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -9,9 +9,7 @@ from typing import Any
 from questionnaires.models import Questionnaire
 from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_series
 
-from .. import charts
-from ..definitions import current_catalog
-from ..models import Assessment
+from ..core import Assessment, charts, current_catalog
 from ..norms import norms_in_use
 from .queries import SHAREABLE, SharedCheckup, linked_and_recently_flagged
 

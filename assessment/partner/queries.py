@@ -14,9 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select
 from sqlalchemy.sql.expression import Exists
 
-from ..extensions import db
-from ..locks import lock_users
-from ..models import Assessment, DimensionScore, PartnerInvite, PartnerLink, utcnow
+from ..core import Assessment, DimensionScore, PartnerInvite, PartnerLink, db, lock_users, utcnow
 
 SHAREABLE = "checkup"  # only the full check-up: the pulse's norms differ (DESIGN.md §7)
 INVITE_VALID = timedelta(days=7)

@@ -25,10 +25,19 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from ..extensions import db, limiter, login_manager
-from ..forms import CsrfForm, ShareForm
-from ..locks import lock_users
-from ..models import Assessment, PartnerInvite, PartnerLink, User, utcnow
+from ..core import (
+    Assessment,
+    CsrfForm,
+    PartnerInvite,
+    PartnerLink,
+    User,
+    db,
+    limiter,
+    lock_users,
+    login_manager,
+    utcnow,
+)
+from ..forms import ShareForm
 from .pages import comparison
 from .queries import (
     INVITE_VALID,

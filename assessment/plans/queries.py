@@ -13,8 +13,7 @@ from sqlalchemy.orm import selectinload
 from questionnaires.models import StrategyLibrary
 from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
-from ..extensions import db
-from ..models import Assessment, Plan, PlanCheckin, PlanStatus
+from ..core import Assessment, Plan, PlanCheckin, PlanStatus, db
 
 MAX_ACTIVE_PLANS = 3
 

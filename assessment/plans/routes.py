@@ -9,12 +9,18 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..checkup.queries import get_own_assessment, offered_suggestions
-from ..definitions import current_catalog
-from ..extensions import db
-from ..forms import CsrfForm, PlanForm
-from ..locks import lock_users
-from ..models import Assessment, Plan, PlanStatus, utcnow
-from ..odd_requests import parse_id
+from ..core import (
+    Assessment,
+    CsrfForm,
+    Plan,
+    PlanStatus,
+    current_catalog,
+    db,
+    lock_users,
+    parse_id,
+    utcnow,
+)
+from ..forms import PlanForm
 from . import queries
 
 bp = Blueprint("plans", __name__)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from assessment.models import Answer, Assessment, DimensionScore
+from assessment.core.models import Answer, Assessment, DimensionScore
 from tests.conftest import (
     POSTGRES_URL,
     THREES,

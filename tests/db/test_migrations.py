@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app import create_app
-from assessment.extensions import db
+from assessment.core.extensions import db
 from tests.conftest import empty_database
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, exists, func, or_, select, union_a
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.models import Assessment, PartnerLink, Plan, User, utcnow
+from assessment.core.models import Assessment, PartnerLink, Plan, User, utcnow
 from tests.conftest import (
     keyed_answers,
 )

@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from app import create_app
-from assessment.extensions import db
+from assessment.core.extensions import db
 from tests.conftest import (
     app_settings,
     empty_database,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from assessment.extensions import db
+from assessment.core.extensions import db
 from tests.db.test_migrations import _app, empty_database
 
 

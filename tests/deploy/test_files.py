@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment import settings
+from assessment.core import settings
 from tests.support.proxy import RENDER, SITE_TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[2]

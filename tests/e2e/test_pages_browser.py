@@ -32,10 +32,10 @@ from assessment.commands import (
     load_demo,
     load_demo_partner,
 )
-from assessment.extensions import db
-from assessment.models import Assessment, PartnerInvite, User, utcnow
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, PartnerInvite, User, utcnow
+from assessment.core.templating import format_date
 from assessment.partner.queries import INVITE_VALID, hash_token
-from assessment.templating import format_date
 from tests.conftest import PASSWORD, app_settings
 from tests.e2e.conftest import Watch, csp_violations, horizontal_overflow, serious_axe_findings
 

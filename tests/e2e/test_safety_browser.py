@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from assessment.commands import DEMO_USERNAME, demo_password, load_demo, load_demo_partner
-from assessment.extensions import db
-from assessment.models import Assessment, User
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, User
 from tests.e2e.conftest import DESKTOP, PHONE
 
 MIN_TARGET = 44  # px: the smallest comfortable touch target (WCAG 2.5.5)

@@ -8,8 +8,8 @@ import numpy as np
 from sqlalchemy import insert
 
 from assessment.checkup.submission import suggestions_to_json
-from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, User
+from assessment.core.extensions import db
+from assessment.core.models import Answer, Assessment, DimensionScore, User
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 from scoring import score_assessment

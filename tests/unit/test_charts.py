@@ -6,7 +6,7 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
-from assessment import charts
+from assessment.core import charts
 
 
 def test_radar_is_valid_plotly_with_one_trace_per_assessment(checkup) -> None:

@@ -51,7 +51,7 @@ def test_recipe_pins_exactly_what_was_built() -> None:
 
 def test_bundle_is_small_on_the_wire(member) -> None:
     """Served gzip, versioned and immutable, it is at most 400 KB (the full plotly is ~1.4 MB)."""
-    from assessment.assets import plotly_filename
+    from assessment.core.assets import plotly_filename
 
     response = member.client.get(
         f"/assets/{plotly_filename()}", headers={"Accept-Encoding": "gzip"}

@@ -8,8 +8,8 @@ import re
 import brotli
 import pytest
 
-from assessment.assets import BUNDLE, plotly_filename
-from assessment.security import CONTENT_SECURITY_POLICY
+from assessment.core.assets import BUNDLE, plotly_filename
+from assessment.core.headers import CONTENT_SECURITY_POLICY
 
 
 @pytest.mark.parametrize(("accept", "encoding"), [("gzip", "gzip"), ("gzip, deflate, br", "br")])

@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, func, make_url, select
 from werkzeug.test import TestResponse
 
 from app import create_app
-from assessment.models import Answer, Assessment, PlanCheckin
+from assessment.core.models import Answer, Assessment, PlanCheckin
 from tests.conftest import (
     PASSWORD,
     TEST_DATABASE_URL,

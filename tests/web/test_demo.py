@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from assessment.extensions import db
-from assessment.models import Assessment, User
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, User
 from tests.conftest import Person
 
 

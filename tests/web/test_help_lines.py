@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assessment.extensions import db
-from assessment.models import User
+from assessment.core.extensions import db
+from assessment.core.models import User
 from tests.conftest import hidden_fields, keyed_answers
 
 LOW = dict.fromkeys(

@@ -7,9 +7,9 @@ import io
 import re
 from datetime import timedelta
 
-from assessment.assets import plotly_filename
+from assessment.core.assets import plotly_filename
+from assessment.core.models import utcnow
 from assessment.history.pages import MAX_CHART_POINTS
-from assessment.models import utcnow
 from tests.conftest import PASSWORD, Person, figures, levels, make_assessment, make_user
 
 

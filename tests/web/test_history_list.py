@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import event, select
 
 from assessment.checkup.submission import store_assessment
-from assessment.definitions import current_catalog
-from assessment.extensions import db
-from assessment.models import User, utcnow
+from assessment.core.catalog import current_catalog
+from assessment.core.extensions import db
+from assessment.core.models import User, utcnow
 from tests.conftest import keyed_answers
 
 ROW = re.compile(r'<tr data-assessment="(\d+)"><td data-label="Date"><a href="/results/(\d+)">')

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from assessment.access_log import redact
+from assessment.core.log_redaction import redact
 from tests.support.server import HttpPerson, gunicorn, migrate
 from tests.web.test_odd_requests import wait_for_log
 

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore, SafetyResponse
+from assessment.core.extensions import db
+from assessment.core.models import Answer, Assessment, DimensionScore, SafetyResponse
 from tests.conftest import SPREAD, SPREAD_SCORES, figures, keyed_answers
 
 # The first check-up: the spread of levels whose scores are worked out by hand.

@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import create_app
-from assessment.extensions import db
-from assessment.server_tables import NormsVersion
+from assessment.core.extensions import db
+from assessment.core.server_tables import NormsVersion
 from questionnaires.models import Questionnaire
 from tests.conftest import app_settings
 from tests.support.people import add_assessment, draw_answers, later, store_people

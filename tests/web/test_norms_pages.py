@@ -166,8 +166,8 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
     from sqlalchemy import insert
 
     from assessment import norms
-    from assessment.extensions import db
-    from assessment.server_tables import NormsVersion
+    from assessment.core.extensions import db
+    from assessment.core.server_tables import NormsVersion
 
     latest = _two_checkups(member, checkup)
     assert _label(
@@ -199,8 +199,8 @@ def test_a_stored_row_that_cannot_judge_change_is_passed_over(app, member, check
     """A hand-written reliability of 1 would divide by zero: the previous usable norms stand."""
     from sqlalchemy import insert
 
-    from assessment.extensions import db
-    from assessment.server_tables import NormsVersion
+    from assessment.core.extensions import db
+    from assessment.core.server_tables import NormsVersion
 
     latest = _two_checkups(member, checkup)
     _store(app)

@@ -16,13 +16,8 @@ from flask import Flask
 from sqlalchemy import event, func, select, update
 
 from app import create_app
-from assessment.extensions import db
-from assessment.models import (
-    Assessment,
-    PartnerInvite,
-    User,
-    utcnow,
-)
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, PartnerInvite, User, utcnow
 from scoring import SEE_DIFFERENTLY, SEE_SAME
 from tests.conftest import (
     DIMENSIONS,

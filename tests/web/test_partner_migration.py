@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
-from assessment.extensions import db
+from assessment.core.extensions import db
 from tests.conftest import app_settings as settings_for
 
 POSTGRES_URL = os.environ.get(

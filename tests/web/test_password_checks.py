@@ -12,8 +12,8 @@ import redis
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment.extensions import db
-from assessment.models import User
+from assessment.core.extensions import db
+from assessment.core.models import User
 from assessment.password_checks import password_is_right
 from tests.conftest import PASSWORD, Person, app_settings
 

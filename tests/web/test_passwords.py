@@ -6,8 +6,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from assessment.extensions import db
-from assessment.models import User
+from assessment.core.extensions import db
+from assessment.core.models import User
 from tests.conftest import PASSWORD, Person
 
 NEW_PASSWORD = "slow rain over the harbour"

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from assessment.extensions import db
-from assessment.models import Assessment, DimensionScore, Plan, PlanCheckin, PlanStatus
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, DimensionScore, Plan, PlanCheckin, PlanStatus
 from scoring import order_candidates, score_assessment
 from scoring.strategies import triggers_for
 from tests.conftest import Person, figures, keyed_answers, row_counts

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from app import create_app
-from assessment import settings
+from assessment.core import settings
 from tests.conftest import Person, app_settings
 
 LIMIT = 10

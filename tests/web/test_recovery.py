@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment.extensions import db
-from assessment.models import RecoveryCode, User
+from assessment.core.extensions import db
+from assessment.core.models import RecoveryCode, User
 from tests.conftest import PASSWORD, Person, app_settings
 
 CODE = re.compile(r'<code class="recovery-code">([^<]+)</code>')

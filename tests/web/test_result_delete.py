@@ -7,8 +7,8 @@ import re
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from assessment.extensions import db
-from assessment.models import Assessment, Plan, PlanCheckin
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, Plan, PlanCheckin
 from tests.conftest import Person, keyed_answers
 from tests.web.test_partner import levels, link, new_person, share
 

@@ -48,7 +48,7 @@ def test_every_response_carries_the_security_headers(client, path, status) -> No
 
 def test_plotly_asset_carries_the_headers_too(member) -> None:
     """The versioned plotly.js: nosniff and the policy, with its year-long cache."""
-    from assessment.assets import plotly_filename
+    from assessment.core.assets import plotly_filename
 
     response = member.client.get(f"/assets/{plotly_filename()}")
     response.close()
@@ -82,7 +82,7 @@ def test_session_cookie_is_secure_when_configured(tmp_path, monkeypatch) -> None
     database = tmp_path / "secure.sqlite3"
     app = create_app(app_settings(tmp_path, f"sqlite:///{database}"))
     with app.app_context():
-        from assessment.extensions import db
+        from assessment.core.extensions import db
 
         db.create_all()
     client = app.test_client()

@@ -8,9 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from assessment.extensions import db
-from assessment.models import User
-from assessment.sessions import end_every_session
+from assessment.core.extensions import db
+from assessment.core.models import User
+from assessment.core.sessions import end_every_session
 from tests.conftest import TEST_DATABASE_URL, Person, keyed_answers
 
 THREES = dict.fromkeys(

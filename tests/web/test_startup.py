@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from app import create_app
-from assessment.database import SQLITE_BUSY_TIMEOUT_MS
+from assessment.core.database import SQLITE_BUSY_TIMEOUT_MS
 from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError
 from tests.conftest import app_settings
 from tests.support.server import free_port
@@ -51,7 +51,7 @@ def test_sqlite_connections_use_wal_and_enforce_foreign_keys(tmp_path) -> None:
     """Does the factory bind the SQLite pragmas, so concurrent writers wait and keys hold?"""
     from sqlalchemy import text
 
-    from assessment.extensions import db
+    from assessment.core.extensions import db
 
     app = create_app(app_settings(tmp_path, f"sqlite:///{tmp_path / 'pragmas.sqlite3'}"))
     with app.app_context():

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import func, select
 
-from assessment.extensions import db
-from assessment.models import Answer, Assessment, DimensionScore
+from assessment.core.extensions import db
+from assessment.core.models import Answer, Assessment, DimensionScore
 from tests.conftest import THREES, keyed_answers
 
 

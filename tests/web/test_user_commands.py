@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment.extensions import db
-from assessment.models import Assessment, User
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, User
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, Person, keyed_answers
 from tests.web.test_partner import levels, new_person
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from assessment.checkup.submission import store_assessment
-from assessment.extensions import db
-from assessment.models import Assessment, User, utcnow
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, User, utcnow
 from tests.conftest import hidden_fields, keyed_answers
 
 WORDS_PER_MINUTE = 250

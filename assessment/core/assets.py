@@ -18,7 +18,7 @@ from plotly.offline import get_plotlyjs_version
 bp = Blueprint("assets", __name__)
 
 ONE_YEAR = 31_536_000
-BUNDLE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-rekindle.min.js"
+BUNDLE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "plotly-rekindle.min.js"
 
 
 @cache

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
+from .catalog import current_catalog
 from .database import is_healthy
-from .definitions import current_catalog
 
 bp = Blueprint("main", __name__)
 

@@ -1,0 +1,105 @@
+"""Core: the plumbing every room uses, and that imports no room.
+
+The extensions (created once), settings, the database and its tables, sessions, locks,
+the strict form base, errors, odd requests, security headers, compression, logging
+without secrets, file modes, the questionnaire catalog, charts, template helpers, and
+the two pages that belong to no feature (the start page and ``/healthz``) with the
+plotly.js asset route. Rooms import these names from ``assessment.core``; app.py binds
+the rest (see docs/architecture.md#core).
+"""
+
+from . import charts
+from .assets import bp as assets_bp
+from .assets import plotly_filename
+from .catalog import current_catalog, latest_or_404
+from .compression import init_app as init_compression
+from .database import engine_options
+from .database import init_app as init_database
+from .errors import register as register_error_pages
+from .errors import reshown_when_unavailable
+from .extensions import csrf, db, limiter, login_manager, migrate
+from .file_modes import private_instance, private_sqlite_files
+from .forms import CsrfForm, StrictForm
+from .headers import register as register_security_headers
+from .home import bp as home_bp
+from .locks import lock_users, lock_users_in_flush
+from .log_redaction import register as register_access_log
+from .models import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    PartnerInvite,
+    PartnerLink,
+    Plan,
+    PlanCheckin,
+    PlanStatus,
+    RecoveryCode,
+    SafetyResponse,
+    User,
+    add_memberships,
+    utcnow,
+)
+from .odd_requests import parse_id
+from .odd_requests import register as register_odd_requests
+from .server_tables import NormsVersion
+from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
+from .settings import defaults as default_settings
+from .settings import ensure_secret_key, trusted_proxies
+from .settings import from_environment as settings_from_environment
+from .templating import band_name, format_date, register_template_helpers
+
+# The start page and /healthz, and plotly.js served by the app itself.
+blueprints = (home_bp, assets_bp)
+
+__all__ = [
+    "MAX_SESSION_ID_LENGTH",
+    "Answer",
+    "Assessment",
+    "CsrfForm",
+    "DimensionScore",
+    "NormsVersion",
+    "PartnerInvite",
+    "PartnerLink",
+    "Plan",
+    "PlanCheckin",
+    "PlanStatus",
+    "RecoveryCode",
+    "SafetyResponse",
+    "StrictForm",
+    "User",
+    "add_memberships",
+    "band_name",
+    "blueprints",
+    "charts",
+    "close_session",
+    "csrf",
+    "current_catalog",
+    "db",
+    "default_settings",
+    "end_every_session",
+    "engine_options",
+    "ensure_secret_key",
+    "format_date",
+    "init_compression",
+    "init_database",
+    "latest_or_404",
+    "limiter",
+    "lock_users",
+    "lock_users_in_flush",
+    "login_manager",
+    "migrate",
+    "parse_id",
+    "plotly_filename",
+    "private_instance",
+    "private_sqlite_files",
+    "register_access_log",
+    "register_error_pages",
+    "register_odd_requests",
+    "register_security_headers",
+    "register_template_helpers",
+    "reshown_when_unavailable",
+    "settings_from_environment",
+    "start_session",
+    "trusted_proxies",
+    "utcnow",
+]
