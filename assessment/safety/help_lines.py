@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 
 from questionnaires.helplines import HelplineCountry, HelplineDirectory
 
-from .core import User, current_catalog, db
+from ..core import User, current_catalog, db
 
 bp = Blueprint("safety", __name__)
 
