@@ -10,8 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import commands, core, partner, reminders
-from assessment.about import bp as about_bp
+from assessment import commands, core, norms, partner, reminders
 from assessment.account import bp as account_bp
 from assessment.auth import bp as auth_bp
 from assessment.checkup import bp as checkup_bp
@@ -62,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     core.register_security_headers(app)
     core.register_template_helpers(app)
     commands.register(app)
+    norms.init_app(app)
     return app
 
 
@@ -117,7 +117,7 @@ def register_blueprints(app: Flask) -> None:
         account_bp,
         partner_bp,
         plans_bp,
-        about_bp,
+        *norms.blueprints,
         safety_bp,
         recovery_bp,
         passwords_bp,

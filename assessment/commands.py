@@ -19,7 +19,6 @@ from questionnaires.models import Questionnaire
 from .checkup.submission import store_assessment
 from .core import Assessment, PartnerLink, Plan, PlanStatus, User, current_catalog, db, utcnow
 from .hashing import hash_password
-from .norms_commands import norms_group
 from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"
@@ -44,7 +43,6 @@ DEMO_TRAJECTORY = {
 def register(app: Flask) -> None:
     """Add Rekindle's commands to ``flask``."""
     app.cli.add_command(demo_command)
-    app.cli.add_command(norms_group)
     register_commands(app)
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from assessment.norms import store_norms
+from assessment.norms.store import store_norms
 from tests.e2e.conftest import DESKTOP
 from tests.e2e.test_journey_browser import check_page
 

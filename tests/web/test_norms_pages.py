@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from assessment.norms import store_norms
+from assessment.norms.store import store_norms
 from scoring import RELIABLE_IMPROVEMENT, SEE_DIFFERENTLY, SEE_SAME, WITHIN_NORMAL
 from tests.conftest import Person
 from tests.web.test_partner import levels, link, new_person, share
@@ -165,9 +165,9 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
     """`flask norms update` runs in its own process: pages pick its rows up on refresh."""
     from sqlalchemy import insert
 
-    from assessment import norms
     from assessment.core.extensions import db
     from assessment.core.server_tables import NormsVersion
+    from assessment.norms import store as norms
 
     latest = _two_checkups(member, checkup)
     assert _label(

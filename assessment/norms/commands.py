@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
 from scoring.pooling import DimensionFigures, pool
 from scoring.reliability import MIN_PEOPLE
 
-from .core import current_catalog, format_date
-from .norms import (
+from ..core import current_catalog, format_date
+from .files import NormsFileError, export_document, read_export, write_export
+from .store import (
     ORIGIN_POOLED,
     ORIGIN_SERVER,
     VersionFigures,
@@ -34,7 +36,6 @@ from .norms import (
     server_figures,
     store_norms,
 )
-from .norms_files import NormsFileError, export_document, read_export, write_export
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
@@ -46,6 +47,11 @@ DEFAULT_MAX_HALF_WIDTH = 0.05
 @click.group("norms")
 def norms_group() -> None:
     """Reliability of the questions and norms measured on this server's answers."""
+
+
+def init_app(app: Flask) -> None:
+    """Add ``flask norms`` to the app's commands."""
+    app.cli.add_command(norms_group)
 
 
 # --- What the report says -------------------------------------------------------------

@@ -27,7 +27,7 @@ from questionnaires.loader import Catalog
 from questionnaires.models import Norms, Questionnaire
 from scoring.pooling import Aggregate, DimensionFigures, aggregate, summarise
 
-from .core import Answer, Assessment, NormsVersion, db, format_date, utcnow
+from ..core import Answer, Assessment, NormsVersion, db, format_date, utcnow
 
 ORIGIN_SERVER = "server"
 ORIGIN_POOLED = "pooled"

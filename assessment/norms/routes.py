@@ -11,8 +11,8 @@ from scoring import RCI_CRITICAL, s_diff
 from scoring.dimensions import STEADY_FROM, STRENGTH_FROM
 from scoring.reliability import MIN_PEOPLE
 
-from .core import current_catalog
-from .norms import NormsInUse, norms_in_use
+from ..core import current_catalog
+from .store import NormsInUse, norms_in_use
 
 bp = Blueprint("about", __name__)
 
