@@ -14,7 +14,7 @@ from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
 from .core import Assessment, PlanStatus, User, band_name, current_catalog, db
-from .plans.queries import PlanRow, plans_with_checkins
+from .plans import PlanRow, plans_with_checkins
 
 CSV_COLUMNS = (
     "assessment_id",

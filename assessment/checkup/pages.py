@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import Assessment, PlanStatus, current_catalog
-from ..plans.queries import plan_history
+from .checkins import plan_history
 from .queries import offered_suggestions
 
 

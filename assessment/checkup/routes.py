@@ -22,8 +22,8 @@ from ..core import (
 )
 from ..norms import norms_in_use
 from ..partner.pages import share_switch
-from ..plans import queries as followthrough
-from ..plans.queries import is_plan_field
+from . import checkins as followthrough
+from .checkins import is_plan_field
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,

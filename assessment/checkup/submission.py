@@ -14,7 +14,7 @@ from questionnaires.models import Questionnaire
 from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
 from ..core import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, db, utcnow
-from ..plans import queries as followthrough
+from . import checkins as followthrough
 from .queries import find_by_token
 
 

@@ -20,7 +20,7 @@ from scoring import (
 
 from ..core import PlanStatus, charts
 from ..norms import NormsInUse, norms_in_use
-from ..plans import queries as followthrough
+from ..plans import PlanRow
 
 # Past this, a trace is averaged into buckets: a phone chart cannot show more points, and the
 # table beside it shows what the chart shows. The CSV export keeps every single score.
@@ -117,7 +117,7 @@ UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let
 
 
 def plan_markers(
-    frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
+    frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]
 ) -> dict[str, list[tuple[datetime, float | None, str]]]:
     """Dimension -> stars at the dimension's score when a plan was chosen and reported on."""
     if not plan_rows:
@@ -170,12 +170,10 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
         return "A strategy no longer offered"
 
 
-def tried_rows(
-    frame: pd.DataFrame, catalog: Catalog, plan_rows: list[followthrough.PlanRow]
-) -> list[TriedRow]:
+def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) -> list[TriedRow]:
     """One row per plan, newest first, with the change in its dimension while tried."""
     changes: dict[int, DimensionChange | None] = {}
-    by_questionnaire: dict[str, list[followthrough.PlanRow]] = {}
+    by_questionnaire: dict[str, list[PlanRow]] = {}
     for row in plan_rows:
         by_questionnaire.setdefault(row.questionnaire_id, []).append(row)
     for questionnaire_id, rows in by_questionnaire.items():
@@ -212,7 +210,7 @@ def tried_rows(
     return tried_rows
 
 
-def tried_norms(catalog: Catalog, plan_rows: list[followthrough.PlanRow]) -> list[NormsInUse]:
+def tried_norms(catalog: Catalog, plan_rows: list[PlanRow]) -> list[NormsInUse]:
     """The norms "What you tried" judges its changes with, one per questionnaire it uses."""
     found = []
     for questionnaire_id in dict.fromkeys(row.questionnaire_id for row in plan_rows):

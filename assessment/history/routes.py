@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from scoring import history_frame
 
 from ..core import charts, current_catalog
-from ..plans import queries as followthrough
+from ..plans import plans_with_checkins
 from . import pages
 from .queries import assessment_page, page_number, score_rows
 
@@ -38,7 +38,7 @@ def history() -> str:
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
         radar = charts.radar_figure(radar_section.definition, radar_traces)
-    plan_rows = followthrough.plans_with_checkins(current_user.id)
+    plan_rows = plans_with_checkins(current_user.id)
     markers = pages.plan_markers(frame, catalog, plan_rows)
     return render_template(
         "history/history.html",

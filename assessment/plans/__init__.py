@@ -1,5 +1,8 @@
 """Follow-through (DESIGN.md §8): plans chosen from a result, their check-ins and the list."""
 
+from .records import MAX_ACTIVE_PLANS, PlanRow, plans_with_checkins
 from .routes import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)
+
+__all__ = ["MAX_ACTIVE_PLANS", "PlanRow", "blueprints", "bp", "plans_with_checkins"]

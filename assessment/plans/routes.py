@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ..checkup.checkins import active_plans, user_plans
 from ..checkup.queries import get_own_assessment, offered_suggestions
 from ..core import (
     Assessment,
@@ -21,7 +22,7 @@ from ..core import (
     utcnow,
 )
 from ..forms import PlanForm
-from . import queries
+from .records import MAX_ACTIVE_PLANS
 
 bp = Blueprint("plans", __name__)
 
@@ -55,10 +56,10 @@ def choose() -> Response | tuple[str, int]:
     # Counted and written holding the person's row: six clicks at once make one plan,
     # and never a fourth (DESIGN.md §5).
     lock_users(me)
-    active = queries.active_plans(me)
+    active = active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):
         return redirect(back, 303)
-    if len(active) >= queries.MAX_ACTIVE_PLANS:
+    if len(active) >= MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
     db.session.add(
         Plan(
@@ -102,7 +103,7 @@ def index() -> str:
 def _plans_page(full: bool) -> str:
     strategies = current_catalog().strategies
     known = {s.id for s in strategies.strategies}
-    plans = [p for p in queries.user_plans(current_user.id) if p.strategy_id in known]
+    plans = [p for p in user_plans(current_user.id) if p.strategy_id in known]
     active = [p for p in plans if p.status == PlanStatus.ACTIVE]
     return render_template(
         "plans/index.html",
@@ -113,6 +114,6 @@ def _plans_page(full: bool) -> str:
             for p in plans
             if p.status != PlanStatus.ACTIVE
         ],
-        limit=queries.MAX_ACTIVE_PLANS,
+        limit=MAX_ACTIVE_PLANS,
         csrf=generate_csrf,
     )

@@ -1,21 +1,18 @@
-"""Plans and their check-ins: the queries and changes behind "I'll try this" (DESIGN.md §8)."""
+"""Plan check-ins at the top of a questionnaire: the plans asked about, the answers read and
+stored with the submission, and what was said before (DESIGN.md §8)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from questionnaires.models import StrategyLibrary
 from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
 from ..core import Assessment, Plan, PlanCheckin, PlanStatus, db
-
-MAX_ACTIVE_PLANS = 3
 
 # plan id -> (tried, helped) as answered at the top of a questionnaire
 Checkins = Mapping[int, tuple[str, str | None]]
@@ -128,24 +125,3 @@ def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | 
         for plan_id, parts in found.items()
         if "tried" in parts
     }
-
-
-@dataclass(frozen=True)
-class PlanRow:
-    """A plan with its check-ins and the questionnaire it was chosen from."""
-
-    plan: Plan
-    questionnaire_id: str
-    checkins: list[PlanCheckin]
-
-
-def plans_with_checkins(user_id: int) -> list[PlanRow]:
-    """Every plan of the person, oldest first, in two statements whatever their number."""
-    rows = db.session.execute(
-        select(Plan, Assessment.questionnaire_id)
-        .join(Assessment, Assessment.id == Plan.assessment_id)
-        .options(selectinload(Plan.checkins))
-        .where(Plan.user_id == user_id)
-        .order_by(Plan.created_at, Plan.id)
-    ).all()
-    return [PlanRow(plan, questionnaire_id, list(plan.checkins)) for plan, questionnaire_id in rows]
