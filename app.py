@@ -10,12 +10,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import commands, core, norms, partner, reminders
+from assessment import checkup, commands, core, norms, partner, reminders
 from assessment.account import bp as account_bp
 from assessment.auth import bp as auth_bp
-from assessment.checkup import bp as checkup_bp
 from assessment.core import csrf, db, limiter, login_manager, migrate
-from assessment.deletion import bp as deletion_bp
 from assessment.history import bp as history_bp
 from assessment.import_export import bp as import_export_bp
 from assessment.partner import bp as partner_bp
@@ -112,7 +110,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         *core.blueprints,
         auth_bp,
-        checkup_bp,
+        *checkup.blueprints,
         history_bp,
         account_bp,
         partner_bp,
@@ -121,7 +119,6 @@ def register_blueprints(app: Flask) -> None:
         safety_bp,
         recovery_bp,
         passwords_bp,
-        deletion_bp,
         import_export_bp,
         reminders_bp,
     )

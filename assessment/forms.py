@@ -11,7 +11,6 @@ from typing import Any
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import (
-    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -200,12 +199,6 @@ class RecoverForm(StrictForm):
     )
     password = _new_password()
     confirm = _confirm()
-
-
-class DeleteResultForm(StrictForm):
-    """Delete one check-up: the button carries ``confirm=yes``, so nothing goes by accident."""
-
-    confirm = HiddenField(validators=[InputRequired(), AnyOf(["yes"])])
 
 
 def _plain_title(form: Any, field: Any) -> None:

@@ -1,5 +1,23 @@
-"""Check-ups (DESIGN.md §5): taking a questionnaire, storing it once, and its result page."""
+"""Check-ups (DESIGN.md §5): taking a questionnaire, storing it once, and its result page.
 
+Also the plan check-ins a questionnaire opens with, deleting one result, and the one
+rule every room asks of an assessment id: the person's own, or a 404.
+"""
+
+from .checkins import active_plans, user_plans
+from .deletion import bp as deletion_bp
+from .queries import offered_suggestions, own_assessment_or_404
 from .routes import bp
+from .submission import store_assessment, suggestions_to_json
 
-__all__ = ["bp"]
+blueprints = (bp, deletion_bp)
+
+__all__ = [
+    "active_plans",
+    "blueprints",
+    "offered_suggestions",
+    "own_assessment_or_404",
+    "store_assessment",
+    "suggestions_to_json",
+    "user_plans",
+]

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import AnyOf, InputRequired, StopValidation
 
 from questionnaires.models import Questionnaire
 
@@ -101,3 +101,9 @@ def error_summary(form: QuestionnaireForm) -> list[tuple[str, str, Markup | str]
         if field.errors:
             rows.append((field.id, field.errors[0], field.label.text))
     return rows
+
+
+class DeleteResultForm(StrictForm):
+    """Delete one check-up: the button carries ``confirm=yes``, so nothing goes by accident."""
+
+    confirm = HiddenField(validators=[InputRequired(), AnyOf(["yes"])])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -33,6 +34,18 @@ def get_own_assessment(user_id: int, assessment_id: int) -> Assessment | None:
         .unique()
         .first()
     )
+
+
+def own_assessment_or_404(user_id: int, assessment_id: int) -> Assessment:
+    """The user's own assessment with its scores; anyone else's is a 404, as if absent.
+
+    Every route that takes an assessment id from a person asks this (result, share, plan,
+    delete), so "someone else's looks absent" is decided in one place.
+    """
+    assessment = get_own_assessment(user_id, assessment_id)
+    if assessment is None:
+        abort(404)
+    return assessment
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

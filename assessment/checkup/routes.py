@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -32,7 +32,7 @@ from .forms import (
     with_blank_defaults,
 )
 from .pages import plan_states, suggestions_for_page
-from .queries import find_by_token, get_own_assessment, previous_assessment
+from .queries import find_by_token, own_assessment_or_404, previous_assessment
 from .submission import new_submission_token, store_assessment
 
 bp = Blueprint("checkup", __name__)
@@ -223,9 +223,7 @@ def _render_form(
 @login_required
 def result(assessment_id: int) -> str:
     """Scores, radar, bands, focus areas, strategies and change since the previous one."""
-    assessment = get_own_assessment(current_user.id, assessment_id)
-    if assessment is None:
-        abort(404)
+    assessment = own_assessment_or_404(current_user.id, assessment_id)
     catalog = current_catalog()
     definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
     scores = assessment.score_map()

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ..checkup import own_assessment_or_404
 from ..core import (
     Assessment,
     CsrfForm,
@@ -249,13 +250,7 @@ def unlink() -> Response:
 @login_required
 def share(assessment_id: int) -> Response | tuple[str, int]:
     """Turn sharing of one full check-up on or off (off always works)."""
-    assessment = db.session.scalar(
-        select(Assessment).where(
-            Assessment.id == assessment_id, Assessment.user_id == current_user.id
-        )
-    )
-    if assessment is None:
-        abort(404)
+    assessment = own_assessment_or_404(current_user.id, assessment_id)
     form = ShareForm()
     form.require_exact_fields()
     choice = form.share.data
@@ -268,9 +263,7 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
         # cannot land just after the link ended (DESIGN.md §5).
         me, assessment_id = current_user.id, assessment.id
         lock_users(me)
-        assessment = db.session.get(Assessment, assessment_id)
-        if assessment is None:
-            abort(404)
+        assessment = own_assessment_or_404(me, assessment_id)  # read again under the lock
         if link_of(me) is None:
             return (
                 render_template(

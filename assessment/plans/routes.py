@@ -8,8 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from ..checkup.checkins import active_plans, user_plans
-from ..checkup.queries import get_own_assessment, offered_suggestions
+from ..checkup import active_plans, offered_suggestions, own_assessment_or_404, user_plans
 from ..core import (
     Assessment,
     CsrfForm,
@@ -45,9 +44,7 @@ def choose() -> Response | tuple[str, int]:
     assessment_id = parse_id(form.assessment_id.data)
     if assessment_id is None:
         abort(400)
-    assessment = get_own_assessment(current_user.id, assessment_id)
-    if assessment is None:
-        abort(404)
+    assessment = own_assessment_or_404(current_user.id, assessment_id)
     strategy_id = form.strategy_id.data or ""
     if strategy_id not in offered_strategies(assessment):
         abort(400)

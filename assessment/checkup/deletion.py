@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, or_, select
 from werkzeug.wrappers import Response
 
-from .core import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse, db
+from ..core import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse, db
 from .forms import DeleteResultForm
+from .queries import own_assessment_or_404
 
 bp = Blueprint("deletion", __name__)
 
@@ -36,13 +37,7 @@ def delete_assessment(assessment: Assessment) -> None:
 @login_required
 def delete_result(assessment_id: int) -> Response:
     """Delete one of the person's own check-ups after they confirmed it (another's: 404)."""
-    assessment = db.session.scalar(
-        select(Assessment).where(
-            Assessment.id == assessment_id, Assessment.user_id == current_user.id
-        )
-    )
-    if assessment is None:
-        abort(404)
+    assessment = own_assessment_or_404(current_user.id, assessment_id)
     form = DeleteResultForm()
     if not form.has_exact_fields() or not form.validate_on_submit():
         abort(400)
