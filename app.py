@@ -16,7 +16,6 @@ from assessment.auth import bp as auth_bp
 from assessment.core import csrf, db, limiter, login_manager, migrate
 from assessment.history import bp as history_bp
 from assessment.import_export import bp as import_export_bp
-from assessment.partner import bp as partner_bp
 from assessment.passwords import bp as passwords_bp
 from assessment.plans import bp as plans_bp
 from assessment.recovery import bp as recovery_bp
@@ -113,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
         *checkup.blueprints,
         history_bp,
         account_bp,
-        partner_bp,
+        *partner.blueprints,
         plans_bp,
         *norms.blueprints,
         safety_bp,

@@ -6,6 +6,7 @@ rule every room asks of an assessment id: the person's own, or a 404.
 
 from .checkins import active_plans, user_plans
 from .deletion import bp as deletion_bp
+from .pages import add_result_panel
 from .queries import offered_suggestions, own_assessment_or_404
 from .routes import bp
 from .submission import store_assessment, suggestions_to_json
@@ -14,6 +15,7 @@ blueprints = (bp, deletion_bp)
 
 __all__ = [
     "active_plans",
+    "add_result_panel",
     "blueprints",
     "offered_suggestions",
     "own_assessment_or_404",

@@ -1,8 +1,12 @@
-"""View data of the result page: the suggestions it offers and what was said of each plan."""
+"""View data of the result page: the suggestions it offers, what was said of each plan, and
+the panels other rooms add to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from flask import Flask, current_app
 
 from ..core import Assessment, PlanStatus, current_catalog
 from .checkins import plan_history
@@ -38,3 +42,23 @@ def suggestions_for_page(assessment: Assessment) -> dict[str, list[dict]]:
             {"strategy": strategy, "reasons": reasons}
         )
     return grouped
+
+
+# A panel another room adds to the result page: its view data of one result.
+ResultPanel = Callable[[Assessment], Any]
+_PANELS = "rekindle.result_panels"
+
+
+def add_result_panel(app: Flask, name: str, panel: ResultPanel) -> None:
+    """Let another room add to the result page without the check-up importing that room.
+
+    ``panel(assessment)`` becomes the result template's ``name`` (partner adds ``share``,
+    the share switch). Called by that room's ``init_app``.
+    """
+    app.extensions.setdefault(_PANELS, {})[name] = panel
+
+
+def result_panels(assessment: Assessment) -> dict[str, Any]:
+    """Every added panel's view data of this result, by the name the template reads."""
+    panels: dict[str, ResultPanel] = current_app.extensions.get(_PANELS, {})
+    return {name: panel(assessment) for name, panel in panels.items()}

@@ -21,7 +21,6 @@ from ..core import (
     reshown_when_unavailable,
 )
 from ..norms import norms_in_use
-from ..partner.pages import share_switch
 from . import checkins as followthrough
 from .checkins import is_plan_field
 from .forms import (
@@ -31,7 +30,7 @@ from .forms import (
     error_summary,
     with_blank_defaults,
 )
-from .pages import plan_states, suggestions_for_page
+from .pages import plan_states, result_panels, suggestions_for_page
 from .queries import find_by_token, own_assessment_or_404, previous_assessment
 from .submission import new_submission_token, store_assessment
 
@@ -267,5 +266,5 @@ def result(assessment_id: int) -> str:
             if assessment.safety_flag
             else None
         ),
-        share=share_switch(assessment),
+        **result_panels(assessment),
     )

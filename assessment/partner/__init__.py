@@ -1,6 +1,19 @@
 """Couples (DESIGN.md §7): the partner link, sharing by choice, and the comparison."""
 
-from .hooks import init_app
+from flask import Flask
+
+from ..checkup import add_result_panel
+from . import hooks
+from .pages import share_switch
 from .routes import bp
 
-__all__ = ["bp", "init_app"]
+blueprints = (bp,)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the link's hooks, and add the share switch to the check-up's result page."""
+    hooks.init_app(app)
+    add_result_panel(app, "share", share_switch)
+
+
+__all__ = ["blueprints", "init_app"]
