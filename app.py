@@ -10,14 +10,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import checkup, commands, core, norms, partner, reminders
+from assessment import checkup, commands, core, history, norms, partner, plans, reminders
 from assessment.account import bp as account_bp
 from assessment.auth import bp as auth_bp
 from assessment.core import csrf, db, limiter, login_manager, migrate
-from assessment.history import bp as history_bp
 from assessment.import_export import bp as import_export_bp
 from assessment.passwords import bp as passwords_bp
-from assessment.plans import bp as plans_bp
 from assessment.recovery import bp as recovery_bp
 from assessment.reminders import bp as reminders_bp
 from assessment.safety import bp as safety_bp
@@ -110,10 +108,10 @@ def register_blueprints(app: Flask) -> None:
         *core.blueprints,
         auth_bp,
         *checkup.blueprints,
-        history_bp,
+        *history.blueprints,
         account_bp,
         *partner.blueprints,
-        plans_bp,
+        *plans.blueprints,
         *norms.blueprints,
         safety_bp,
         recovery_bp,

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -41,19 +41,6 @@ COMMON_PASSWORDS = frozenset(
         "welcome1234",
     }
 )
-
-
-class ShareForm(StrictForm):
-    """Turn sharing of one check-up with the partner on (``yes``) or off (``no``)."""
-
-    share = HiddenField()
-
-
-class PlanForm(StrictForm):
-    """ "I'll try this": a strategy the result offered, and the result it was offered on."""
-
-    strategy_id = HiddenField()
-    assessment_id = HiddenField()
 
 
 def _not_common(form: Any, field: Any) -> None:

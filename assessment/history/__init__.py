@@ -2,4 +2,6 @@
 
 from .routes import bp
 
-__all__ = ["bp"]
+blueprints = (bp,)
+
+__all__ = ["blueprints"]

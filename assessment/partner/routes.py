@@ -38,7 +38,7 @@ from ..core import (
     login_manager,
     utcnow,
 )
-from ..forms import ShareForm
+from .forms import ShareForm
 from .pages import comparison
 from .queries import (
     INVITE_VALID,

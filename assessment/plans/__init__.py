@@ -5,4 +5,4 @@ from .routes import bp
 
 blueprints = (bp,)
 
-__all__ = ["MAX_ACTIVE_PLANS", "PlanRow", "blueprints", "bp", "plans_with_checkins"]
+__all__ = ["MAX_ACTIVE_PLANS", "PlanRow", "blueprints", "plans_with_checkins"]

@@ -20,7 +20,7 @@ from ..core import (
     parse_id,
     utcnow,
 )
-from ..forms import PlanForm
+from .forms import PlanForm
 from .records import MAX_ACTIVE_PLANS
 
 bp = Blueprint("plans", __name__)
