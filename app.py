@@ -10,18 +10,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import checkup, commands, core, history, norms, partner, plans, reminders
-from assessment.account import bp as account_bp
-from assessment.auth import bp as auth_bp
-from assessment.core import csrf, db, limiter, login_manager, migrate
-from assessment.import_export import bp as import_export_bp
-from assessment.passwords import bp as passwords_bp
-from assessment.recovery import bp as recovery_bp
-from assessment.reminders import bp as reminders_bp
-from assessment.safety import bp as safety_bp
+from assessment import account, checkup, core, history, norms, partner, plans, safety
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
 ROOT = Path(__file__).resolve().parent
+# Every room of assessment/, core first: each exports its blueprints (docs/architecture.md).
+ROOMS = (core, account, checkup, history, partner, plans, norms, safety)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -51,12 +45,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     core.register_odd_requests(app)
     core.register_access_log(app)
     register_extensions(app)
+    register_rooms(app)
     register_blueprints(app)
     core.register_error_pages(app)
     core.register_security_headers(app)
     core.register_template_helpers(app)
-    commands.register(app)
-    norms.init_app(app)
     return app
 
 
@@ -86,38 +79,24 @@ def register_extensions(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = core.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
     )
-    from assessment.auth import load_user
-
-    db.init_app(app)
+    core.db.init_app(app)
     core.init_database(app)
+    core.migrate.init_app(app, core.db, directory=str(ROOT / "migrations"))
+    core.csrf.init_app(app)
+    core.limiter.init_app(app)
+    core.login_manager.init_app(app)
+
+
+def register_rooms(app: Flask) -> None:
+    """What rooms bind: the account's sign-in and commands, the partner link's hooks and its
+    share switch on the result page, ``flask norms``. Importing a room binds nothing."""
+    account.init_app(app)
     partner.init_app(app)
-    reminders.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    login_manager.user_loader(load_user)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
-    login_manager.login_message_category = "info"
+    norms.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    blueprints = (
-        *core.blueprints,
-        auth_bp,
-        *checkup.blueprints,
-        *history.blueprints,
-        account_bp,
-        *partner.blueprints,
-        *plans.blueprints,
-        *norms.blueprints,
-        safety_bp,
-        recovery_bp,
-        passwords_bp,
-        import_export_bp,
-        reminders_bp,
-    )
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+    """Every room's blueprints: one for each of its pages' groups."""
+    for room in ROOMS:
+        for blueprint in room.blueprints:
+            app.register_blueprint(blueprint)

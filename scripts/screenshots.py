@@ -21,7 +21,7 @@ from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from assessment.commands import demo_password, load_demo  # noqa: E402
+from assessment.account.demo import demo_password, load_demo  # noqa: E402
 from assessment.core.extensions import db  # noqa: E402
 from assessment.core.models import Assessment  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402

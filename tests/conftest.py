@@ -345,9 +345,9 @@ def figures(html: str) -> dict[str, dict[str, Any]]:
 
 def make_user(app: Flask, username: str, password: str = PASSWORD) -> int:
     """A user row written directly (the test's cheap hash); returns its id."""
+    from assessment.account.hashing import hash_password
     from assessment.core.extensions import db
     from assessment.core.models import User
-    from assessment.hashing import hash_password
 
     with app.app_context():
         user = User(username=username, password_hash=hash_password(password))

@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import create_app
-from assessment.commands import (
+from assessment.account.demo import (
     DEMO_PARTNER_USERNAME,
     PARTNER_FILE,
     demo_password,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from assessment.commands import DEMO_USERNAME, demo_password, load_demo, load_demo_partner
+from assessment.account.demo import DEMO_USERNAME, demo_password, load_demo, load_demo_partner
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, User
 from tests.e2e.conftest import DESKTOP, PHONE

@@ -25,7 +25,7 @@ def test_register_signs_in_and_hashes_the_password(person, app) -> None:
 def test_production_hashes_passwords_with_scrypt(tmp_path, monkeypatch) -> None:
     """Does an app configured as deployed hash with scrypt (only tests use a cheap method)?"""
     from app import create_app
-    from assessment.hashing import hash_password, password_matches
+    from assessment.account.hashing import hash_password, password_matches
 
     monkeypatch.setenv("PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")  # no way in from outside
     production = create_app({"INSTANCE_PATH": str(tmp_path)})

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app import create_app
-from assessment.commands import demo_password
+from assessment.account.demo import demo_password
 from assessment.core.extensions import db
 from tests.conftest import TEST_DATABASE_URL, Person, app_settings, keyed_answers, postgres_schema
 

@@ -12,9 +12,9 @@ import redis
 from sqlalchemy import func, select
 
 from app import create_app
+from assessment.account.guesses import password_is_right
 from assessment.core.extensions import db
 from assessment.core.models import User
-from assessment.password_checks import password_is_right
 from tests.conftest import PASSWORD, Person, app_settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -1,4 +1,4 @@
-"""Command-line tools: ``flask --app app demo`` loads a demo account with six months of history."""
+"""``flask --app app demo``: a demo account with six months of history, and its partner."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from questionnaires.models import Questionnaire
 
-from .checkup.submission import store_assessment
-from .core import Assessment, PartnerLink, Plan, PlanStatus, User, current_catalog, db, utcnow
+from ..checkup import store_assessment
+from ..core import Assessment, PartnerLink, Plan, PlanStatus, User, current_catalog, db, utcnow
 from .hashing import hash_password
-from .user_commands import register_commands
 
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
@@ -38,12 +37,6 @@ DEMO_TRAJECTORY = {
     "intimacy": (2.6, 3.4),
     "support": (3.8, 4.2),
 }
-
-
-def register(app: Flask) -> None:
-    """Add Rekindle's commands to ``flask``."""
-    app.cli.add_command(demo_command)
-    register_commands(app)
 
 
 def demo_password(instance_path: str, filename: str = "demo_password") -> str:

@@ -24,7 +24,7 @@ from limits.strategies import MovingWindowRateLimiter
 from .hashing import password_matches
 
 if TYPE_CHECKING:
-    from .core import User
+    from ..core import User
 
 GUESS_LIMIT = parse("5 per 15 minutes")
 _EXTENSION = "rekindle.password_checks"

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from .account import refused
-from .core import User, close_session, db, end_every_session, start_session
+from ..core import User, close_session, db, end_every_session, start_session
 from .forms import PasswordChangeForm, SignOutEverywhereForm
 from .hashing import hash_password
+from .page import refused
 
 bp = Blueprint("passwords", __name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from .core import (
+from ..core import (
     MAX_SESSION_ID_LENGTH,
     CsrfForm,
     User,

@@ -7,13 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .account import refused
+from ..core import User, db, end_every_session, start_session
 from .auth import _safe_next as safe_next
 from .auth import rate_limited
-from .core import User, db, end_every_session, start_session
 from .forms import PasswordCheckForm, RecoverForm
+from .guesses import guarded_check
 from .hashing import hash_password
-from .password_checks import guarded_check
+from .page import refused
 from .recovery_codes import (
     CODES_DUE,
     CODES_NEXT,

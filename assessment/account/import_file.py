@@ -18,8 +18,8 @@ from questionnaires.loader import Catalog
 from questionnaires.models import SAFETY_RESPONSES, Questionnaire
 from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
 
-from .core import PlanStatus
-from .plans import MAX_ACTIVE_PLANS
+from ..core import PlanStatus
+from ..plans import MAX_ACTIVE_PLANS
 
 PLAN_STATES = tuple(PlanStatus)
 ASSESSMENT_KEYS = {

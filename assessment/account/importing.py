@@ -13,9 +13,8 @@ from werkzeug.wrappers import Response
 from questionnaires.loader import Catalog
 from scoring import score_assessment, unhelpful_strategies
 
-from .account import account_page
-from .checkup.submission import suggestions_to_json
-from .core import (
+from ..checkup import suggestions_to_json
+from ..core import (
     Answer,
     Assessment,
     DimensionScore,
@@ -27,6 +26,7 @@ from .core import (
 )
 from .forms import ImportForm
 from .import_file import ImportedExport, ImportProblem, read_export
+from .page import account_page
 
 bp = Blueprint("import_export", __name__)
 

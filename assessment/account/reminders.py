@@ -10,9 +10,9 @@ from flask import Blueprint, Flask, Response, abort, flash, redirect, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from .account import account_page
-from .core import db
+from ..core import db
 from .forms import ReminderForm
+from .page import account_page
 
 bp = Blueprint("reminders", __name__)
 

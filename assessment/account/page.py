@@ -19,7 +19,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import Field
 
-from .core import StrictForm, User, close_session, db
+from ..core import StrictForm, User, close_session, db
+from ..safety import country_form
 from .export import export_csv, export_document
 from .forms import (
     DeleteAccountForm,
@@ -29,9 +30,8 @@ from .forms import (
     ReminderForm,
     SignOutEverywhereForm,
 )
-from .password_checks import password_is_right
+from .guesses import password_is_right
 from .recovery_codes import codes_left
-from .safety import country_form
 
 bp = Blueprint("account", __name__)
 

@@ -10,7 +10,7 @@ from flask import redirect, session, url_for
 from sqlalchemy import CursorResult, delete, func, select, update
 from werkzeug.wrappers import Response
 
-from .core import RecoveryCode, db, utcnow
+from ..core import RecoveryCode, db, utcnow
 
 CODE_COUNT = 10
 # 16 characters from 31 (no 0, 1, i, l, o to misread): about 79 bits each, so a SHA-256

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
-from .core import Assessment, PlanStatus, User, band_name, current_catalog, db
-from .plans import PlanRow, plans_with_checkins
+from ..core import Assessment, PlanStatus, User, band_name, current_catalog, db
+from ..plans import PlanRow, plans_with_checkins
 
 CSV_COLUMNS = (
     "assessment_id",

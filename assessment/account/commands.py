@@ -18,7 +18,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import URL, func, select
 
-from .core import Assessment, User, db, end_every_session, utcnow
+from ..core import Assessment, User, db, end_every_session, utcnow
 from .forms import MIN_PASSWORD_LENGTH
 from .hashing import hash_password
 

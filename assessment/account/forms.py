@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .core import StrictForm
+from ..core import StrictForm
 
 # A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
 # neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
