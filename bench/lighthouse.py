@@ -88,7 +88,8 @@ def _audit(url: str, cookie: str, preset: str) -> dict[str, float]:
         "best-practices": categories["best-practices"]["score"],
         "tbt": audits["total-blocking-time"]["numericValue"],
         "bytes": audits["total-byte-weight"]["numericValue"],
-        # 1 when every text response came compressed (DESIGN.md §5: a kept library does it).
+        # 1 when every text response came compressed (docs/architecture.md#privacy: a kept library
+        # does it).
         "compression": audits["uses-text-compression"]["score"],
     }
 

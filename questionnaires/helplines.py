@@ -1,4 +1,5 @@
-"""Pydantic models of ``helplines.yaml``: help where the person is (DESIGN.md §10).
+"""Pydantic models of ``helplines.yaml``: help where the person is
+(docs/architecture.md#help-lines).
 
 Every number is a fact shipped to someone who may be in danger, so each entry names the
 public page it was checked against and the day.

@@ -173,7 +173,8 @@ def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
 
 
 def load_helplines(directory: Path = DEFINITIONS_DIR) -> Helplines:
-    """``helplines.yaml``: every number with the page it was checked against (DESIGN.md §10)."""
+    """``helplines.yaml``: every number with the page it was checked against
+    (docs/architecture.md#help-lines)."""
     path = Path(directory) / HELPLINES_FILE
     if not path.exists():
         raise QuestionnaireError(HELPLINES_FILE, "", f"missing from {directory}")

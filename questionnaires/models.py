@@ -1,4 +1,4 @@
-"""Pydantic models of the questionnaire definitions (see DESIGN.md §2).
+"""Pydantic models of the questionnaire definitions (see docs/architecture.md#questionnaires).
 
 These are the types every other layer reads; they import nothing of ours.
 Validation that needs only one file lives here; checks that span files

@@ -24,7 +24,7 @@ class ScoredAssessment:
 
 
 def is_flagged(safety: Mapping[str, str]) -> bool:
-    """Any "yes" on the safety screen flags the assessment (DESIGN.md §4)."""
+    """Any "yes" on the safety screen flags the assessment (docs/architecture.md#safety)."""
     return any(response == "yes" for response in safety.values())
 
 

@@ -1,4 +1,7 @@
-"""Dimension scores on 0-100, the overall score, bands and focus areas (DESIGN.md §3)."""
+"""Dimension scores on 0-100, the overall score, bands and focus areas.
+
+See docs/architecture.md#scoring.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from .keying import keyed_value
 
 BANDS = ("strength", "steady", "growth")
 BAND_LABELS = {"strength": "strength", "steady": "steady", "growth": "room to grow"}
-# Rekindle's own provisional cut-offs on the 0-100 scale (DESIGN.md §3), not published norms.
+# Rekindle's own provisional cut-offs on the 0-100 scale (docs/architecture.md#scoring), not
+# published norms.
 STRENGTH_FROM = 75.0
 STEADY_FROM = 50.0
 # A dimension is scored only when at least two thirds of its items are answered.
@@ -32,7 +36,7 @@ def dimension_score(
     """``100 * (mean keyed - min) / (max - min)`` rounded once to 1 decimal, or None.
 
     Computed from integer sums so that a true tie such as 56.25 is exact and
-    Python's ``round`` takes it to the even neighbour (56.2), as DESIGN.md asks.
+    Python's ``round`` takes it to the even neighbour (56.2), as docs/architecture.md#scoring says.
     """
     scale = questionnaire.scale
     items = questionnaire.items_of(dimension_id)

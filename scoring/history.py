@@ -81,7 +81,7 @@ def thin_series(
     """At most ``max_points`` points: consecutive buckets averaged, each at its last time.
 
     A chart cannot show thousands of points on a phone anyway; the table beside it
-    shows what the chart shows, and the CSV export keeps every score (DESIGN.md §5).
+    shows what the chart shows, and the CSV export keeps every score (docs/architecture.md#charts).
     """
     if len(times) <= max_points:
         return list(times), list(values)

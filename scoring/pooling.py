@@ -1,4 +1,4 @@
-"""Reliability from aggregates only: n, item means and item covariance (DESIGN.md §12).
+"""Reliability from aggregates only: n, item means and item covariance (docs/architecture.md#norms).
 
 This is all a server ever shares: ``aggregate`` makes one from keyed answers, ``pool``
 combines several exactly, and ``summarise`` gives every figure of ``flask norms report``

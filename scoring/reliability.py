@@ -1,4 +1,4 @@
-"""How reliable the questions are, measured on real answers (DESIGN.md §12).
+"""How reliable the questions are, measured on real answers (docs/architecture.md#norms).
 
 Pure functions over keyed answers (one row per person, one column per item of one
 dimension), pandas and numpy only. Two ways in, with the same answers out:
@@ -21,7 +21,7 @@ import pandas as pd
 
 from .f_distribution import f_isf
 
-# Below this many people a figure is too unsteady to show (DESIGN.md §12).
+# Below this many people a figure is too unsteady to show (docs/architecture.md#norms).
 MIN_PEOPLE = 30
 CONFIDENCE = 0.95
 # pingouin rounds the interval it returns to three decimals.

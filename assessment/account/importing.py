@@ -1,4 +1,7 @@
-"""Moving servers: fill an empty account from a Rekindle ``export.json`` (DESIGN.md §9)."""
+"""Moving servers: fill an empty account from a Rekindle ``export.json``.
+
+See docs/architecture.md#exports.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Looking after a password: change it, or sign out everywhere (DESIGN.md §9)."""
+"""Looking after a password: change it, or sign out everywhere (docs/architecture.md#account)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Recovery without e-mail: back in with a code, and new codes shown once (DESIGN.md §9)."""
+"""Recovery without e-mail: back in with a code, and new codes shown once.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

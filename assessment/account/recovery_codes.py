@@ -1,4 +1,7 @@
-"""Recovery codes: ten single-use codes per person, kept only as SHA-256 hashes (DESIGN.md §9)."""
+"""Recovery codes: ten single-use codes per person, kept only as SHA-256 hashes.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

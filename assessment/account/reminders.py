@@ -1,4 +1,7 @@
-"""Reminders without e-mail: a calendar file with one discreet event (DESIGN.md §9)."""
+"""Reminders without e-mail: a calendar file with one discreet event.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Check-ups (DESIGN.md §5): taking a questionnaire, storing it once, and its result page.
+"""Check-ups: taking a questionnaire, storing it once, and its result page.
 
 Also the plan check-ins a questionnaire opens with, deleting one result, and the one
 rule every room asks of an assessment id: the person's own, or a 404.

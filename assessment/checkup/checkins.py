@@ -1,5 +1,5 @@
 """Plan check-ins at the top of a questionnaire: the plans asked about, the answers read and
-stored with the submission, and what was said before (DESIGN.md §8)."""
+stored with the submission, and what was said before (docs/architecture.md#plans)."""
 
 from __future__ import annotations
 

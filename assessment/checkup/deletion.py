@@ -1,4 +1,4 @@
-"""Deleting one check-up and everything recorded with it (DESIGN.md §9)."""
+"""Deleting one check-up and everything recorded with it (docs/architecture.md#account)."""
 
 from __future__ import annotations
 

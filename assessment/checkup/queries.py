@@ -79,7 +79,7 @@ def offered_suggestions(
     """(stored suggestion, strategy) for what this result offers, in the order it was scored.
 
     A strategy retired since is left out; on a flagged result only the strategies safe
-    while there is fear are ever offered, whatever was stored (DESIGN.md §4).
+    while there is fear are ever offered, whatever was stored (docs/architecture.md#safety).
     """
     offered = []
     for stored in assessment.suggestions or []:

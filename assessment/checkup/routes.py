@@ -1,4 +1,4 @@
-"""Taking a questionnaire and seeing its result (DESIGN.md §5)."""
+"""Taking a questionnaire and seeing its result (docs/architecture.md#forms)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""A check-up's submission: score it and store it in one transaction (DESIGN.md §5)."""
+"""A check-up's submission: score it and store it in one transaction.
+
+See docs/architecture.md#submissions.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ the strict form base, errors, odd requests, security headers, compression, loggi
 without secrets, file modes, the questionnaire catalog, charts, template helpers, and
 the two pages that belong to no feature (the start page and ``/healthz``) with the
 plotly.js asset route. Rooms import these names from ``assessment.core``; app.py binds
-the rest (see docs/architecture.md#core).
+the rest (see docs/architecture.md#rooms).
 """
 
 from . import charts

@@ -1,4 +1,6 @@
-"""Responses sent compressed by Flask-Compress (DESIGN.md §5), except what compresses itself.
+"""Responses sent compressed by Flask-Compress, except what compresses itself.
+
+See docs/architecture.md#privacy.
 
 plotly.js is compressed once per process by ``assets.py`` and served as it is; every other
 text response (pages, CSS, JS, JSON, CSV) goes through Flask-Compress. Pages are only ever

@@ -17,7 +17,7 @@ from .models import utcnow
 from .server_tables import HealthProbe
 
 # Long enough for concurrent writers to take turns, short enough that a database locked
-# by another process gives the 503 page within 10 s (DESIGN.md §5).
+# by another process gives the 503 page within 10 s (docs/architecture.md#database).
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 # A PostgreSQL that does not answer gives the 503 page within 10 s too.
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
@@ -72,7 +72,7 @@ def _sqlite_begin_immediate(connection: Connection) -> None:
 
 
 def engine_options(uri: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine options with the database's own time limits added (DESIGN.md §5)."""
+    """The engine options with the database's own time limits (docs/architecture.md#database)."""
     merged = dict(options)
     if uri.startswith("postgresql"):
         connect_args = dict(merged.get("connect_args", {}))

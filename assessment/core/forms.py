@@ -1,4 +1,7 @@
-"""The strict base every POST is read with: CSRF, and exactly its own fields, each once."""
+"""The strict base every POST is read with: CSRF, and exactly its own fields, each once.
+
+See docs/architecture.md#forms.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ def exact_fields(
     allowed: Collection[str],
     also: Callable[[str], bool] | None = None,
 ) -> bool:
-    """DESIGN.md §5: a post carries only its form's fields (or ones ``also`` accepts), each once."""
+    """A post carries only its form's fields (or ones ``also`` accepts), each once."""
     return all(
         (name in allowed or (also is not None and also(name))) and len(formdata.getlist(name)) == 1
         for name in formdata

@@ -1,4 +1,4 @@
-"""Security headers on every response (DESIGN.md §5)."""
+"""Security headers on every response (docs/architecture.md#privacy)."""
 
 from __future__ import annotations
 

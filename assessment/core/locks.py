@@ -1,4 +1,6 @@
-"""Row locks for rules that read and then write (DESIGN.md §5), on PostgreSQL and SQLite.
+"""Row locks for rules that read and then write, on PostgreSQL and SQLite.
+
+See docs/architecture.md#locks.
 
 A rule such as "at most three active plans" is read, then written; two requests at
 once could both read "two" and both write. ``lock_users`` makes the second wait until

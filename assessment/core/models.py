@@ -1,4 +1,8 @@
-"""SQLAlchemy 2.0 models: users, their assessments, answers and scores (DESIGN.md §5)."""
+"""SQLAlchemy 2.0 models: users, their assessments, answers and scores.
+
+Every table of a person is here; the server's own tables are in server_tables.py. See
+docs/architecture.md#rooms.
+"""
 
 from __future__ import annotations
 
@@ -61,13 +65,13 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Whose help lines the safety panel shows: an ISO code from helplines.yaml, "other",
-    # or None for the deployment's HELPLINE_COUNTRY (DESIGN.md §10).
+    # or None for the deployment's HELPLINE_COUNTRY (docs/architecture.md#help-lines).
     helpline_country: Mapped[str | None] = mapped_column(String(5))
     # What the session cookie names (never the row id); a new one ends every session.
     session_id: Mapped[str] = mapped_column(
         String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
     )
-    # The calendar reminder's title; None means the discreet default (DESIGN.md §9).
+    # The calendar reminder's title; None means the discreet default (docs/architecture.md#account).
     reminder_title: Mapped[str | None] = mapped_column(String(60))
 
     assessments: Mapped[list[Assessment]] = relationship(
@@ -183,7 +187,8 @@ class PartnerLink(Model):
 
 
 class PartnerMembership(Model):
-    """Who is in a link: one row per person, so no one can be in two links (DESIGN.md §5).
+    """Who is in a link: one row per person, so no one can be in two links
+    (docs/architecture.md#locks).
 
     ``partner_links`` alone cannot say it: a person could invite in one link and be the
     partner in another. Rows are written with the link and go with it (ON DELETE CASCADE).
@@ -231,7 +236,8 @@ class Plan(Model):
 
     __tablename__ = "plans"
     __table_args__ = (
-        # One active plan per strategy per person, held by the database (DESIGN.md §5).
+        # One active plan per strategy per person, held by the database
+        # (docs/architecture.md#locks).
         Index(
             "uq_plans_active_strategy",
             "user_id",

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-MAX_BODY_BYTES = 1024 * 1024  # DESIGN.md §5: a body over 1 MiB answers 413.
+MAX_BODY_BYTES = 1024 * 1024  # a body over 1 MiB answers 413 (docs/architecture.md#forms)
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
 DEFAULT_HELPLINE_COUNTRY = "US"  # whose help lines a flagged result shows until a person picks
 # werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through. Only the

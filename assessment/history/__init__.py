@@ -1,4 +1,7 @@
-"""History (DESIGN.md §5): every check-in over time, the change tables and what was tried."""
+"""History: every check-in over time, the change tables and what was tried.
+
+See docs/architecture.md#rooms and #charts.
+"""
 
 from .routes import bp
 

@@ -61,8 +61,8 @@ class ChangeSection:
     since_previous: tuple[DimensionChange, ...] | None
     since_first: tuple[DimensionChange, ...] | None
     norms: NormsInUse
-    # When the questions changed (DESIGN.md §11): the first time the newest version was taken,
-    # and the versions seen; None when every one was answered on the same version.
+    # When the questions changed (docs/architecture.md#versions): the first time the newest version
+    # was taken, and the versions seen; None when every one was answered on the same version.
     questions_changed: tuple[datetime, tuple[int, ...]] | None = None
 
 

@@ -74,7 +74,7 @@ def _dimension_json(figures: DimensionFigures) -> dict[str, Any]:
 
 
 def report_json(versions: list[VersionFigures]) -> dict[str, Any]:
-    """The report as DESIGN.md §12 spells it, figures unrounded (the interval as pingouin)."""
+    """The report (docs/architecture.md#norms), figures unrounded (the interval as pingouin)."""
     return {
         "questionnaires": [
             {
@@ -142,7 +142,7 @@ def _show(versions: list[VersionFigures], as_json: bool) -> None:
 
 
 @norms_group.command("report")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (DESIGN.md §12) instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
 @with_appcontext
 def report_command(as_json: bool) -> None:
     """Reliability of each area's questions, from each person's first answers of a version."""

@@ -1,4 +1,4 @@
-"""Norms from real answers: the database side (DESIGN.md §12).
+"""Norms from real answers: the database side (docs/architecture.md#norms).
 
 Reads the sample (per questionnaire version, each person's first assessment of it),
 stores measured norms, and says which norms a page judges change with. The arithmetic

@@ -1,4 +1,7 @@
-"""Couples (DESIGN.md §7): the partner link, sharing by choice, and the comparison."""
+"""Couples: the partner link, sharing by choice, and the comparison.
+
+See docs/architecture.md#partner.
+"""
 
 from flask import Flask
 

@@ -59,7 +59,8 @@ def comparison(
         "radar": charts.radar_figure(definition, traces),
         "radar_traces": traces,
         "gaps": None,
-        # DESIGN.md §11: compared on the newer version's norms, and the page says so.
+        # Compared on the newer version's norms, and the page says so
+        # (docs/architecture.md#versions).
         "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:

@@ -16,7 +16,8 @@ from sqlalchemy.sql.expression import Exists
 
 from ..core import Assessment, DimensionScore, PartnerInvite, PartnerLink, db, lock_users, utcnow
 
-SHAREABLE = "checkup"  # only the full check-up: the pulse's norms differ (DESIGN.md §7)
+# Only the full check-up: the pulse's norms differ (docs/architecture.md#partner).
+SHAREABLE = "checkup"
 INVITE_VALID = timedelta(days=7)
 RECENT_FLAG = timedelta(days=90)
 

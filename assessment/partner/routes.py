@@ -1,4 +1,6 @@
-"""Couples (DESIGN.md §7): invite a partner, share check-ups by choice, compare how each sees it.
+"""Couples: invite a partner, share check-ups by choice, compare how each sees it.
+
+See docs/architecture.md#partner.
 
 Nothing a partner sees changes with the other's safety screen.
 """
@@ -260,7 +262,7 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
         if assessment.safety_flag:
             abort(403)
         # Checked and written holding the person's row, which an unlink also takes: a share
-        # cannot land just after the link ended (DESIGN.md §5).
+        # cannot land just after the link ended (docs/architecture.md#locks).
         me, assessment_id = current_user.id, assessment.id
         lock_users(me)
         assessment = own_assessment_or_404(me, assessment_id)  # read again under the lock

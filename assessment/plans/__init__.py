@@ -1,4 +1,7 @@
-"""Follow-through (DESIGN.md §8): plans chosen from a result, their check-ins and the list."""
+"""Follow-through: plans chosen from a result, what was said of them, and the list.
+
+See docs/architecture.md#plans.
+"""
 
 from .records import MAX_ACTIVE_PLANS, PlanRow, plans_with_checkins
 from .routes import bp

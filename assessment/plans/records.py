@@ -1,5 +1,5 @@
 """Every plan of a person with its check-ins, as History and the export read them, and the
-cap on plans tried at once (DESIGN.md §8)."""
+cap on plans tried at once (docs/architecture.md#plans)."""
 
 from __future__ import annotations
 

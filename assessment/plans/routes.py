@@ -51,7 +51,7 @@ def choose() -> Response | tuple[str, int]:
     back = url_for("checkup.result", assessment_id=assessment.id) + "#focus-heading"
     me, assessment_id = current_user.id, assessment.id
     # Counted and written holding the person's row: six clicks at once make one plan,
-    # and never a fourth (DESIGN.md §5).
+    # and never a fourth (docs/architecture.md#locks).
     lock_users(me)
     active = active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):

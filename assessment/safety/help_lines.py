@@ -1,4 +1,4 @@
-"""Help where the person is, and browsing safely (DESIGN.md §4 and §10)."""
+"""Help where the person is, and browsing safely (docs/architecture.md#safety)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Partner links, partner invites and Assessment.shared (DESIGN.md §7).
+"""Partner links, partner invites and Assessment.shared (docs/architecture.md#partner).
 
 Revision ID: 0002_partners
 Revises: 0001_initial

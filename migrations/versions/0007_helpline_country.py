@@ -1,4 +1,4 @@
-"""Whose help lines a person sees: users.helpline_country (DESIGN.md §10).
+"""Whose help lines a person sees: users.helpline_country (docs/architecture.md#help-lines).
 
 Revision ID: 0007_helpline_country
 Revises: 0006_norms

@@ -1,4 +1,4 @@
-"""Recovery codes and the calendar reminder's title (DESIGN.md §9).
+"""Recovery codes and the calendar reminder's title (docs/architecture.md#account).
 
 Revision ID: 0008_account_years
 Revises: 0007_helpline_country
@@ -33,7 +33,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
         sa.UniqueConstraint("user_id", "code_hash", name="uq_recovery_codes_code"),
-        sqlite_autoincrement=True,  # never hand out a used id again (DESIGN.md §5)
+        sqlite_autoincrement=True,  # never hand out a used id again (docs/architecture.md#locks)
     )
     op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"], unique=False)
 

@@ -2,7 +2,7 @@
 
 Each test fires the conflicting requests at a real gunicorn (2 workers, 4 threads each),
 released together by a barrier, for 20 rounds on SQLite and on PostgreSQL, and checks
-the rule in the database itself after every round (DESIGN.md §5).
+the rule in the database itself after every round (docs/architecture.md#locks).
 """
 
 from __future__ import annotations

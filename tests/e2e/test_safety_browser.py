@@ -1,4 +1,7 @@
-"""DESIGN.md §4 in Chromium: "Leave quickly" stays on screen while long pages scroll."""
+"""In Chromium: "Leave quickly" stays on screen while long pages scroll.
+
+See docs/architecture.md#safety.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""helplines.yaml (DESIGN.md §10): checked numbers for 15+ countries, refused when broken."""
+"""helplines.yaml: checked numbers for 15+ countries, refused when broken.
+
+See docs/architecture.md#help-lines.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ def test_every_number_names_the_page_it_was_checked_against(helplines) -> None:
 
 
 def test_the_us_hotline_matches_design_and_dials_as_digits(helplines) -> None:
-    """The US line from DESIGN.md §4 is there, and its tel: form has digits only."""
+    """The US line is there, and its tel: form has digits only."""
     us = helplines.country("us")
     assert us is not None and us.emergency == "911"
     hotline = us.services[0]

@@ -1,4 +1,7 @@
-"""The shipped definitions obey DESIGN.md §2, and broken ones fail naming file and path."""
+"""The shipped definitions obey the rules, and broken ones fail naming file and path.
+
+See docs/architecture.md#questionnaires.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +50,8 @@ def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
     assert Counter(item.dimension for item in pulse.items) == dict.fromkeys(DIMENSION_IDS, 1)
     assert not any(item.optional for item in pulse.items)
     assert all(d.norms.sd == 22.0 and d.norms.reliability == 0.65 for d in pulse.dimensions)
-    # DESIGN.md §11: since v2 the pulse asks one private question (fear or physical harm).
+    # docs/architecture.md#versions: since v2 the pulse asks one private question (fear or physical
+    # harm).
     assert len(pulse.safety) == 1
 
 
@@ -108,7 +112,8 @@ def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
         assert per_dimension[dimension] >= 4, dimension
         assert safe[dimension] >= 2, dimension
     assert {s.section for s in strategies} == set(ARTICLE_SECTIONS)
-    # Every version stays scorable (DESIGN.md §11), so a trigger may name an item of any version.
+    # Every version stays scorable (docs/architecture.md#versions), so a trigger may name an item of
+    # any version.
     item_ids = {i.id for q in shipped.questionnaires.values() for i in q.items}
     for strategy in strategies:
         assert strategy.triggers, strategy.id
@@ -117,7 +122,7 @@ def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
 
 
 def test_therapy_and_initiating_strategies_are_never_safe_when_flagged(shipped) -> None:
-    """Couples therapy is not advised while there is fear (DESIGN.md §4)."""
+    """Couples therapy is not advised while there is fear (docs/architecture.md#safety)."""
     for strategy in shipped.strategies.strategies:
         if strategy.section == "couple's therapy":
             assert strategy.safe_if_flagged is False, strategy.id

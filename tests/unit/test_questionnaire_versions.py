@@ -1,4 +1,7 @@
-"""DESIGN.md §2 and §11: version 2 of the check-up and the pulse, written by the rules."""
+"""Version 2 of the check-up and the pulse, written by the rules.
+
+See docs/architecture.md#questionnaires and docs/architecture.md#versions.
+"""
 
 from __future__ import annotations
 

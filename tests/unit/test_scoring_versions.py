@@ -1,4 +1,7 @@
-"""The shipped check-up and pulse, v1 and v2, through the pure engine (DESIGN.md §3, §11)."""
+"""The shipped check-up and pulse, v1 and v2, through the pure engine.
+
+See docs/architecture.md#scoring and docs/architecture.md#versions.
+"""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ from tests.conftest import (
 from tests.support.server import HttpPerson, Reply, free_port, gunicorn, migrate
 from tests.support.tcp_proxy import TcpProxy
 
-TEN_SECONDS = 10  # DESIGN.md §5: the 503 comes within 10 s; a slower answer fails the test
+# The 503 comes within 10 s (docs/architecture.md#database); a slower answer fails the test.
+TEN_SECONDS = 10
 POSTGRES_URL = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CALM = "Rekindle is not available right now"
 HALF_SAVED = "nothing you sent was half-saved"

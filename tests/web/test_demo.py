@@ -40,7 +40,8 @@ def test_demo_creates_six_months_of_history_once(runner, app) -> None:
     html = person.client.get("/history").get_data(as_text=True)
     changes = html[html.index('id="changes-heading"') : html.index('id="radar-heading"')]
     assert "reliable improvement" in changes
-    # DESIGN.md §11: v1 history, then v2 check-ups, and the pages say the questions changed.
+    # docs/architecture.md#versions: v1 history, then v2 check-ups, and the pages say the questions
+    # changed.
     assert versions == [1, 1, 1, 1, 2, 2]
     assert "The questions changed on" in changes
     result = person.client.get(f"/results/{first_v2}").get_data(as_text=True)

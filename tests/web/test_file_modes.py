@@ -1,5 +1,5 @@
-"""Files that hold answers are the owner's alone (DESIGN.md §5): instance/ 0700, the SQLite
-database with its -wal and -shm files 0600, whatever the umask.
+"""Files that hold answers are the owner's alone (docs/architecture.md#privacy): instance/ 0700, the
+SQLite database with its -wal and -shm files 0600, whatever the umask.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""DESIGN.md §4 and §10: help where the person is, chosen by them, and browsing safely."""
+"""docs/architecture.md#safety: help where the person is, chosen by them, and browsing safely."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Moving servers (DESIGN.md §9): an export.json fills an empty account on another server."""
+"""Moving servers: an export.json fills an empty account on another server.
+
+See docs/architecture.md#exports.
+"""
 
 from __future__ import annotations
 

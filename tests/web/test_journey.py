@@ -124,7 +124,7 @@ def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> Non
     row = re.search(r"<th scope=\"row\">Communication</th>(.*?)</tr>", change, re.S).group(1)
     assert "+50.0" in row and "reliable improvement" in row
     romance = re.search(r"<th scope=\"row\">Romance</th>(.*?)</tr>", change, re.S).group(1)
-    # No change reads "0.0", never "+0.0" (DESIGN.md §5; issue 15).
+    # No change reads "0.0", never "+0.0" (docs/architecture.md#scoring; issue 15).
     assert 'data-label="Change">0.0<' in romance and "within normal variation" in romance
     radar = figures(html)["radar"]
     assert len(radar["data"]) == 2  # the previous check-up is overlaid

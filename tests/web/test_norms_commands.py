@@ -1,4 +1,4 @@
-"""`flask norms report|update|export|import` on a real SQLite file (DESIGN.md §12)."""
+"""`flask norms report|update|export|import` on a real SQLite file (docs/architecture.md#norms)."""
 
 from __future__ import annotations
 

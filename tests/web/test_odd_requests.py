@@ -1,5 +1,5 @@
-"""Odd requests (DESIGN.md §5): huge or foreign ids, NUL bytes and broken chunked bodies get
-a clear 4xx, nothing is stored, and nothing of a refused body reaches a log.
+"""Odd requests (docs/architecture.md#forms): huge or foreign ids, NUL bytes and broken chunked
+bodies get a clear 4xx, nothing is stored, and nothing of a refused body reaches a log.
 
 The web tests run on PostgreSQL too when TEST_DATABASE_URL is set; the chunked bodies go to
 a real gunicorn over raw sockets, since only a real server parses chunked encoding.

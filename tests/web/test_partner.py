@@ -1,4 +1,7 @@
-"""Couples (DESIGN.md §7): invite, join, unlink, share, compare, and what a partner never sees."""
+"""Couples: invite, join, unlink, share, compare, and what a partner never sees.
+
+See docs/architecture.md#partner.
+"""
 
 from __future__ import annotations
 

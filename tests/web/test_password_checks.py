@@ -1,5 +1,5 @@
-"""Password guessing (DESIGN.md §9): five wrong passwords within 15 minutes, then 429, counted
-per person in the rate-limit storage (shared by every worker when it is Redis).
+"""Password guessing (docs/architecture.md#account): five wrong passwords within 15 minutes, then
+429, counted per person in the rate-limit storage (shared by every worker when it is Redis).
 """
 
 from __future__ import annotations

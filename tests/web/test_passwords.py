@@ -1,4 +1,4 @@
-"""A password a person can change, and sessions they can end (DESIGN.md §9, §5)."""
+"""A password a person can change, and sessions they can end (docs/architecture.md#account)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Exports a person can read (DESIGN.md §9): words beside the ids, safety answers by choice."""
+"""Exports a person can read: words beside the ids, safety answers by choice.
+
+See docs/architecture.md#exports.
+"""
 
 from __future__ import annotations
 

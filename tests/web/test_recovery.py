@@ -1,4 +1,7 @@
-"""Recovery without e-mail (DESIGN.md §9): ten codes shown once, each good for one way back in."""
+"""Recovery without e-mail: ten codes shown once, each good for one way back in.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

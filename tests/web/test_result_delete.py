@@ -1,4 +1,7 @@
-"""Deleting one check-up (DESIGN.md §9): it and everything recorded with it, nothing else."""
+"""Deleting one check-up: it and everything recorded with it, nothing else.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""DESIGN.md §4: a positive safety screen changes the result page, first and throughout."""
+"""A positive safety screen changes the result page, first and throughout.
+
+See docs/architecture.md#safety.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Sessions (DESIGN.md §5): a copied cookie dies with sign-out, deletion or a reset of the
-person's sessions, never signs anyone in as someone else, and ids are never handed out again.
+"""Sessions (docs/architecture.md#sessions): a copied cookie dies with sign-out, deletion or a reset
+of the person's sessions, never signs anyone in as someone else, and ids are never handed out
+again.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The self-hoster's commands (DESIGN.md §9), run with Click's runner like `flask --app app`."""
+"""The self-hoster's commands, run with Click's runner like `flask --app app`.
+
+See docs/architecture.md#account.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""DESIGN.md §11 on the site: v2 for new assessments, v1 still shown, compared across versions."""
+"""Versions on the site: v2 for new assessments, v1 still shown, compared across versions.
+
+See docs/architecture.md#versions.
+"""
 
 from __future__ import annotations
 
