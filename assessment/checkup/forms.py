@@ -1,4 +1,5 @@
-"""The questionnaire forms, built from the YAML: one class per questionnaire version."""
+"""The check-up's forms: the questionnaire's, built from the YAML (one class per version), and
+the confirmation that deletes one result."""
 
 from __future__ import annotations
 
