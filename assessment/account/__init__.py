@@ -4,7 +4,7 @@ Sign-up, sign-in and sign-out; the Account page; changing the password and signi
 everywhere; recovery codes; limits on guessing a secret; deleting the account; exports
 in words and moving servers with ``export.json``; the calendar reminder; and the
 self-hoster's commands (``flask users``, ``flask backup``, ``flask demo``).
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from flask import Flask

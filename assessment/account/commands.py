@@ -1,5 +1,5 @@
 """The self-hoster's commands: list, reset and delete users; back up SQLite (see
-docs/architecture.md#account).
+docs/architecture.md#accounts).
 
 ``flask --app app users list``, ``users reset-password NAME [--stdin]``,
 ``users delete NAME --yes`` and ``backup PATH``. None of them ever prints an answer.

@@ -116,7 +116,7 @@ class DeleteAccountForm(StrictForm):
     )
 
 
-# --- Forms of an account kept for years (docs/architecture.md#account) -----------------
+# --- Forms of an account kept for years (docs/architecture.md#accounts) -----------------
 
 REMINDER_TITLE_MAX = 60
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")

@@ -1,4 +1,4 @@
-"""Looking after a password: change it, or sign out everywhere (docs/architecture.md#account)."""
+"""Looking after a password: change it, or sign out everywhere (docs/architecture.md#accounts)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Recovery without e-mail: back in with a code, and new codes shown once.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Recovery codes: ten single-use codes per person, kept only as SHA-256 hashes.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations

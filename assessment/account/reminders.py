@@ -1,6 +1,6 @@
 """Reminders without e-mail: a calendar file with one discreet event.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations

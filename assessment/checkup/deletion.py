@@ -1,4 +1,4 @@
-"""Deleting one check-up and everything recorded with it (docs/architecture.md#account)."""
+"""Deleting one check-up and everything recorded with it (docs/architecture.md#accounts)."""
 
 from __future__ import annotations
 

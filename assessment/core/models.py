@@ -71,7 +71,7 @@ class User(UserMixin, Model):
     session_id: Mapped[str] = mapped_column(
         String(MAX_SESSION_ID_LENGTH), unique=True, default=new_session_id
     )
-    # The calendar reminder's title; None means the discreet default (docs/architecture.md#account).
+    # The calendar reminder's title; None: the discreet default (docs/architecture.md#accounts).
     reminder_title: Mapped[str | None] = mapped_column(String(60))
 
     assessments: Mapped[list[Assessment]] = relationship(

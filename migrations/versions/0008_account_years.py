@@ -1,4 +1,4 @@
-"""Recovery codes and the calendar reminder's title (docs/architecture.md#account).
+"""Recovery codes and the calendar reminder's title (docs/architecture.md#accounts).
 
 Revision ID: 0008_account_years
 Revises: 0007_helpline_country

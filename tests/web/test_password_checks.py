@@ -1,4 +1,4 @@
-"""Password guessing (docs/architecture.md#account): five wrong passwords within 15 minutes, then
+"""Password guessing (docs/architecture.md#accounts): five wrong passwords within 15 minutes, then
 429, counted per person in the rate-limit storage (shared by every worker when it is Redis).
 """
 

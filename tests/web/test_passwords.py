@@ -1,4 +1,4 @@
-"""A password a person can change, and sessions they can end (docs/architecture.md#account)."""
+"""A password a person can change, and sessions they can end (docs/architecture.md#accounts)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Recovery without e-mail: ten codes shown once, each good for one way back in.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Deleting one check-up: it and everything recorded with it, nothing else.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations

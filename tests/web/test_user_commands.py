@@ -1,6 +1,6 @@
 """The self-hoster's commands, run with Click's runner like `flask --app app`.
 
-See docs/architecture.md#account.
+See docs/architecture.md#accounts.
 """
 
 from __future__ import annotations
