@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from .database import is_healthy
 from .definitions import current_catalog
+from .safety import lines_for_person
 
 bp = Blueprint("main", __name__)
 
@@ -19,6 +20,7 @@ def index() -> str:
         "main/index.html",
         checkup_questions=len(checkup.items),
         checkup_private=len(checkup.safety),
+        safety_lines=lines_for_person(),
     )
 
 

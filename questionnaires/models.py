@@ -110,11 +110,19 @@ class Item(_Strict):
     optional: StrictBool = False
 
 
+SafetyTopic = Literal["sexual_violence"]
+
+
 class SafetyItem(_Strict):
-    """A private yes/no question: never scored, never shared, never logged."""
+    """A private yes/no question: never scored, never shared, never logged.
+
+    ``topic: sexual_violence`` marks a question whose "yes" keeps every intimacy strategy
+    away for the flag's 90 days and puts sexual-violence services first.
+    """
 
     id: str = Field(pattern=_SLUG)
     text: str = Field(min_length=1)
+    topic: SafetyTopic | None = None
 
 
 class Questionnaire(_Strict):
@@ -239,6 +247,7 @@ __all__ = [
     "Norms",
     "Questionnaire",
     "SafetyItem",
+    "SafetyTopic",
     "Scale",
     "Strategy",
     "StrategyLibrary",

@@ -10,22 +10,43 @@ from questionnaires.models import Questionnaire, StrategyLibrary
 from .dimensions import Focus, band, dimension_scores, focus_areas, overall_score
 from .strategies import Suggestion, select_strategies
 
+# After a "yes" to a safety item about sexual violence, no advice about physical closeness is
+# offered at all, safe or not (docs/architecture.md#safety).
+AVOIDED_AFTER_SEXUAL_VIOLENCE = frozenset({"intimacy"})
+
 
 @dataclass(frozen=True)
 class ScoredAssessment:
-    """Everything derived from one set of answers at the moment it was scored."""
+    """Everything derived from one set of answers at the moment it was scored.
+
+    ``flagged``: a "yes" on this assessment's own safety screen. ``flagged_result``: scored
+    while the person is recently flagged, this "yes" included; such a result offers only
+    ``safe_suggestions``, which ``suggestions`` then equals. A result scored unflagged
+    keeps both lists, so that it offers only the safe one whenever its person is flagged.
+    """
 
     scores: dict[str, float | None]
     bands: dict[str, str | None]
     overall: float | None
     focus: Focus
     suggestions: tuple[Suggestion, ...]
+    safe_suggestions: tuple[Suggestion, ...]
     flagged: bool
+    flagged_result: bool
+    names_sexual_violence: bool
 
 
 def is_flagged(safety: Mapping[str, str]) -> bool:
-    """Any "yes" on the safety screen flags the assessment (DESIGN.md §4)."""
+    """Any "yes" on the safety screen flags the assessment (docs/architecture.md#safety)."""
     return any(response == "yes" for response in safety.values())
+
+
+def names_sexual_violence(questionnaire: Questionnaire, safety: Mapping[str, str]) -> bool:
+    """A "yes" to a safety item marked ``topic: sexual_violence``."""
+    return any(
+        item.topic == "sexual_violence" and safety.get(item.id) == "yes"
+        for item in questionnaire.safety
+    )
 
 
 def score_assessment(
@@ -35,18 +56,38 @@ def score_assessment(
     safety: Mapping[str, str],
     *,
     unhelpful: frozenset[str] = frozenset(),
+    flagged_before: bool = False,
+    sexual_violence_before: bool = False,
 ) -> ScoredAssessment:
-    """Scores, bands, overall, focus and suggestions for one set of answers."""
+    """Scores, bands, overall, focus and suggestions for one set of answers.
+
+    ``flagged_before`` and ``sexual_violence_before`` say whether the person was already
+    recently flagged when they answered: a later "no", "skip" or a pulse never lifts it.
+    """
     scores = dimension_scores(questionnaire, answers)
     focus = focus_areas(questionnaire, scores)
     flagged = is_flagged(safety)
+    violence = names_sexual_violence(questionnaire, safety)
+    without = AVOIDED_AFTER_SEXUAL_VIOLENCE if violence or sexual_violence_before else frozenset()
+    safe = select_strategies(
+        library, questionnaire, answers, focus, flagged=True, unhelpful=unhelpful, without=without
+    )
+    flagged_result = flagged or flagged_before
+    normal = (
+        safe
+        if flagged_result
+        else select_strategies(
+            library, questionnaire, answers, focus, flagged=False, unhelpful=unhelpful
+        )
+    )
     return ScoredAssessment(
         scores=scores,
         bands={dimension: band(score) for dimension, score in scores.items()},
         overall=overall_score(scores),
         focus=focus,
-        suggestions=select_strategies(
-            library, questionnaire, answers, focus, flagged=flagged, unhelpful=unhelpful
-        ),
+        suggestions=normal,
+        safe_suggestions=safe,
         flagged=flagged,
+        flagged_result=flagged_result,
+        names_sexual_violence=violence,
     )

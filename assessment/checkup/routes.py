@@ -14,12 +14,13 @@ from scoring import compare_scores, focus_areas
 from .. import charts, safety
 from ..definitions import current_catalog, latest_or_404
 from ..errors import reshown_when_unavailable
-from ..models import PlanStatus
+from ..models import Plan, PlanStatus
 from ..norms import norms_in_use
 from ..odd_requests import parse_id
 from ..partner.pages import share_switch
 from ..plans import queries as followthrough
 from ..plans.queries import is_plan_field
+from ..safety_flag import recently_flagged, unpaused
 from .forms import (
     TOKEN_PATTERN,
     QuestionnaireForm,
@@ -78,8 +79,14 @@ def questionnaire(qid: str) -> Response | str | tuple[str, int]:
             formdata=None,
             data={"submission_token": new_submission_token(), "version": str(latest.version)},
         )
-        return _render_form(latest, form, plans=followthrough.active_plans(current_user.id))
+        return _render_form(latest, form, plans=_plans_to_ask_about())
     return _receive(qid, latest)
+
+
+def _plans_to_ask_about() -> list[Plan]:
+    """The person's active plans, less those paused while they are flagged."""
+    flag = recently_flagged(current_user)
+    return unpaused(followthrough.active_plans(current_user.id), flag, current_catalog().strategies)
 
 
 def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
@@ -92,7 +99,11 @@ def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
 
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
-    active = [plan for plan in plans if plan.status == PlanStatus.ACTIVE]
+    active = unpaused(
+        [plan for plan in plans if plan.status == PlanStatus.ACTIVE],
+        recently_flagged(current_user),
+        current_catalog().strategies,
+    )
     # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
     g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
     form_class = build_questionnaire_form(definition)
@@ -212,6 +223,7 @@ def _render_form(
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
         carried_fields=carried or [],
+        safety_lines=safety.lines_for_person(),
     )
 
 
@@ -242,14 +254,18 @@ def result(assessment_id: int) -> str:
         changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
         if previous.questionnaire_version != assessment.questionnaire_version:
             questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
-    suggestions = suggestions_for_page(assessment)
+    flag = recently_flagged(current_user)
+    # Help first on a flagged result (scored while flagged), and on any result while the
+    # person is flagged now; then only what asks nothing of the partner.
+    shows_help = assessment.flagged_result or assessment.safety_flag or flag is not None
+    here = url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
     return render_template(
         "checkup/result.html",
         assessment=assessment,
         definition=definition,
         scores=scores,
         focus=focus_areas(definition, scores),
-        suggestions=suggestions,
+        suggestions=suggestions_for_page(assessment, flag),
         previous=previous,
         changes=changes,
         norms=norms,
@@ -257,13 +273,8 @@ def result(assessment_id: int) -> str:
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=plan_states(current_user.id),
-        safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
-        country_form=(
-            safety.country_form(
-                url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
-            )
-            if assessment.safety_flag
-            else None
-        ),
-        share=share_switch(assessment),
+        shows_help=shows_help,
+        safety_lines=safety.lines_for_person(flag) if shows_help else None,
+        country_form=safety.country_form(here) if shows_help else None,
+        share=share_switch(assessment, flag),
     )

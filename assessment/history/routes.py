@@ -10,6 +10,7 @@ from scoring import history_frame
 from .. import charts
 from ..definitions import current_catalog
 from ..plans import queries as followthrough
+from ..safety_flag import is_paused, recently_flagged
 from . import pages
 from .queries import assessment_page, page_number, score_rows
 
@@ -39,7 +40,13 @@ def history() -> str:
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
         radar = charts.radar_figure(radar_section.definition, radar_traces)
-    plan_rows = followthrough.plans_with_checkins(current_user.id)
+    # Plans paused while the person is flagged are not shown (docs/architecture.md#safety).
+    flag = recently_flagged(current_user)
+    plan_rows = [
+        row
+        for row in followthrough.plans_with_checkins(current_user.id)
+        if not is_paused(row.plan, flag, catalog.strategies)
+    ]
     markers = pages.plan_markers(frame, catalog, plan_rows)
     return render_template(
         "history/history.html",

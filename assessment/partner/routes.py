@@ -29,6 +29,7 @@ from ..extensions import db, limiter, login_manager
 from ..forms import CsrfForm, ShareForm
 from ..locks import lock_users
 from ..models import Assessment, PartnerInvite, PartnerLink, User, utcnow
+from ..safety_flag import recently_flagged
 from .pages import comparison
 from .queries import (
     INVITE_VALID,
@@ -38,7 +39,6 @@ from .queries import (
     lock_link_of,
     open_invite,
     other_side,
-    recently_flagged,
     shared_checkups,
 )
 
@@ -102,7 +102,7 @@ def _problem(code: int) -> tuple[str, int]:
 def partner() -> str:
     """The link (or how to make one), and what each of you has shared, side by side."""
     me = current_user.id
-    quiet = recently_flagged(me)
+    quiet = recently_flagged(current_user) is not None
     link = link_of(me)
     if link is None:
         token = session.pop(_SESSION_INVITE, None)
