@@ -44,6 +44,12 @@ ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
+# What a safety item is about, where a "yes" needs more than the flag (DESIGN.md §4): after a
+# "yes" on a sexual_violence item no intimacy strategy is offered and sexual-violence services
+# come first. Most items have no topic: any "yes" already flags the assessment.
+SafetyTopic = Literal["sexual_violence"]
+SAFETY_TOPICS: tuple[SafetyTopic, ...] = get_args(SafetyTopic)
+
 _SLUG = r"^[a-z][a-z0-9_]*$"
 
 Location = tuple[str | int, ...]
@@ -111,10 +117,16 @@ class Item(_Strict):
 
 
 class SafetyItem(_Strict):
-    """A private yes/no question: never scored, never shared, never logged."""
+    """A private yes/no question: never scored, never shared, never logged.
+
+    ``topic`` names what the question is about when a "yes" to it changes more than the flag
+    (forced sex: no intimacy advice at all); it lives in the YAML, so the app never matches
+    item ids or wording to find it.
+    """
 
     id: str = Field(pattern=_SLUG)
     text: str = Field(min_length=1)
+    topic: SafetyTopic | None = None
 
 
 class Questionnaire(_Strict):
@@ -233,12 +245,14 @@ __all__ = [
     "ARTICLE_SECTIONS",
     "DIMENSION_IDS",
     "SAFETY_RESPONSES",
+    "SAFETY_TOPICS",
     "Dimension",
     "DimensionId",
     "Item",
     "Norms",
     "Questionnaire",
     "SafetyItem",
+    "SafetyTopic",
     "Scale",
     "Strategy",
     "StrategyLibrary",
