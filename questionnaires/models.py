@@ -185,7 +185,14 @@ class Questionnaire(_Strict):
 
 
 class Strategy(_Strict):
-    """Something small to try this week, from a named section of the article."""
+    """Something small to try this week, from a named section of the article.
+
+    ``safe_if_flagged`` strategies are the only ones shown to a person who said their partner
+    frightens them (DESIGN.md §4). Each carries ``safe_because``, the one line its review
+    wrote on why it is safe while there is fear, so marking one safe is never a bare switch
+    and a reviewer can read the reason beside the wording. An unsafe strategy has none: a
+    reason next to ``safe_if_flagged: false`` would read as if it had been cleared.
+    """
 
     id: str = Field(pattern=_SLUG)
     dimension: DimensionId
@@ -195,6 +202,25 @@ class Strategy(_Strict):
     section: ArticleSection
     triggers: list[str] = Field(default_factory=list)
     safe_if_flagged: StrictBool
+    safe_because: str | None = None
+
+    @model_validator(mode="after")
+    def _safe_only_with_a_reason(self) -> Strategy:
+        reason = (self.safe_because or "").strip()
+        if self.safe_if_flagged and not reason:
+            raise _located(
+                ("safe_because",),
+                "a strategy with safe_if_flagged: true needs safe_because:"
+                " one line on why it is safe while there is fear",
+            )
+        if not self.safe_if_flagged and self.safe_because is not None:
+            raise _located(
+                ("safe_because",),
+                "only a strategy with safe_if_flagged: true has safe_because",
+            )
+        if "\n" in reason:
+            raise _located(("safe_because",), "must be one line")
+        return self
 
 
 class StrategyLibrary(_Strict):

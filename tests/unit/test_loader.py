@@ -170,6 +170,7 @@ def _make_romance_unsafe(data: dict[str, Any]) -> None:
     for strategy in data["strategies"]:
         if strategy["dimension"] == "romance":
             strategy["safe_if_flagged"] = False
+            strategy.pop("safe_because", None)
 
 
 BROKEN = [
