@@ -251,6 +251,12 @@ BROKEN = [
         "strategies: dimension 'communication' has 3 strategies",
     ),
     (
+        "safety topic the app does not know",
+        "checkup.v2.yaml",
+        _set(["safety", 3, "topic"], "money"),
+        "safety[3].topic",
+    ),
+    (
         "norms reliability above 1",
         "checkup.v1.yaml",
         _set(["dimensions", 2, "norms", "reliability"], 1.5),
