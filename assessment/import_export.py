@@ -76,9 +76,9 @@ def store_import(user: User, contents: ImportedExport, catalog: Catalog) -> int:
 def _store_assessments(user: User, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:
     """Score and add every assessment; the file's id -> the new id (rows added in bulk).
 
-    Scored in time order as when first taken: one scored within 90 days of a flagged one is
-    a flagged result, and the person's flag lasts from the latest flagged one, by the same
-    rule every page asks (docs/architecture.md#safety).
+    Scored in time order as when first taken, with the flag each was taken under, and the
+    person's flag lasting from the latest flagged one, by the same rule every page asks
+    (docs/architecture.md#safety).
     """
     user_id = user.id
     flagged_until: datetime | None = None
@@ -100,7 +100,6 @@ def _store_assessments(user: User, contents: ImportedExport, catalog: Catalog) -
             item.answers,
             item.safety,
             unhelpful=unhelpful_strategies(reports),
-            flagged_before=flag is not None,
             sexual_violence_before=flag is not None and flag.sexual_violence,
         )
         if scored.flagged:
@@ -114,7 +113,6 @@ def _store_assessments(user: User, contents: ImportedExport, catalog: Catalog) -
             questionnaire_version=item.definition.version,
             created_at=item.created_at,
             safety_flag=scored.flagged,
-            flagged_result=scored.flagged_result,
             submission_token=f"import-{secrets.token_urlsafe(24)}",
             overall=scored.overall,
             suggestions=suggestions_to_json(scored.suggestions),

@@ -109,12 +109,10 @@ class Assessment(Model):
     # The strategies chosen when it was scored, kept so an old result never changes:
     # [{"strategy_id", "dimension", "triggers": [{"item_id", "answer", "keyed"}]}]
     suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    # The strategies this result offers while the person is recently flagged, chosen when it
-    # was scored from the safe ones only; None on results stored before it was kept.
+    # What this result offers when its own screen had a "yes" or its person is recently
+    # flagged: chosen when it was scored, from the safe strategies only; None on results
+    # stored before it was kept (the page then filters ``suggestions``).
     safe_suggestions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    # Scored while the person was recently flagged (its own "yes" included): its page
-    # leads with help and only ever offers what is safe (DESIGN.md §4).
-    flagged_result: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Shown to a linked partner (date, scores, bands only); off until the person turns it on.
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

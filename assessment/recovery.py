@@ -13,9 +13,9 @@ from .auth import rate_limited
 from .devices import remember_device, trusted_for
 from .extensions import db
 from .forms import PasswordCheckForm, RecoverForm
+from .locks import lock_users
 from .models import User
 from .password_checks import guarded_check
-from .locks import lock_users
 from .recovery_codes import (
     CODES_DUE,
     CODES_NEXT,

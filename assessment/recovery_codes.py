@@ -96,7 +96,9 @@ def first_codes_due(user: User) -> str:
 def may_mint_first_codes(user: User, permission: str | None) -> bool:
     """Whether this session holds the person's unspent permission from sign-up."""
     due = user.recovery_codes_due
-    return bool(permission and due) and secrets.compare_digest(due or "", hash_code(permission or ""))
+    return bool(permission and due) and secrets.compare_digest(
+        due or "", hash_code(permission or "")
+    )
 
 
 def show_codes_next(permission: str, after: str) -> Response:

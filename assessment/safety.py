@@ -17,8 +17,8 @@ from questionnaires.helplines import HelplineCountry, HelplineDirectory, Helplin
 from .definitions import current_catalog
 from .extensions import db
 from .models import User
-from .sessions import close_session, end_every_session
 from .safety_flag import Flag
+from .sessions import close_session, end_every_session
 
 bp = Blueprint("safety", __name__)
 
@@ -31,13 +31,16 @@ _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%#]*$")  # back to a page of our
 class HelpLines:
     """What a page shows for one country: its lines, or the advice for an unlisted one.
 
-    ``national`` are the lines for the whole country; ``regional`` the others under the
-    name of the part they serve, so that no regional line poses as the country's.
+    ``first`` are the lines of the topic that comes first (sexual violence, after a "yes"
+    about it), each with its area; ``national`` the other lines for the whole country;
+    ``regional`` the rest under the name of the part they serve, so that no regional line
+    poses as the country's.
     """
 
     code: str  # an ISO code from helplines.yaml, or OTHER
     country: HelplineCountry | None
     directory: HelplineDirectory
+    first: tuple[HelplineService, ...] = ()
     national: tuple[HelplineService, ...] = ()
     regional: tuple[tuple[str, tuple[HelplineService, ...]], ...] = ()
 
@@ -51,16 +54,18 @@ def lines_for(code: str | None, first: str | None = None) -> HelpLines:
     country = helplines.country(code or "")
     if country is None:
         return HelpLines(code=OTHER, country=None, directory=helplines.directory)
-    ordered = sorted(country.services, key=lambda service: first not in service.topics)
+    leading = tuple(s for s in country.services if first is not None and first in s.topics)
+    rest = [service for service in country.services if service not in leading]
     areas: dict[str, list[HelplineService]] = {}
-    for service in ordered:
+    for service in rest:
         if service.area:
             areas.setdefault(service.area, []).append(service)
     return HelpLines(
         code=(code or "").upper(),
         country=country,
         directory=helplines.directory,
-        national=tuple(service for service in ordered if not service.area),
+        first=leading,
+        national=tuple(service for service in rest if not service.area),
         regional=tuple((area, tuple(found)) for area, found in areas.items()),
     )
 

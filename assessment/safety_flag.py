@@ -1,4 +1,6 @@
-"""The flag lasts: the one answer to "is this person recently flagged?" (docs/architecture.md#safety).
+"""The flag lasts: the one answer to "is this person recently flagged?".
+
+See docs/architecture.md#safety.
 
 Every safety rule asks ``recently_flagged``: results offer only safe strategies, unsafe
 plans are paused, and no starter, invitation, share suggestion or talk is offered. The

@@ -44,9 +44,10 @@ ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
-# What a safety item is about, where a "yes" needs more than the flag (docs/architecture.md#safety): after a
-# "yes" on a sexual_violence item no intimacy strategy is offered and sexual-violence services
-# come first. Most items have no topic: any "yes" already flags the assessment.
+# What a safety item is about, where a "yes" needs more than the flag
+# (docs/architecture.md#safety): after a "yes" on a sexual_violence item no intimacy
+# strategy is offered and sexual-violence services come first. Most items have no topic:
+# any "yes" already flags the assessment.
 SafetyTopic = Literal["sexual_violence"]
 SAFETY_TOPICS: tuple[SafetyTopic, ...] = get_args(SafetyTopic)
 
@@ -188,9 +189,9 @@ class Strategy(_Strict):
     """Something small to try this week, from a named section of the article.
 
     ``safe_if_flagged`` strategies are the only ones shown to a person who said their partner
-    frightens them (docs/architecture.md#safety). Each carries ``safe_because``, the one line its review
-    wrote on why it is safe while there is fear, so marking one safe is never a bare switch
-    and a reviewer can read the reason beside the wording. An unsafe strategy has none: a
+    frightens them (docs/architecture.md#safety). Each carries ``safe_because``, the one
+    line its review wrote on why it is safe while there is fear, so marking one safe is
+    never a bare switch and a reviewer can read the reason beside the wording. An unsafe strategy has none: a
     reason next to ``safe_if_flagged: false`` would read as if it had been cleared.
     """
 

@@ -19,10 +19,9 @@ AVOIDED_AFTER_SEXUAL_VIOLENCE = frozenset({"intimacy"})
 class ScoredAssessment:
     """Everything derived from one set of answers at the moment it was scored.
 
-    ``flagged``: a "yes" on this assessment's own safety screen. ``flagged_result``: scored
-    while the person is recently flagged, this "yes" included; such a result offers only
-    ``safe_suggestions``, which ``suggestions`` then equals. A result scored unflagged
-    keeps both lists, so that it offers only the safe one whenever its person is flagged.
+    ``flagged``: a "yes" on this assessment's own safety screen. Both lists are kept: a
+    result offers ``safe_suggestions`` whenever its own screen had a "yes" or its person
+    is recently flagged, and ``suggestions`` otherwise (docs/architecture.md#safety).
     """
 
     scores: dict[str, float | None]
@@ -32,7 +31,6 @@ class ScoredAssessment:
     suggestions: tuple[Suggestion, ...]
     safe_suggestions: tuple[Suggestion, ...]
     flagged: bool
-    flagged_result: bool
     names_sexual_violence: bool
 
 
@@ -56,13 +54,12 @@ def score_assessment(
     safety: Mapping[str, str],
     *,
     unhelpful: frozenset[str] = frozenset(),
-    flagged_before: bool = False,
     sexual_violence_before: bool = False,
 ) -> ScoredAssessment:
     """Scores, bands, overall, focus and suggestions for one set of answers.
 
-    ``flagged_before`` and ``sexual_violence_before`` say whether the person was already
-    recently flagged when they answered: a later "no", "skip" or a pulse never lifts it.
+    ``sexual_violence_before`` says whether the person was already within 90 days of a
+    "yes" about sexual violence: the safe list then holds no intimacy strategy at all.
     """
     scores = dimension_scores(questionnaire, answers)
     focus = focus_areas(questionnaire, scores)
@@ -72,13 +69,8 @@ def score_assessment(
     safe = select_strategies(
         library, questionnaire, answers, focus, flagged=True, unhelpful=unhelpful, without=without
     )
-    flagged_result = flagged or flagged_before
-    normal = (
-        safe
-        if flagged_result
-        else select_strategies(
-            library, questionnaire, answers, focus, flagged=False, unhelpful=unhelpful
-        )
+    normal = select_strategies(
+        library, questionnaire, answers, focus, flagged=False, unhelpful=unhelpful
     )
     return ScoredAssessment(
         scores=scores,
@@ -88,6 +80,5 @@ def score_assessment(
         suggestions=normal,
         safe_suggestions=safe,
         flagged=flagged,
-        flagged_result=flagged_result,
         names_sexual_violence=violence,
     )

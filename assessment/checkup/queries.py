@@ -67,12 +67,12 @@ def offered_suggestions(
 ) -> list[tuple[dict[str, Any], Strategy]]:
     """(stored suggestion, strategy) for what this result offers, in the order it was scored.
 
-    A flagged result (scored while its person was recently flagged), or any result while
-    they are flagged now (``flag``), offers only the safe list chosen when it was scored,
-    and of it only what is safe, whatever was stored (docs/architecture.md#safety). A
-    strategy retired since is left out.
+    A result whose own safety screen had a "yes", or any result while its person is
+    recently flagged (``flag``), offers only the safe list chosen when it was scored, and
+    of it only what is safe, whatever was stored (docs/architecture.md#safety). A strategy
+    retired since is left out.
     """
-    safe_only = assessment.flagged_result or assessment.safety_flag or flag is not None
+    safe_only = assessment.safety_flag or flag is not None
     stored_list = assessment.suggestions
     if safe_only and assessment.safe_suggestions is not None:
         stored_list = assessment.safe_suggestions

@@ -73,6 +73,9 @@ def choose() -> str:
 def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     """Show the questionnaire; a valid answer stores it and goes to the result (303)."""
     latest = latest_or_404(qid)
+    # Read now, while the person's row is at hand: a page shown again when the database
+    # fails later in this request is drawn without it.
+    g.safety_lines = safety.lines_for_person()
     if request.method == "GET":
         form_class = build_questionnaire_form(latest)
         form = form_class(
@@ -223,7 +226,7 @@ def _render_form(
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
         carried_fields=carried or [],
-        safety_lines=safety.lines_for_person(),
+        safety_lines=g.get("safety_lines") or safety.lines_for(None),
     )
 
 
@@ -255,9 +258,9 @@ def result(assessment_id: int) -> str:
         if previous.questionnaire_version != assessment.questionnaire_version:
             questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
     flag = recently_flagged(current_user)
-    # Help first on a flagged result (scored while flagged), and on any result while the
-    # person is flagged now; then only what asks nothing of the partner.
-    shows_help = assessment.flagged_result or assessment.safety_flag or flag is not None
+    # Help first on a result whose own screen had a "yes", and on every result while the
+    # person is recently flagged; then only what asks nothing of the partner.
+    shows_help = assessment.safety_flag or flag is not None
     here = url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
     return render_template(
         "checkup/result.html",

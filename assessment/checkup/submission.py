@@ -54,8 +54,8 @@ def store_assessment(
     A second post with the same token (a double click, a replay, a race between
     two workers) returns the assessment the first one stored. Check-ins are never
     scored; a strategy reported as not helping is ranked last in its dimension.
-    Scored while the person is recently flagged, it is a flagged result; a "yes" on its
-    own safety screen makes the flag last 90 days from it (docs/architecture.md#safety).
+    A "yes" on its own safety screen makes the person's flag last 90 days from it, and
+    while that lasts every result offers only what is safe (docs/architecture.md#safety).
     """
     existing = find_by_token(user.id, submission_token)
     if existing is not None:
@@ -73,7 +73,6 @@ def store_assessment(
         answers,
         safety,
         unhelpful=_unhelpful(user.id, active, checkins),
-        flagged_before=flag is not None,
         sexual_violence_before=flag is not None and flag.sexual_violence,
     )
     assessment = _assessment_row(user, questionnaire, scored, submission_token, moment)
@@ -121,7 +120,6 @@ def _assessment_row(
         questionnaire_version=questionnaire.version,
         created_at=moment,
         safety_flag=scored.flagged,
-        flagged_result=scored.flagged_result,
         submission_token=submission_token,
         overall=scored.overall,
         suggestions=suggestions_to_json(scored.suggestions),

@@ -3,8 +3,7 @@
 - users.flagged_until and users.sexual_violence_until: 90 days after the person's latest
   flagged assessment (and latest "yes" to a safety item about sexual violence), set here
   from the assessments already stored, so that deleting one never lifts the flag early.
-- assessments.flagged_result: scored while the person was recently flagged;
-  assessments.safe_suggestions: what a result offers while the person is flagged.
+- assessments.safe_suggestions: what a result offers while the person is flagged.
 - users.recovery_codes_due: the one-time permission to mint the first recovery codes.
 - trusted_devices: browsers that signed in before (OWASP's device cookies).
 
@@ -36,10 +35,6 @@ def upgrade():
     op.add_column("users", sa.Column("sexual_violence_until", sa.DateTime(), nullable=True))
     op.add_column("users", sa.Column("recovery_codes_due", sa.String(length=64), nullable=True))
     op.add_column("assessments", sa.Column("safe_suggestions", sa.JSON(), nullable=True))
-    op.add_column(
-        "assessments",
-        sa.Column("flagged_result", sa.Boolean(), server_default=sa.false(), nullable=False),
-    )
     op.create_table(
         "trusted_devices",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -64,7 +59,7 @@ def upgrade():
 
 
 def _flags_from_stored_assessments():
-    """Each person's flag periods and each result's "scored while flagged", from the data."""
+    """Each person's flag periods, from the assessments already stored."""
     connection = op.get_bind()
     assessments = sa.table(
         "assessments",
@@ -72,7 +67,6 @@ def _flags_from_stored_assessments():
         sa.column("user_id", sa.Integer),
         sa.column("created_at", sa.DateTime),
         sa.column("safety_flag", sa.Boolean),
-        sa.column("flagged_result", sa.Boolean),
     )
     responses = sa.table(
         "safety_responses",
@@ -104,21 +98,11 @@ def _flags_from_stored_assessments():
     ).all()
     flagged_until: dict[int, object] = {}
     violence_until: dict[int, object] = {}
-    scored_while_flagged = []
-    for row in rows:
-        until = flagged_until.get(row.user_id)
+    for row in rows:  # oldest first, so the last one seen is the latest
         if row.safety_flag:
-            until = max(until or row.created_at, row.created_at + FLAG_LASTS)
-            flagged_until[row.user_id] = until
+            flagged_until[row.user_id] = row.created_at + FLAG_LASTS
         if row.id in sexual_violence:
             violence_until[row.user_id] = row.created_at + FLAG_LASTS
-        if until is not None and row.created_at < until:
-            scored_while_flagged.append(row.id)
-    for start in range(0, len(scored_while_flagged), 500):
-        chunk = scored_while_flagged[start : start + 500]
-        connection.execute(
-            assessments.update().where(assessments.c.id.in_(chunk)).values(flagged_result=True)
-        )
     for user_id, until in flagged_until.items():
         connection.execute(
             users.update()
@@ -131,7 +115,6 @@ def downgrade():
     op.drop_index(op.f("ix_trusted_devices_user_id"), table_name="trusted_devices")
     op.drop_table("trusted_devices")
     # SQLite 3.35+ drops a column in place; no batch rebuild (see upgrade).
-    op.drop_column("assessments", "flagged_result")
     op.drop_column("assessments", "safe_suggestions")
     op.drop_column("users", "recovery_codes_due")
     op.drop_column("users", "sexual_violence_until")
