@@ -191,8 +191,9 @@ class Strategy(_Strict):
     ``safe_if_flagged`` strategies are the only ones shown to a person who said their partner
     frightens them (docs/architecture.md#safety). Each carries ``safe_because``, the one
     line its review wrote on why it is safe while there is fear, so marking one safe is
-    never a bare switch and a reviewer can read the reason beside the wording. An unsafe strategy has none: a
-    reason next to ``safe_if_flagged: false`` would read as if it had been cleared.
+    never a bare switch and a reviewer can read the reason beside the wording. An unsafe
+    strategy has none: a reason next to ``safe_if_flagged: false`` would read as if it had
+    been cleared.
     """
 
     id: str = Field(pattern=_SLUG)
