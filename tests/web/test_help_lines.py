@@ -176,6 +176,9 @@ def test_browsing_safely_says_it_plainly(client) -> None:
     assert "Clearing your history" in text
     assert "Shared or watched phones and computers" in text
     assert "never shared with a partner" in text
+    assert "Whoever runs this server can read them" in text
+    assert "A small cookie stays in this browser" in text
+    assert "Shift three times" in text or "Shift</kbd> three times" in response.get_data(as_text=True)
 
 
 def test_browsing_safely_is_linked_from_footer_exit_area_and_panel(client, member, checkup) -> None:
