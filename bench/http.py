@@ -116,12 +116,17 @@ def _gunicorn(url: str, folder: Path, host: str = "127.0.0.1") -> Iterator[str]:
 
 
 class Client:
-    """One signed-in person: a session cookie and plain http.client requests."""
+    """One signed-in person: its cookies (session, device) and plain http.client requests."""
 
     def __init__(self, address: str) -> None:
         self.host, port = address.split(":")
         self.port = int(port)
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def cookie(self) -> str:
+        """The Cookie header this person sends."""
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method: str, path: str, body: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         """One request on a fresh connection; returns (status, headers, text)."""
@@ -134,9 +139,9 @@ class Client:
         connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         text_body = response.read().decode()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         connection.close()
         return response.status, response, text_body
 

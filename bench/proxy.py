@@ -39,12 +39,12 @@ class KeptClient(Client):
     def __init__(self, address: str, tls: ssl.SSLContext, cookie: str) -> None:
         super().__init__(address)
         self.tls = tls
-        self.cookie = cookie
+        self.kept_cookie = cookie
         self.connection: http.client.HTTPSConnection | None = None
 
     def request(self, method: str, path: str, body: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         """One request, reconnecting once if nginx closed the kept connection."""
-        headers = {"Cookie": self.cookie}
+        headers = {"Cookie": self.kept_cookie}
         data = None
         if body is not None:
             data = urllib.parse.urlencode(body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -16,7 +17,14 @@ from .models import _located, _Strict
 
 _PHONE = r"^\+?[0-9][0-9 ()-]*[0-9]$"
 _COUNTRY_CODE = r"[A-Z]{2}"
-_PUBLIC_URL = r"^https?://[^\s/]+\.[^\s]+$"
+# https only: a page a person in danger opens must not travel in the clear.
+_PUBLIC_URL = r"^https://[^\s/]+\.[^\s]+$"
+# What a service is for: domestic abuse, sexual violence, an emotional crisis or suicide
+# prevention, and lines for men or LGBT+ people experiencing abuse.
+Topic = Literal["abuse", "sexual_violence", "crisis", "men", "lgbt"]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+# Every listed country has at least one line of each of these (docs/architecture.md#help-lines).
+REQUIRED_TOPICS: tuple[Topic, ...] = ("abuse", "crisis")
 
 
 class _Checked(_Strict):
@@ -30,8 +38,16 @@ class HelplineService(_Checked):
     """One line a person can call or text; at least a phone, a text or a web address."""
 
     name: str = Field(min_length=1)
+    # The part of the country it serves (a province, one of the UK's nations); None when
+    # it serves the whole country. A regional line is shown under its area, never as the
+    # country's own.
+    area: str | None = Field(default=None, min_length=1)
+    topics: list[Topic] = Field(min_length=1)
     phone: str | None = Field(default=None, pattern=_PHONE)
-    text: str | None = Field(default=None, min_length=1)
+    # An SMS line: the number to text, and the word to send when the service asks for one.
+    text: str | None = Field(default=None, pattern=_PHONE)
+    text_word: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,20}$")
+    note: str | None = Field(default=None, min_length=1)  # when to use it, in a few words
     url: str | None = Field(default=None, pattern=_PUBLIC_URL)
     hours: str | None = None
     languages: list[str] = Field(default_factory=list)
@@ -47,13 +63,32 @@ class HelplineService(_Checked):
         """The phone number as a ``tel:`` link wants it: digits, and a leading + if any."""
         return _tel(self.phone) if self.phone else None
 
+    @property
+    def sms(self) -> str | None:
+        """The text line as an ``sms:`` link, with the word to send already in the message."""
+        if not self.text:
+            return None
+        return _tel(self.text) + (f"?body={self.text_word}" if self.text_word else "")
+
 
 class HelplineCountry(_Checked):
-    """A country's emergency number (checked at ``source``) and its domestic-abuse lines."""
+    """A country's emergency number (checked at ``source``) and its help lines."""
 
     name: str = Field(min_length=1)
     emergency: str = Field(pattern=r"^[0-9]{2,6}$")
+    emergency_note: str | None = Field(default=None, min_length=1)
     services: list[HelplineService] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _abuse_and_crisis_lines(self) -> HelplineCountry:
+        for topic in REQUIRED_TOPICS:
+            if not self.serves(topic):
+                raise _located(("services",), f"needs at least one {topic} line")
+        return self
+
+    def serves(self, topic: Topic) -> list[HelplineService]:
+        """The services of one topic, in file order."""
+        return [service for service in self.services if topic in service.topics]
 
 
 class HelplineDirectory(_Checked):

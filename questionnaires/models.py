@@ -44,6 +44,13 @@ ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
+# What a safety item is about, where a "yes" needs more than the flag
+# (docs/architecture.md#safety): after a "yes" on a sexual_violence item no intimacy
+# strategy is offered and sexual-violence services come first. Most items have no topic:
+# any "yes" already flags the assessment.
+SafetyTopic = Literal["sexual_violence"]
+SAFETY_TOPICS: tuple[SafetyTopic, ...] = get_args(SafetyTopic)
+
 _SLUG = r"^[a-z][a-z0-9_]*$"
 
 Location = tuple[str | int, ...]
@@ -111,10 +118,16 @@ class Item(_Strict):
 
 
 class SafetyItem(_Strict):
-    """A private yes/no question: never scored, never shared, never logged."""
+    """A private yes/no question: never scored, never shared, never logged.
+
+    ``topic: sexual_violence`` marks a question whose "yes" keeps every intimacy strategy
+    away for the flag's 90 days and puts sexual-violence services first; it lives in the
+    YAML, so the app never matches item ids or wording to find it.
+    """
 
     id: str = Field(pattern=_SLUG)
     text: str = Field(min_length=1)
+    topic: SafetyTopic | None = None
 
 
 class Questionnaire(_Strict):
@@ -173,7 +186,15 @@ class Questionnaire(_Strict):
 
 
 class Strategy(_Strict):
-    """Something small to try this week, from a named section of the article."""
+    """Something small to try this week, from a named section of the article.
+
+    ``safe_if_flagged`` strategies are the only ones shown to a person who said their partner
+    frightens them (docs/architecture.md#safety). Each carries ``safe_because``, the one
+    line its review wrote on why it is safe while there is fear, so marking one safe is
+    never a bare switch and a reviewer can read the reason beside the wording. An unsafe
+    strategy has none: a reason next to ``safe_if_flagged: false`` would read as if it had
+    been cleared.
+    """
 
     id: str = Field(pattern=_SLUG)
     dimension: DimensionId
@@ -183,6 +204,25 @@ class Strategy(_Strict):
     section: ArticleSection
     triggers: list[str] = Field(default_factory=list)
     safe_if_flagged: StrictBool
+    safe_because: str | None = None
+
+    @model_validator(mode="after")
+    def _safe_only_with_a_reason(self) -> Strategy:
+        reason = (self.safe_because or "").strip()
+        if self.safe_if_flagged and not reason:
+            raise _located(
+                ("safe_because",),
+                "a strategy with safe_if_flagged: true needs safe_because:"
+                " one line on why it is safe while there is fear",
+            )
+        if not self.safe_if_flagged and self.safe_because is not None:
+            raise _located(
+                ("safe_because",),
+                "only a strategy with safe_if_flagged: true has safe_because",
+            )
+        if "\n" in reason:
+            raise _located(("safe_because",), "must be one line")
+        return self
 
 
 class StrategyLibrary(_Strict):
@@ -233,12 +273,14 @@ __all__ = [
     "ARTICLE_SECTIONS",
     "DIMENSION_IDS",
     "SAFETY_RESPONSES",
+    "SAFETY_TOPICS",
     "Dimension",
     "DimensionId",
     "Item",
     "Norms",
     "Questionnaire",
     "SafetyItem",
+    "SafetyTopic",
     "Scale",
     "Strategy",
     "StrategyLibrary",

@@ -3,7 +3,13 @@
 Nothing here knows about Flask or SQLAlchemy; ``questionnaires.models`` supplies the types.
 """
 
-from .assess import ScoredAssessment, is_flagged, score_assessment
+from .assess import (
+    AVOIDED_AFTER_SEXUAL_VIOLENCE,
+    ScoredAssessment,
+    is_flagged,
+    names_sexual_violence,
+    score_assessment,
+)
 from .change import (
     RCI_CRITICAL,
     RELIABLE_DECLINE,
@@ -42,6 +48,7 @@ from .plans import (
 from .strategies import Suggestion, Trigger, order_candidates, select_strategies
 
 __all__ = [
+    "AVOIDED_AFTER_SEXUAL_VIOLENCE",
     "BANDS",
     "BAND_LABELS",
     "HELPED_CHOICES",
@@ -72,6 +79,7 @@ __all__ = [
     "history_frame",
     "is_flagged",
     "keyed_value",
+    "names_sexual_violence",
     "order_candidates",
     "overall_score",
     "pair_checkups",

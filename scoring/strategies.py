@@ -74,10 +74,16 @@ def select_strategies(
     flagged: bool,
     unhelpful: frozenset[str] = frozenset(),
     per_dimension: int = PER_DIMENSION,
+    without: frozenset[str] = frozenset(),
 ) -> tuple[Suggestion, ...]:
-    """Up to ``per_dimension`` strategies per focus dimension, safe ones only when flagged."""
+    """Up to ``per_dimension`` strategies per focus dimension, safe ones only when flagged.
+
+    No strategy at all for a dimension in ``without`` (intimacy, after sexual violence).
+    """
     chosen: list[Suggestion] = []
     for dimension_id in focus.dimensions:
+        if dimension_id in without:
+            continue
         candidates = [
             s
             for s in library.strategies

@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -381,6 +381,40 @@ def make_assessment(
             created_at=created_at,
         )
         return stored.id
+
+
+def time_passes(app: Flask, user_id: int, days: float) -> None:
+    """Move everything of one person ``days`` into the past, as if that much time went by.
+
+    Every stored moment of theirs moves together (assessments, plans, check-ins and how
+    long their flag lasts), so the app's own clock can stay the real one.
+    """
+    from assessment.core import Assessment, Plan, User, db
+
+    shift = timedelta(days=days)
+    with app.app_context():
+        user = db.session.get_one(User, user_id)
+        for name in ("flagged_until", "sexual_violence_until"):
+            if getattr(user, name) is not None:
+                setattr(user, name, getattr(user, name) - shift)
+        for assessment in db.session.scalars(
+            select(Assessment).where(Assessment.user_id == user_id)
+        ):
+            assessment.created_at -= shift
+        for plan in db.session.scalars(select(Plan).where(Plan.user_id == user_id)):
+            plan.created_at -= shift
+            plan.closed_at = plan.closed_at - shift if plan.closed_at else None
+            for checkin in plan.checkins:
+                checkin.created_at -= shift
+        db.session.commit()
+
+
+def user_id_of(app: Flask, username: str) -> int:
+    """The row id of a person, by user name."""
+    from assessment.core import User, db
+
+    with app.app_context():
+        return db.session.scalars(select(User.id).where(User.username == username)).one()
 
 
 @contextmanager

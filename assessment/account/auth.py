@@ -23,9 +23,10 @@ from ..core import (
     limiter,
     start_session,
 )
+from .devices import remember_device, trusted_for
 from .forms import LoginForm, RegisterForm
 from .hashing import hash_password, password_matches
-from .recovery_codes import show_codes_next
+from .recovery_codes import first_codes_due, show_codes_next
 
 bp = Blueprint("auth", __name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -45,14 +46,25 @@ def load_user(session_id: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_id == session_id))
 
 
-def _posted_username() -> str:
-    """The user name a sign-in or sign-up names, as the rate limit counts it."""
-    return "username:" + (request.form.get("username") or "").strip().lower()[:40]
+def posted_username() -> str:
+    """The user name a sign-in, sign-up or recovery names, as the account has it."""
+    return (request.form.get("username") or "").strip().lower()[:40]
+
+
+def _per_name_key() -> str:
+    """What the per-name limit counts a try under: the user name, or this trusted browser.
+
+    A browser that signed in to the named account before counts apart from everyone
+    else, so strangers' tries can never lock its owner out (OWASP's device cookies).
+    """
+    name = posted_username()
+    device = trusted_for(name)
+    return f"device:{device}" if device else f"username:{name}"
 
 
 account_limits = [
     limiter.limit(ACCOUNT_RATE_LIMIT, methods=["POST"]),
-    limiter.limit(ACCOUNT_RATE_LIMIT, methods=["POST"], key_func=_posted_username),
+    limiter.limit(ACCOUNT_RATE_LIMIT, methods=["POST"], key_func=_per_name_key),
 ]
 
 
@@ -92,6 +104,7 @@ def register() -> Response | tuple[str, int] | str:
     form.require_exact_fields()
     if form.validate_on_submit():
         user = User(username=form.username.data, password_hash=hash_password(form.password.data))
+        permission = first_codes_due(user)
         db.session.add(user)
         try:
             db.session.commit()
@@ -100,8 +113,9 @@ def register() -> Response | tuple[str, int] | str:
             form.username.errors.append(USERNAME_TAKEN)
         else:
             start_session(user)
+            remember_device(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return show_codes_next(_safe_next(request.args.get("next")))
+            return show_codes_next(permission, _safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), 400
 
 
@@ -123,6 +137,7 @@ def login() -> Response | tuple[str, int] | str:
     if user is None or not matches:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
     start_session(user)
+    remember_device(user)
     return redirect(_safe_next(request.args.get("next")), 303)
 
 
@@ -135,4 +150,4 @@ def logout() -> Response:
     db.session.commit()
     close_session()
     flash("You are signed out.", "info")
-    return redirect(url_for("main.index"), 303)
+    return redirect(url_for("start.index"), 303)

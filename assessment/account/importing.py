@@ -6,6 +6,7 @@ See docs/architecture.md#exports.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
@@ -24,9 +25,11 @@ from ..core import (
     Plan,
     PlanCheckin,
     SafetyResponse,
+    User,
     current_catalog,
     db,
 )
+from ..safety import extend_flag, flag_at, flag_ends
 from .forms import ImportForm
 from .import_file import ImportedExport, ImportProblem, read_export
 from .page import account_page
@@ -43,16 +46,16 @@ def _has_assessments(user_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(Assessment.user_id == user_id))))
 
 
-def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> int:
+def store_import(user: User, contents: ImportedExport, catalog: Catalog) -> int:
     """Write every assessment, plan and check-in of the file in one transaction.
 
     Each assessment is scored again, with the strategies reported unhelpful up to it
     ranked last, as when it was first taken. Returns how many assessments were stored.
     """
-    stored = _store_assessments(user_id, contents, catalog)
+    stored = _store_assessments(user, contents, catalog)
     for plan in sorted(contents.plans, key=lambda p: p.created_at):
         row = Plan(
-            user_id=user_id,
+            user_id=user.id,
             assessment_id=stored[plan.chosen_from],
             strategy_id=plan.strategy_id,
             dimension=plan.dimension,
@@ -73,8 +76,16 @@ def store_import(user_id: int, contents: ImportedExport, catalog: Catalog) -> in
     return len(stored)
 
 
-def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:
-    """Score and add every assessment; the file's id -> the new id (rows added in bulk)."""
+def _store_assessments(user: User, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:
+    """Score and add every assessment; the file's id -> the new id (rows added in bulk).
+
+    Scored in time order as when first taken, with the flag each was taken under, and the
+    person's flag lasting from the latest flagged one, by the same rule every page asks
+    (docs/architecture.md#safety).
+    """
+    user_id = user.id
+    flagged_until: datetime | None = None
+    violence_until: datetime | None = None
     said_at: dict[int, list[tuple[str, str, str | None]]] = {}
     for plan in contents.plans:
         for checkin in plan.checkins:
@@ -85,13 +96,20 @@ def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog)
     added = []
     for item in contents.assessments:
         reports += said_at.get(item.file_id, [])
+        flag = flag_at(flagged_until, violence_until, item.created_at)
         scored = score_assessment(
             item.definition,
             catalog.strategies,
             item.answers,
             item.safety,
             unhelpful=unhelpful_strategies(reports),
+            sexual_violence_before=flag is not None and flag.sexual_violence,
         )
+        if scored.flagged:
+            flagged_until = max(flagged_until or item.created_at, flag_ends(item.created_at))
+            extend_flag(user, item.created_at, True, scored.names_sexual_violence)
+        if scored.names_sexual_violence:
+            violence_until = flag_ends(item.created_at)
         assessment = Assessment(
             user_id=user_id,
             questionnaire_id=item.definition.id,
@@ -101,6 +119,7 @@ def _store_assessments(user_id: int, contents: ImportedExport, catalog: Catalog)
             submission_token=f"import-{secrets.token_urlsafe(24)}",
             overall=scored.overall,
             suggestions=suggestions_to_json(scored.suggestions),
+            safe_suggestions=suggestions_to_json(scored.safe_suggestions),
         )
         db.session.add(assessment)
         added.append((assessment, item, scored.scores))
@@ -142,7 +161,7 @@ def import_file() -> Response | tuple[str, int]:
     except ImportProblem as problem:
         form.file.errors.append(f"{problem} Nothing was imported.")
         return account_page(import_form=form), 400
-    count = store_import(current_user.id, contents, catalog)
+    count = store_import(current_user, contents, catalog)
     db.session.commit()
     flash(f"Your history is here: {count} check-ins were imported.", "success")
     return redirect(url_for("history.history"), 303)

@@ -75,8 +75,12 @@ def account() -> str:
 
 
 def _with_safety() -> bool:
-    """``?safety=no`` leaves the private safety answers out; any other value is a 400."""
-    choice = request.args.get("safety", "yes")
+    """Only ``?safety=yes`` puts the private safety answers in; bare or ``no`` leaves them out.
+
+    An export may be read by someone else (a partner with the phone), so what is left out
+    reveals nothing of the safety screen (docs/architecture.md#exports). Other values: 400.
+    """
+    choice = request.args.get("safety", "no")
     if choice not in ("yes", "no") or len(request.args.getlist("safety")) > 1:
         abort(400)
     return choice == "yes"
@@ -119,4 +123,4 @@ def delete() -> ResponseReturnValue:
     db.session.commit()
     close_session()
     flash("Your account and everything in it have been deleted.", "info")
-    return redirect(url_for("main.index"), 303)
+    return redirect(url_for("start.index"), 303)

@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..core import User, db, end_every_session, start_session
+from ..core import User, db, end_every_session, lock_users, start_session
 from .auth import _safe_next as safe_next
 from .auth import rate_limited
+from .devices import remember_device, trusted_for
 from .forms import PasswordCheckForm, RecoverForm
 from .guesses import guarded_check
 from .hashing import hash_password
@@ -22,7 +23,7 @@ from .recovery_codes import (
     CODES_NEXT,
     codes_left,
     issue_codes,
-    show_codes_next,
+    may_mint_first_codes,
     spend_code,
 )
 
@@ -34,25 +35,49 @@ WRONG_CODE = "That user name and recovery code do not match an account, or the c
 @bp.get("/account/recovery-codes/new")
 @login_required
 def show_codes() -> str:
-    """Show new codes once; they are made here, so they never travel in a cookie."""
-    if not session.pop(CODES_DUE, False):
+    """The first codes, shown once, right after sign-up in the session that signed up.
+
+    They are made here, so they never travel in a cookie, and shown only once they are
+    stored: if the database fails, the permission is still unspent and a reload works.
+    """
+    permission = session.get(CODES_DUE)
+    after = safe_next(session.get(CODES_NEXT))
+    me = current_user.id
+    lock_users(me)  # two tabs at once: one of them mints, the other finds it spent
+    user = db.session.get_one(User, me)
+    if not isinstance(permission, str) or not may_mint_first_codes(user, permission):
+        session.pop(CODES_DUE, None)
         return render_template("account/recovery_codes.html", codes=None, after=None)
-    after = safe_next(session.pop(CODES_NEXT, None))
-    codes = issue_codes(current_user.id)
+    codes = issue_codes(me)
+    user.recovery_codes_due = None
     db.session.commit()
+    session.pop(CODES_DUE, None)
+    session.pop(CODES_NEXT, None)
     return render_template("account/recovery_codes.html", codes=codes, after=after)
 
 
 @bp.post("/account/recovery-codes")
 @login_required
-def new_codes() -> Response | tuple[str, int]:
-    """Ten new codes for the right password (the old ones stop working); wrong: 403."""
+def new_codes() -> str | tuple[str, int]:
+    """Ten new codes for the right password, shown in this answer (the old ones stop working).
+
+    Only a request that proves the password mints them: a copied cookie alone cannot.
+    """
     form = PasswordCheckForm()
     wrong = "That password is not right. Your codes did not change."
     problem = refused(form, "codes_form", form.password, wrong)
     if problem:
         return problem
-    return show_codes_next(url_for("account.account"))
+    me = current_user.id
+    lock_users(me)
+    codes = issue_codes(me)
+    db.session.commit()
+    return render_template(
+        "account/recovery_codes.html",
+        codes=codes,
+        after=url_for("account.account"),
+        replaced=True,
+    )
 
 
 @bp.route("/login/recover", methods=["GET", "POST"])
@@ -68,8 +93,11 @@ def recover() -> Response | tuple[str, int] | str:
         return render_template("auth/recover.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))
     code = form.code.data
+    # Counted per name, except from a browser that signed in to this account before: it
+    # has its own count, so wrong codes sent by others never lock the owner out.
+    device = trusted_for(form.username.data)
     right = guarded_check(
-        f"name:{form.username.data}",
+        f"device:{device}" if device else f"name:{form.username.data}",
         lambda: user is not None and spend_code(user.id, code),
     )
     if not right or user is None:
@@ -79,6 +107,7 @@ def recover() -> Response | tuple[str, int] | str:
     end_every_session(user)
     db.session.commit()
     start_session(user)
+    remember_device(user)
     left = codes_left(user.id)
     flash(f"Your new password is set. You have {left} recovery codes left.", "success")
     if left <= 3:

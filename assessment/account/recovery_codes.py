@@ -13,7 +13,7 @@ from flask import redirect, session, url_for
 from sqlalchemy import CursorResult, delete, func, select, update
 from werkzeug.wrappers import Response
 
-from ..core import RecoveryCode, db, utcnow
+from ..core import RecoveryCode, User, db, utcnow
 
 CODE_COUNT = 10
 # 16 characters from 31 (no 0, 1, i, l, o to misread): about 79 bits each, so a SHA-256
@@ -21,7 +21,8 @@ CODE_COUNT = 10
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 16
 CODE_GROUP = 4
-# What the session carries between a POST that earns new codes and the page that shows them.
+# What the session carries from sign-up to the page that shows the first codes: a one-time
+# permission (its hash is on the person, cleared once the codes are stored) and where next.
 CODES_DUE = "recovery_codes_due"
 CODES_NEXT = "recovery_codes_next"
 
@@ -83,8 +84,27 @@ def codes_left(user_id: int) -> int:
     ).scalar_one()
 
 
-def show_codes_next(after: str) -> Response:
-    """Send the person to the page that makes and shows their codes once, then to ``after``."""
-    session[CODES_DUE] = True
+def first_codes_due(user: User) -> str:
+    """At sign-up: a one-time permission to mint the first codes; the caller commits.
+
+    Only its hash is kept on the person. The first view of the codes page spends it, so
+    a copy of the sign-up cookie replayed later mints nothing (docs/architecture.md#accounts).
+    """
+    permission = secrets.token_urlsafe(24)
+    user.recovery_codes_due = hash_code(permission)
+    return permission
+
+
+def may_mint_first_codes(user: User, permission: str | None) -> bool:
+    """Whether this session holds the person's unspent permission from sign-up."""
+    due = user.recovery_codes_due
+    return bool(permission and due) and secrets.compare_digest(
+        due or "", hash_code(permission or "")
+    )
+
+
+def show_codes_next(permission: str, after: str) -> Response:
+    """Send the person to the page that makes and shows their first codes, then to ``after``."""
+    session[CODES_DUE] = permission
     session[CODES_NEXT] = after
     return redirect(url_for("recovery.show_codes"), 303)

@@ -9,7 +9,6 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from questionnaires.models import StrategyLibrary
 from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
 from ..core import Assessment, Plan, PlanCheckin, PlanStatus, db
@@ -74,20 +73,6 @@ def record_checkins(
         )
         if closes_plan(tried):
             plan.status = PlanStatus.CLOSED
-            plan.closed_at = moment
-
-
-def drop_unsafe_plans(plans: list[Plan], library: StrategyLibrary, moment: datetime) -> None:
-    """After a flagged assessment, quietly let go of plans not safe while there is fear."""
-    for plan in plans:
-        if plan.status != PlanStatus.ACTIVE:
-            continue
-        try:
-            safe = library.by_id(plan.strategy_id).safe_if_flagged
-        except KeyError:
-            safe = False
-        if not safe:
-            plan.status = PlanStatus.DROPPED
             plan.closed_at = moment
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from questionnaires.models import Strategy, StrategyLibrary
 
 from ..core import Assessment, db
+from ..safety import Flag, allowed_while
 
 
 def find_by_token(user_id: int, token: str) -> Assessment | None:
@@ -74,20 +75,28 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 
 
 def offered_suggestions(
-    assessment: Assessment, library: StrategyLibrary
+    assessment: Assessment, library: StrategyLibrary, flag: Flag | None
 ) -> list[tuple[dict[str, Any], Strategy]]:
     """(stored suggestion, strategy) for what this result offers, in the order it was scored.
 
-    A strategy retired since is left out; on a flagged result only the strategies safe
-    while there is fear are ever offered, whatever was stored (docs/architecture.md#safety).
+    A result whose own safety screen had a "yes", or any result while its person is
+    recently flagged (``flag``), offers only the safe list chosen when it was scored, and
+    of it only what is safe, whatever was stored (docs/architecture.md#safety). A strategy
+    retired since is left out.
     """
+    safe_only = assessment.safety_flag or flag is not None
+    stored_list = assessment.suggestions
+    if safe_only and assessment.safe_suggestions is not None:
+        stored_list = assessment.safe_suggestions
     offered = []
-    for stored in assessment.suggestions or []:
+    for stored in stored_list or []:
         try:
             strategy = library.by_id(stored["strategy_id"])
         except KeyError:
             continue
-        if assessment.safety_flag and not strategy.safe_if_flagged:
+        if safe_only and not strategy.safe_if_flagged:
+            continue
+        if flag is not None and not allowed_while(flag, strategy):
             continue
         offered.append((stored, strategy))
     return offered

@@ -13,6 +13,7 @@ from scoring import compare_scores, focus_areas
 
 from .. import safety
 from ..core import (
+    Plan,
     PlanStatus,
     charts,
     current_catalog,
@@ -21,6 +22,7 @@ from ..core import (
     reshown_when_unavailable,
 )
 from ..norms import norms_in_use
+from ..safety import recently_flagged, unpaused
 from . import checkins as followthrough
 from .checkins import is_plan_field
 from .forms import (
@@ -75,14 +77,23 @@ def choose() -> str:
 def questionnaire(qid: str) -> Response | str | tuple[str, int]:
     """Show the questionnaire; a valid answer stores it and goes to the result (303)."""
     latest = latest_or_404(qid)
+    # Read now, while the person's row is at hand: a page shown again when the database
+    # fails later in this request is drawn without it.
+    g.safety_lines = safety.lines_for_person()
     if request.method == "GET":
         form_class = build_questionnaire_form(latest)
         form = form_class(
             formdata=None,
             data={"submission_token": new_submission_token(), "version": str(latest.version)},
         )
-        return _render_form(latest, form, plans=followthrough.active_plans(current_user.id))
+        return _render_form(latest, form, plans=_plans_to_ask_about())
     return _receive(qid, latest)
+
+
+def _plans_to_ask_about() -> list[Plan]:
+    """The person's active plans, less those paused while they are flagged."""
+    flag = recently_flagged(current_user)
+    return unpaused(followthrough.active_plans(current_user.id), flag, current_catalog().strategies)
 
 
 def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
@@ -95,7 +106,11 @@ def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
 
     definition = _posted_version(qid) or latest
     plans = followthrough.user_plans(current_user.id)
-    active = [plan for plan in plans if plan.status == PlanStatus.ACTIVE]
+    active = unpaused(
+        [plan for plan in plans if plan.status == PlanStatus.ACTIVE],
+        recently_flagged(current_user),
+        current_catalog().strategies,
+    )
     # Kept as plain values: a failed store expires the plans, and the 503 page shows them.
     g.checkup_plans_shown = [PlanShown(plan.id, plan.strategy_id) for plan in active]
     form_class = build_questionnaire_form(definition)
@@ -215,6 +230,7 @@ def _render_form(
         tried_choices=TRIED_LABELS,
         helped_choices=HELPED_LABELS,
         carried_fields=carried or [],
+        safety_lines=g.get("safety_lines") or safety.lines_for(None),
     )
 
 
@@ -243,14 +259,18 @@ def result(assessment_id: int) -> str:
         changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
         if previous.questionnaire_version != assessment.questionnaire_version:
             questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
-    suggestions = suggestions_for_page(assessment)
+    flag = recently_flagged(current_user)
+    # Help first on a result whose own screen had a "yes", and on every result while the
+    # person is recently flagged; then only what asks nothing of the partner.
+    shows_help = assessment.safety_flag or flag is not None
+    here = url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
     return render_template(
         "checkup/result.html",
         assessment=assessment,
         definition=definition,
         scores=scores,
         focus=focus_areas(definition, scores),
-        suggestions=suggestions,
+        suggestions=suggestions_for_page(assessment, flag),
         previous=previous,
         changes=changes,
         norms=norms,
@@ -258,13 +278,8 @@ def result(assessment_id: int) -> str:
         radar=charts.radar_figure(definition, traces),
         radar_traces=traces,
         plan_states=plan_states(current_user.id),
-        safety_lines=safety.lines_for_person() if assessment.safety_flag else None,
-        country_form=(
-            safety.country_form(
-                url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
-            )
-            if assessment.safety_flag
-            else None
-        ),
-        **result_panels(assessment),
+        shows_help=shows_help,
+        safety_lines=safety.lines_for_person(flag) if shows_help else None,
+        country_form=safety.country_form(here) if shows_help else None,
+        **result_panels(assessment, flag),
     )

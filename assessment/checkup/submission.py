@@ -17,6 +17,7 @@ from questionnaires.models import Questionnaire
 from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
 from ..core import Answer, Assessment, DimensionScore, Plan, SafetyResponse, User, db, utcnow
+from ..safety import extend_flag, recently_flagged, unpaused
 from . import checkins as followthrough
 from .queries import find_by_token
 
@@ -55,30 +56,36 @@ def store_assessment(
     A second post with the same token (a double click, a replay, a race between
     two workers) returns the assessment the first one stored. Check-ins are never
     scored; a strategy reported as not helping is ranked last in its dimension.
+    A "yes" on its own safety screen makes the person's flag last 90 days from it, and
+    while that lasts every result offers only what is safe (docs/architecture.md#safety).
     """
     existing = find_by_token(user.id, submission_token)
     if existing is not None:
         return existing
     moment = created_at or utcnow()
     checkins = checkins or {}
-    active = {plan.id: plan for plan in followthrough.active_plans(user.id)}
+    flag = recently_flagged(user, moment)
+    # Paused plans are not asked about: their check-in fields were never shown.
+    asked = unpaused(followthrough.active_plans(user.id), flag, catalog.strategies)
+    active = {plan.id: plan for plan in asked}
+    checkins = {plan_id: answer for plan_id, answer in checkins.items() if plan_id in active}
     scored = score_assessment(
         questionnaire,
         catalog.strategies,
         answers,
         safety,
         unhelpful=_unhelpful(user.id, active, checkins),
+        sexual_violence_before=flag is not None and flag.sexual_violence,
     )
     assessment = _assessment_row(user, questionnaire, scored, submission_token, moment)
     assessment.answers = [Answer(item_id=k, value=v) for k, v in answers.items()]
     assessment.safety_responses = [SafetyResponse(item_id=k, response=v) for k, v in safety.items()]
     db.session.add(assessment)
+    extend_flag(user, moment, scored.flagged, scored.names_sexual_violence)
     try:
-        if checkins or (scored.flagged and active):
+        if checkins:
             db.session.flush()  # the check-ins need the assessment's id; still one transaction
             followthrough.record_checkins(assessment, active, checkins, moment)
-            if scored.flagged:
-                followthrough.drop_unsafe_plans(list(active.values()), catalog.strategies, moment)
         db.session.commit()
     except IntegrityError:
         # Another request stored this token first: that one is the submission.
@@ -118,6 +125,7 @@ def _assessment_row(
         submission_token=submission_token,
         overall=scored.overall,
         suggestions=suggestions_to_json(scored.suggestions),
+        safe_suggestions=suggestions_to_json(scored.safe_suggestions),
     )
     assessment.scores = [DimensionScore(dimension=k, score=v) for k, v in scored.scores.items()]
     return assessment

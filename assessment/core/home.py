@@ -1,25 +1,13 @@
-"""The start page and the health check."""
+"""The health check: is the app up, and does its database take a write?"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
-from .catalog import current_catalog
 from .database import is_healthy
 
 bp = Blueprint("main", __name__)
-
-
-@bp.get("/")
-def index() -> str:
-    """What Rekindle is, the privacy promise, and where to start."""
-    checkup = current_catalog().latest("checkup")
-    return render_template(
-        "main/index.html",
-        checkup_questions=len(checkup.items),
-        checkup_private=len(checkup.safety),
-    )
 
 
 @bp.get("/healthz")

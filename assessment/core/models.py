@@ -51,7 +51,7 @@ class PlanStatus(StrEnum):
 
     ACTIVE = "active"  # being tried now
     CLOSED = "closed"  # reported as tried (yes or partly)
-    DROPPED = "dropped"  # let go by the person, or quietly after a flagged result
+    DROPPED = "dropped"  # let go by the person
 
 
 class User(UserMixin, Model):
@@ -73,6 +73,15 @@ class User(UserMixin, Model):
     )
     # The calendar reminder's title; None: the discreet default (docs/architecture.md#accounts).
     reminder_title: Mapped[str | None] = mapped_column(String(60))
+    # The flag lasts (docs/architecture.md#safety): until these moments the person is "recently flagged",
+    # 90 days after their latest flagged assessment. Kept here, not read off assessments,
+    # so that deleting the flagged assessment does not lift it early.
+    flagged_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # The same for a "yes" on a safety item about sexual violence: no intimacy advice.
+    sexual_violence_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # SHA-256 of the one-time permission to mint the first recovery codes, set at sign-up
+    # and cleared when they are shown: a copied cookie holding it mints nothing later.
+    recovery_codes_due: Mapped[str | None] = mapped_column(String(64))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -104,6 +113,10 @@ class Assessment(Model):
     # The strategies chosen when it was scored, kept so an old result never changes:
     # [{"strategy_id", "dimension", "triggers": [{"item_id", "answer", "keyed"}]}]
     suggestions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # What this result offers when its own screen had a "yes" or its person is recently
+    # flagged: chosen when it was scored, from the safe strategies only; None on results
+    # stored before it was kept (the page then filters ``suggestions``).
+    safe_suggestions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # Shown to a linked partner (date, scores, bands only); off until the person turns it on.
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -296,3 +309,21 @@ class RecoveryCode(Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TrustedDevice(Model):
+    """A browser that signed in to an account before: its device cookie's SHA-256.
+
+    OWASP's device-cookie pattern: tries from such a browser are counted apart from
+    everyone else's, so nobody who merely knows the user name can lock its owner out.
+    The cookie holds a random token only, never the user name (docs/architecture.md#safety).
+    """
+
+    __tablename__ = "trusted_devices"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

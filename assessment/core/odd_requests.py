@@ -8,6 +8,8 @@
   one, and no field of ours has a use for it.
 - A chunked body is read here, up to the 1 MiB limit: over it is a 413, a malformed one a
   400, and neither the body nor the parser's complaint about it is ever logged.
+- A body shorter than its Content-Length (a connection cut mid-body) is a 400, never read
+  as a whole post: a "yes" on the safety screen must never arrive as a blank "skip".
 """
 
 from __future__ import annotations
@@ -50,6 +52,13 @@ class IdConverter(BaseConverter):
         return str(int(value))
 
 
+def _declared_length(raw: str | None) -> int | None:
+    """The Content-Length header as a number, or None when absent or not a number."""
+    if not raw or not raw.isascii() or not raw.isdigit():
+        return None
+    return int(raw)
+
+
 def _has_nul(values: Iterable[str]) -> bool:
     return any("\x00" in value for value in values)
 
@@ -74,12 +83,14 @@ def _close_after_body_problem(response: Response) -> Response:
     return response
 
 
-class ChunkedBodyReader:
-    """WSGI middleware: read a chunked body whole (at most the limit) before the app runs.
+class WholeBodyReader:
+    """WSGI middleware: read a body whole (at most the limit) before the app runs.
 
-    The app then sees an ordinary body with a Content-Length. A body over ``limit`` or one
-    the server cannot parse is replaced by an empty one, and the request is marked so that
-    the app answers 413 or 400 with its usual error page.
+    A chunked body becomes an ordinary one with a Content-Length. A body with a
+    Content-Length must arrive whole: gunicorn hands a shorter one on as it is, and the
+    form parser would read what arrived as the whole post. A body over ``limit``, cut
+    short, or one the server cannot parse is replaced by an empty one, and the request is
+    marked so that the app answers 413 or 400 with its usual error page.
     """
 
     def __init__(self, app: Callable[..., Any], limit: int) -> None:
@@ -88,14 +99,34 @@ class ChunkedBodyReader:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        declared = _declared_length(environ.get("CONTENT_LENGTH"))
         if chunked and not environ.get("CONTENT_LENGTH"):
             body, problem = self._read(environ["wsgi.input"])
-            if problem is not None:
-                body = b""
-                environ[_BODY_PROBLEM] = problem
-            environ["wsgi.input"] = io.BytesIO(body)
-            environ["CONTENT_LENGTH"] = str(len(body))
+        elif declared is not None and 0 < declared <= self.limit:
+            body, problem = self._read_exactly(environ["wsgi.input"], declared)
+        else:
+            return self.app(environ, start_response)  # none, or over the limit: Flask's 413
+        if problem is not None:
+            body = b""
+            environ[_BODY_PROBLEM] = problem
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _read_exactly(stream: Any, length: int) -> tuple[bytes, int | None]:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while size < length:
+                part = stream.read(min(64 * 1024, length - size))
+                if not part:
+                    return b"", BadRequest.code  # the connection ended before the body did
+                parts.append(part)
+                size += len(part)
+        except Exception:  # a broken connection: never let the body reach a log
+            return b"", BadRequest.code
+        return b"".join(parts), None
 
     def _read(self, stream: Any) -> tuple[bytes, int | None]:
         parts: list[bytes] = []
@@ -118,7 +149,7 @@ def register(app: Flask) -> None:
     # ``<int:...>`` behaves the same, so no route can pass a database an id it cannot hold.
     app.url_map.converters["int"] = IdConverter
     # Flask documents wrapping wsgi_app as the way to add middleware; its stubs call it a method.
-    app.wsgi_app = ChunkedBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
+    app.wsgi_app = WholeBodyReader(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])  # type: ignore[method-assign]
     # First of all before_request functions, so no other one (CSRF) reads the form before.
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_odd_requests)
     app.after_request(_close_after_body_problem)

@@ -9,7 +9,9 @@ from typing import Any
 
 MAX_BODY_BYTES = 1024 * 1024  # a body over 1 MiB answers 413 (docs/architecture.md#forms)
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
-DEFAULT_HELPLINE_COUNTRY = "US"  # whose help lines a flagged result shows until a person picks
+# No default country: until a person (or the deployment) chooses one, pages show a chooser
+# and the international directory, never another country's numbers.
+DEFAULT_HELPLINE_COUNTRY = ""
 # werkzeug's scrypt: memory-hard, so a stolen database is slow to guess through. Only the
 # caller's config (the tests' app_settings) changes it; no environment variable does.
 DEFAULT_PASSWORD_HASH_METHOD = "scrypt"

@@ -9,6 +9,7 @@ from scoring import history_frame
 
 from ..core import charts, current_catalog
 from ..plans import plans_with_checkins
+from ..safety import is_paused, recently_flagged
 from . import pages
 from .queries import assessment_page, page_number, score_rows
 
@@ -38,7 +39,13 @@ def history() -> str:
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
         radar = charts.radar_figure(radar_section.definition, radar_traces)
-    plan_rows = plans_with_checkins(current_user.id)
+    # Plans paused while the person is flagged are not shown (docs/architecture.md#safety).
+    flag = recently_flagged(current_user)
+    plan_rows = [
+        row
+        for row in plans_with_checkins(current_user.id)
+        if not is_paused(row.plan, flag, catalog.strategies)
+    ]
     markers = pages.plan_markers(frame, catalog, plan_rows)
     return render_template(
         "history/history.html",

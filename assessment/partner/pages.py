@@ -11,17 +11,23 @@ from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_s
 
 from ..core import Assessment, charts, current_catalog
 from ..norms import norms_in_use
-from .queries import SHAREABLE, SharedCheckup, linked_and_recently_flagged
+from ..safety import Flag
+from .queries import SHAREABLE, SharedCheckup, is_linked
 
 DATES_APART = timedelta(days=30)
 MAX_CHART_POINTS = 300
 
 
-def share_switch(assessment: Assessment) -> dict[str, bool] | None:
-    """What the result page's share switch shows, or None when it shows nothing at all."""
+def share_switch(assessment: Assessment, flag: Flag | None) -> dict[str, bool] | None:
+    """What the result page's share switch shows, or None when it shows nothing at all.
+
+    While the person is flagged (``flag``) nothing suggests sharing or inviting: the switch
+    of an unflagged check-up stays, folded away and labelled optional.
+    """
     if assessment.questionnaire_id != SHAREABLE or assessment.safety_flag:
         return None
-    linked, quiet = linked_and_recently_flagged(assessment.user_id)
+    linked = is_linked(assessment.user_id)
+    quiet = flag is not None
     if quiet and not linked and not assessment.shared:
         return None  # nothing to switch, and no suggestion to invite anyone
     return {"shared": assessment.shared, "linked": linked, "quiet": quiet}

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.sql.expression import Exists
 
 from ..core import Assessment, DimensionScore, PartnerInvite, PartnerLink, db, lock_users, utcnow
 
 # Only the full check-up: the pulse's norms differ (docs/architecture.md#partner).
 SHAREABLE = "checkup"
 INVITE_VALID = timedelta(days=7)
-RECENT_FLAG = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -49,20 +47,6 @@ def link_of(user_id: int) -> PartnerLink | None:
 def other_side(link: PartnerLink, user_id: int) -> int:
     """The partner's user id on a link."""
     return link.partner_id if link.inviter_id == user_id else link.inviter_id
-
-
-def _flagged_lately(user_id: int, now: datetime | None = None) -> Exists:
-    """SQL: any assessment of the person in the last 90 days had a "yes" on the safety screen."""
-    return exists().where(
-        Assessment.user_id == user_id,
-        Assessment.safety_flag.is_(True),
-        Assessment.created_at >= (now or utcnow()) - RECENT_FLAG,
-    )
-
-
-def recently_flagged(user_id: int, now: datetime | None = None) -> bool:
-    """True while any assessment of the last 90 days had a "yes" on the safety screen."""
-    return bool(db.session.scalar(select(_flagged_lately(user_id, now))))
 
 
 def open_invite(user_id: int, now: datetime | None = None) -> PartnerInvite | None:
@@ -106,13 +90,12 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
     return list(found.values())
 
 
-def linked_and_recently_flagged(user_id: int) -> tuple[bool, bool]:
-    """Whether the person is linked, and flagged in the last 90 days: one statement."""
+def is_linked(user_id: int) -> bool:
+    """Whether the person is in a partner link, in one statement."""
     linked = exists().where(
         or_(PartnerLink.inviter_id == user_id, PartnerLink.partner_id == user_id)
     )
-    row = db.session.execute(select(linked, _flagged_lately(user_id))).one()
-    return bool(row[0]), bool(row[1])
+    return bool(db.session.scalar(select(linked)))
 
 
 def lock_link_of(user_id: int) -> PartnerLink | None:

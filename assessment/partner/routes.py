@@ -40,6 +40,7 @@ from ..core import (
     login_manager,
     utcnow,
 )
+from ..safety import recently_flagged
 from .forms import ShareForm
 from .pages import comparison
 from .queries import (
@@ -50,7 +51,6 @@ from .queries import (
     lock_link_of,
     open_invite,
     other_side,
-    recently_flagged,
     shared_checkups,
 )
 
@@ -114,7 +114,7 @@ def _problem(code: int) -> tuple[str, int]:
 def partner() -> str:
     """The link (or how to make one), and what each of you has shared, side by side."""
     me = current_user.id
-    quiet = recently_flagged(me)
+    quiet = recently_flagged(current_user) is not None
     link = link_of(me)
     if link is None:
         token = session.pop(_SESSION_INVITE, None)

@@ -20,6 +20,7 @@ from ..core import (
     parse_id,
     utcnow,
 )
+from ..safety import Flag, recently_flagged, unpaused
 from .forms import PlanForm
 from .records import MAX_ACTIVE_PLANS
 
@@ -29,10 +30,10 @@ bp = Blueprint("plans", __name__)
 OUTCOME_WORDS = {PlanStatus.CLOSED: "tried", PlanStatus.DROPPED: "let go"}
 
 
-def offered_strategies(assessment: Assessment) -> set[str]:
-    """The strategies this result offered when it was scored (safe ones only if flagged)."""
+def offered_strategies(assessment: Assessment, flag: Flag | None) -> set[str]:
+    """The strategies this result offers now (safe ones only while its person is flagged)."""
     library = current_catalog().strategies
-    return {strategy.id for _, strategy in offered_suggestions(assessment, library)}
+    return {strategy.id for _, strategy in offered_suggestions(assessment, library, flag)}
 
 
 @bp.post("/plans")
@@ -46,7 +47,10 @@ def choose() -> Response | tuple[str, int]:
         abort(400)
     assessment = own_assessment_or_404(current_user.id, assessment_id)
     strategy_id = form.strategy_id.data or ""
-    if strategy_id not in offered_strategies(assessment):
+    flag = recently_flagged(current_user)
+    if strategy_id not in offered_strategies(assessment, flag):
+        if flag is not None and strategy_id in offered_strategies(assessment, None):
+            return _plans_page(full=False, paused_choice=True), 409  # offered again later
         abort(400)
     back = url_for("checkup.result", assessment_id=assessment.id) + "#focus-heading"
     me, assessment_id = current_user.id, assessment.id
@@ -56,7 +60,9 @@ def choose() -> Response | tuple[str, int]:
     active = active_plans(me)
     if any(plan.strategy_id == strategy_id for plan in active):
         return redirect(back, 303)
-    if len(active) >= MAX_ACTIVE_PLANS:
+    # Paused plans wait unseen and do not take a place: the page could not offer to let
+    # one go without naming it (docs/architecture.md#safety).
+    if len(unpaused(active, flag, current_catalog().strategies)) >= MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
     db.session.add(
         Plan(
@@ -93,18 +99,21 @@ def drop(plan_id: int) -> Response:
 @bp.get("/plans")
 @login_required
 def index() -> str:
-    """What you are trying now, and what you tried before."""
+    """What you are trying now, and what you tried before (paused plans are not shown)."""
     return _plans_page(full=False)
 
 
-def _plans_page(full: bool) -> str:
+def _plans_page(full: bool, paused_choice: bool = False) -> str:
     strategies = current_catalog().strategies
     known = {s.id for s in strategies.strategies}
-    plans = [p for p in user_plans(current_user.id) if p.strategy_id in known]
+    flag: Flag | None = recently_flagged(current_user)
+    shown = unpaused(user_plans(current_user.id), flag, strategies)
+    plans = [p for p in shown if p.strategy_id in known]
     active = [p for p in plans if p.status == PlanStatus.ACTIVE]
     return render_template(
         "plans/index.html",
         full=full,
+        paused_choice=paused_choice,
         active=[(p, strategies.by_id(p.strategy_id)) for p in active],
         past=[
             (p, strategies.by_id(p.strategy_id), OUTCOME_WORDS.get(PlanStatus(p.status), "let go"))

@@ -12,9 +12,10 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
 from wtforms.validators import InputRequired
 
-from questionnaires.helplines import HelplineCountry, HelplineDirectory
+from questionnaires.helplines import HelplineCountry, HelplineDirectory, HelplineService
 
 from ..core import User, current_catalog, db
+from .flag import Flag
 
 bp = Blueprint("safety", __name__)
 
@@ -25,32 +26,63 @@ _LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%#]*$")  # back to a page of our
 
 @dataclass(frozen=True)
 class HelpLines:
-    """What a page shows for one country: its lines, or the advice for an unlisted one."""
+    """What a page shows for one country: its lines, or the advice for an unlisted one.
+
+    ``first`` are the lines of the topic that comes first (sexual violence, after a "yes"
+    about it), each with its area; ``national`` the other lines for the whole country;
+    ``regional`` the rest under the name of the part they serve, so that no regional line
+    poses as the country's.
+    """
 
     code: str  # an ISO code from helplines.yaml, or OTHER
     country: HelplineCountry | None
     directory: HelplineDirectory
+    first: tuple[HelplineService, ...] = ()
+    national: tuple[HelplineService, ...] = ()
+    regional: tuple[tuple[str, tuple[HelplineService, ...]], ...] = ()
 
 
-def lines_for(code: str | None) -> HelpLines:
-    """The lines for a code (any case); an unlisted or empty code gets the general advice."""
+def lines_for(code: str | None, first: str | None = None) -> HelpLines:
+    """The lines for a code (any case); an unlisted or empty code gets the general advice.
+
+    Services of topic ``first`` (sexual_violence, after a "yes" about it) come first.
+    """
     helplines = current_catalog().helplines
     country = helplines.country(code or "")
     if country is None:
         return HelpLines(code=OTHER, country=None, directory=helplines.directory)
-    return HelpLines(code=(code or "").upper(), country=country, directory=helplines.directory)
+    leading = tuple(s for s in country.services if first is not None and first in s.topics)
+    rest = [service for service in country.services if service not in leading]
+    areas: dict[str, list[HelplineService]] = {}
+    for service in rest:
+        if service.area:
+            areas.setdefault(service.area, []).append(service)
+    return HelpLines(
+        code=(code or "").upper(),
+        country=country,
+        directory=helplines.directory,
+        first=leading,
+        national=tuple(service for service in rest if not service.area),
+        regional=tuple((area, tuple(found)) for area, found in areas.items()),
+    )
 
 
 def chosen_code(user: User | None) -> str:
-    """The person's own choice, else the deployment's HELPLINE_COUNTRY."""
+    """The person's own choice, else the deployment's HELPLINE_COUNTRY ("" when neither).
+
+    There is no default country: until one is known, pages show a chooser, the advice to
+    call the local emergency number and an international directory, never another
+    country's numbers (docs/architecture.md#help-lines).
+    """
     if user is not None and getattr(user, "is_authenticated", False) and user.helpline_country:
         return user.helpline_country
     return current_app.config["HELPLINE_COUNTRY"]
 
 
-def lines_for_person() -> HelpLines:
+def lines_for_person(flag: Flag | None = None) -> HelpLines:
     """The lines the signed-in person (or a visitor) sees first."""
-    return lines_for(chosen_code(current_user))
+    first = "sexual_violence" if flag is not None and flag.sexual_violence else None
+    return lines_for(chosen_code(current_user), first)
 
 
 class CountryForm(FlaskForm):

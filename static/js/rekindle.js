@@ -14,13 +14,39 @@
     window.location.replace(link.getAttribute("data-quick-exit") || link.href);
   }
 
+  // Shift pressed three times within 5 seconds leaves too (GOV.UK's "Exit this page").
+  // Only bare presses count: Shift held to type a capital, or any other key between the
+  // presses, starts the count again, so typing never leaves. Escape alone does nothing.
+  var SHIFT_PRESSES = 3;
+  var SHIFT_WINDOW_MS = 5000;
+
   function setUpQuickExit() {
     var link = document.getElementById("quick-exit");
     if (!link) { return; }
     link.addEventListener("click", quickExit);
+    var presses = [];
+    var shiftDown = false;
+    var otherKeyWhileShift = false;
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" || event.key === "Esc") { quickExit(event); }
+      if (event.key === "Shift") {
+        if (!event.repeat) { shiftDown = true; otherKeyWhileShift = false; }
+        return;
+      }
+      presses = [];
+      if (shiftDown) { otherKeyWhileShift = true; }
     });
+    document.addEventListener("keyup", function (event) {
+      if (event.key !== "Shift") { return; }
+      var bare = shiftDown && !otherKeyWhileShift;
+      shiftDown = false;
+      if (!bare) { presses = []; return; }
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t <= SHIFT_WINDOW_MS; });
+      presses.push(now);
+      if (presses.length >= SHIFT_PRESSES) { presses = []; quickExit(event); }
+    });
+    // A click or a tap between presses also starts the count again.
+    document.addEventListener("mousedown", function () { presses = []; });
   }
 
   // --- Questionnaire: progress as questions are answered, focus on the first error. ---

@@ -60,6 +60,7 @@ def _strategy(strategy_id: str, dimension: str, triggers: list[str], safe: bool)
         section="quality time",
         triggers=triggers,
         safe_if_flagged=safe,
+        safe_because="It asks nothing of the partner." if safe else None,
     )
 
 

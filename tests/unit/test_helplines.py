@@ -1,7 +1,4 @@
-"""helplines.yaml: checked numbers for 15+ countries, refused when broken.
-
-See docs/architecture.md#help-lines.
-"""
+"""helplines.yaml: checked numbers for 15+ countries, each with its scope, refused when broken."""
 
 from __future__ import annotations
 
@@ -15,7 +12,8 @@ import yaml
 
 from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError, load_catalog
 
-VERIFIED = date(2026, 12, 1)
+# Every fact was checked on one of these days; a later re-check moves the window.
+CHECKED_FROM, CHECKED_TO = date(2026, 12, 1), date(2026, 12, 31)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +22,7 @@ def helplines():  # type: ignore[no-untyped-def]
 
 
 def test_at_least_fifteen_countries_each_with_emergency_and_a_line(helplines) -> None:
-    """Does every listed country give an emergency number and at least one abuse line?"""
+    """Does every listed country give an emergency number and lines a person can reach?"""
     assert len(helplines.countries) >= 15
     for code, country in helplines.countries.items():
         assert len(code) == 2 and code.isupper(), code
@@ -33,25 +31,53 @@ def test_at_least_fifteen_countries_each_with_emergency_and_a_line(helplines) ->
         assert any(s.phone or s.text for s in country.services), code
 
 
-def test_every_number_names_the_page_it_was_checked_against(helplines) -> None:
-    """Is every emergency number and every line sourced to a public page, checked on the day?"""
-    assert helplines.directory.source.startswith(("https://", "http://"))
+def test_every_country_has_abuse_and_crisis_lines(helplines) -> None:
+    """Can a person in every listed country reach an abuse line and a crisis line?"""
     for code, country in helplines.countries.items():
-        assert country.source.startswith(("https://", "http://")), code
-        assert country.verified == VERIFIED, code
+        assert country.serves("abuse"), code
+        assert country.serves("crisis"), code
+
+
+def test_every_number_names_the_https_page_it_was_checked_against(helplines) -> None:
+    """Is every emergency number and every line sourced to an https page, with its date?"""
+    assert helplines.directory.source.startswith("https://")
+    for code, country in helplines.countries.items():
+        assert country.source.startswith("https://"), code
+        assert CHECKED_FROM <= country.verified <= CHECKED_TO, code
         for service in country.services:
-            assert service.source.startswith(("https://", "http://")), (code, service.name)
-            assert service.verified == VERIFIED, (code, service.name)
+            assert service.source.startswith("https://"), (code, service.name)
+            assert service.url is None or service.url.startswith("https://"), (code, service.name)
+            assert CHECKED_FROM <= service.verified <= CHECKED_TO, (code, service.name)
 
 
-def test_the_us_hotline_matches_design_and_dials_as_digits(helplines) -> None:
-    """The US line is there, and its tel: form has digits only."""
+def test_the_uk_lines_name_the_nation_they_serve(helplines) -> None:
+    """Is each UK nation's abuse line under its own nation, and none posing as the UK's?"""
+    gb = helplines.country("GB")
+    areas = {s.area for s in gb.serves("abuse") if s.area}
+    assert {"England", "Scotland", "Wales", "Northern Ireland"} <= areas
+    scotland = next(s for s in gb.services if s.area == "Scotland" and "abuse" in s.topics)
+    assert scotland.phone == "0800 027 1234"
+
+
+def test_canada_has_no_province_posing_as_the_country(helplines) -> None:
+    """Is every Canadian line either national or named with its province, and 9-8-8 there?"""
+    canada = helplines.country("CA")
+    assert not any("Manitoba" in s.name and s.area is None for s in canada.services)
+    quebec = [s for s in canada.services if s.area == "Québec"]
+    assert quebec, "Québec's own lines, for French speakers"
+    assert any(
+        s.phone == "988" and "crisis" in s.topics and s.area is None for s in canada.services
+    )
+
+
+def test_the_us_hotline_dials_as_digits_and_texts_with_its_word(helplines) -> None:
+    """The US hotline's tel: form has digits only; its text line sends START to 88788."""
     us = helplines.country("us")
     assert us is not None and us.emergency == "911"
-    hotline = us.services[0]
+    hotline = next(s for s in us.services if s.name == "National Domestic Violence Hotline")
     assert hotline.phone == "1-800-799-7233"
     assert hotline.tel == "18007997233"
-    assert "88788" in (hotline.text or "")
+    assert hotline.sms == "88788?body=START"
     assert helplines.country("XX") is None
 
 
@@ -104,7 +130,20 @@ def _no_date(data: dict[str, Any]) -> None:
 
 
 def _no_services(data: dict[str, Any]) -> None:
-    data["countries"]["DK"]["services"] = []
+    data["countries"]["SE"]["services"] = []
+
+
+def _http_source(data: dict[str, Any]) -> None:
+    data["countries"]["FR"]["services"][0]["source"] = "http://example.org/page"
+
+
+def _no_crisis_line(data: dict[str, Any]) -> None:
+    country = data["countries"]["DE"]
+    country["services"] = [s for s in country["services"] if "crisis" not in s["topics"]]
+
+
+def _unknown_topic(data: dict[str, Any]) -> None:
+    data["countries"]["NL"]["services"][0]["topics"] = ["advice"]
 
 
 BROKEN = [
@@ -114,7 +153,10 @@ BROKEN = [
     ("emergency number in words", _letters_for_emergency, "countries.DE.emergency"),
     ("line with no way to reach it", _unreachable_service, "countries.NL.services[0].phone"),
     ("country without a checked date", _no_date, "countries.SE.verified"),
-    ("country without any line", _no_services, "countries.DK.services"),
+    ("country without any line", _no_services, "countries.SE.services"),
+    ("source over plain http", _http_source, "countries.FR.services[0].source"),
+    ("country without a crisis line", _no_crisis_line, "countries.DE.services"),
+    ("line with an unknown topic", _unknown_topic, "countries.NL.services[0].topics[0]"),
 ]
 
 

@@ -229,9 +229,9 @@ def test_rooms_use_only_what_is_below_them() -> None:
         "safety": {CORE},
         "norms": {CORE},
         "checkup": {CORE, "safety", "norms"},
-        "plans": {CORE, "checkup"},
-        "history": {CORE, "norms", "plans"},
-        "partner": {CORE, "norms", "checkup"},
+        "plans": {CORE, "safety", "checkup"},
+        "history": {CORE, "safety", "norms", "plans"},
+        "partner": {CORE, "safety", "norms", "checkup"},
         "account": {CORE, "safety", "checkup", "plans"},
     }
     graph = _room_graph()

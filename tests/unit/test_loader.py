@@ -175,6 +175,7 @@ def _make_romance_unsafe(data: dict[str, Any]) -> None:
     for strategy in data["strategies"]:
         if strategy["dimension"] == "romance":
             strategy["safe_if_flagged"] = False
+            strategy.pop("safe_because", None)
 
 
 BROKEN = [
@@ -253,6 +254,12 @@ BROKEN = [
         "strategies.yaml",
         _drop_communication_strategies,
         "strategies: dimension 'communication' has 3 strategies",
+    ),
+    (
+        "safety topic the app does not know",
+        "checkup.v2.yaml",
+        _set(["safety", 3, "topic"], "money"),
+        "safety[3].topic",
     ),
     (
         "norms reliability above 1",

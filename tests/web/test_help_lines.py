@@ -1,8 +1,11 @@
-"""docs/architecture.md#safety: help where the person is, chosen by them, and browsing safely."""
+"""Help where the person is, chosen by them, never another country's; and browsing safely."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from markupsafe import escape
 
 from assessment.core.extensions import db
 from assessment.core.models import User
@@ -40,7 +43,7 @@ def test_any_listed_country_shows_its_lines_to_a_visitor(client, catalog) -> Non
         assert f"Help lines: {country.name}" in html, code
         assert f'href="tel:{country.emergency}"' in html, code
         for service in country.services:
-            assert service.name.replace("'", "&#39;") in html, (code, service.name)
+            assert str(escape(service.name)) in html, (code, service.name)
             if service.phone:
                 assert f'href="tel:{service.tel}"' in html, (code, service.phone)
                 assert service.phone in html, (code, service.phone)
@@ -73,10 +76,23 @@ def test_a_malformed_country_is_a_clear_400(client) -> None:
         assert "not a country code" in response.get_data(as_text=True)
 
 
+def _no_numbers(html: str) -> None:
+    """No country's numbers: not one tel: link but none at all."""
+    assert 'href="tel:' not in html and 'href="sms:' not in html
+
+
+def test_no_country_is_assumed_until_one_is_chosen(app, client) -> None:
+    """With no choice and no HELPLINE_COUNTRY, is it emergency advice and a directory only?"""
+    assert app.config["HELPLINE_COUNTRY"] == ""
+    for path in ("/safety/help", "/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "call your local emergency number" in html, path
+        assert "hotpeachpages.net" in html, path
+        _no_numbers(html)
+
+
 def test_the_deployment_setting_is_the_default(app, client) -> None:
-    """Without a choice, the lines are those of HELPLINE_COUNTRY (US unless configured)."""
-    assert app.config["HELPLINE_COUNTRY"] == "US"
-    assert 'href="tel:18007997233"' in client.get("/safety/help").get_data(as_text=True)
+    """Without a person's choice, the lines are those of HELPLINE_COUNTRY when it is set."""
     app.config["HELPLINE_COUNTRY"] = "NZ"
     html = client.get("/safety/help").get_data(as_text=True)
     assert "Help lines: New Zealand" in html and 'href="tel:111"' in html
@@ -88,7 +104,7 @@ def test_choosing_a_country_on_the_account_page_changes_the_safety_panel(
     """After choosing Ireland on Account, does a flagged result show Ireland's lines only?"""
     page = member.client.get("/account").get_data(as_text=True)
     assert 'action="/account/country"' in page
-    assert '<option selected value="US">' in page or 'value="US" selected' in page
+    assert '<option selected value="other">' in page or 'value="other" selected' in page
     response = member.client.post(
         "/account/country",
         data={"csrf_token": hidden_fields(page)["csrf_token"], "country": "IE", "next": ""},
@@ -160,6 +176,9 @@ def test_browsing_safely_says_it_plainly(client) -> None:
     assert "Clearing your history" in text
     assert "Shared or watched phones and computers" in text
     assert "never shared with a partner" in text
+    assert "Whoever runs this server can read them" in text
+    assert "A small cookie stays in this browser" in text
+    assert "pressing Shift three times does the same" in text
 
 
 def test_browsing_safely_is_linked_from_footer_exit_area_and_panel(client, member, checkup) -> None:
@@ -178,3 +197,40 @@ def test_browsing_safely_is_linked_from_footer_exit_area_and_panel(client, membe
         assert 'href="/safety"' in footer
     _, result = _flagged_result_page(member, checkup)
     assert 'href="/safety"' in _panel(result)
+
+
+def test_a_flagged_result_with_no_country_offers_a_chooser_and_no_numbers(member, checkup) -> None:
+    """No country known: a chooser, the emergency advice and the directory, no numbers."""
+    _, html = _flagged_result_page(member, checkup)
+    panel = _panel(html)
+    assert 'action="/account/country"' in panel and "<select" in panel
+    assert "call your local emergency number" in panel
+    assert "hotpeachpages.net" in panel
+    _no_numbers(panel)
+
+
+def test_no_template_writes_a_phone_number() -> None:
+    """Every number a page shows comes from helplines.yaml, never from a template."""
+    phone = re.compile(r"\b\d[\d -]{5,}\d\b")
+    for path in Path("templates").rglob("*.html"):
+        text = re.sub(r"\{[{%#].*?[}%#]\}", " ", path.read_text(), flags=re.S)
+        assert not phone.search(text), (path, phone.search(text))
+
+
+def test_after_sexual_violence_its_services_come_first(app, member, checkup) -> None:
+    """After a "yes" about sexual violence, are that country's sexual-violence lines first?"""
+    app.config["HELPLINE_COUNTRY"] = "GB"
+    forced = next(item for item in checkup.safety if item.topic == "sexual_violence")
+    safety = {item.id: "no" for item in checkup.safety} | {forced.id: "yes"}
+    response = member.submit("checkup", keyed_answers(checkup, LOW), safety)
+    panel = _panel(member.client.get(response.headers["Location"]).get_data(as_text=True))
+    topics = re.findall(r'class="help-line" data-topics="([^"]*)"', panel)
+    assert topics and "sexual_violence" in topics[0].split(), topics
+    other = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
+    other_person = member
+    other_person.logout()
+    other_person.register("sam")
+    response = other_person.submit("checkup", keyed_answers(checkup, LOW), other)
+    panel = _panel(other_person.client.get(response.headers["Location"]).get_data(as_text=True))
+    topics = re.findall(r'class="help-line" data-topics="([^"]*)"', panel)
+    assert "sexual_violence" not in topics[0].split(), topics

@@ -45,7 +45,7 @@ def test_questionnaire_page_is_built_from_the_definition(member, checkup) -> Non
     last_item = html.index(f'name="{checkup.items[-1].id}"')
     for safety_item in checkup.safety:
         assert html.index(f'name="{safety_item.id}"') > last_item
-    assert "These answers are private" in html
+    assert "Whoever runs this Rekindle server can read what is stored." in html
     for dimension in checkup.dimensions:
         assert dimension.label in html
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 import socket
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.conftest import PASSWORD, hidden_fields, keyed_answers
-from tests.support.server import gunicorn, migrate
+from tests.conftest import PASSWORD, hidden_fields, keyed_answers, levels
+from tests.support.server import HttpPerson, gunicorn, migrate
 from tests.web.test_bad_input import THREES, row_counts
 
 # Past 64 bits, past the largest BIGINT and INTEGER, zero, signs, digits that are not ASCII.
@@ -289,3 +289,31 @@ def test_what_gunicorn_cannot_parse_is_not_quoted_in_its_log(server) -> None:
     log = wait_for_log(server, "Invalid request from ip=")
     assert "SECRET-ANSWER-MARK" not in log
     assert "(request data not logged)" in log
+
+
+# --- a body cut short: never read as a whole post ---------------------------------------
+
+
+def test_a_body_shorter_than_its_length_is_400_and_stores_nothing(server, checkup) -> None:
+    """A check-up cut off before its safety answers: a 400, never stored with "skip" there."""
+    person = HttpPerson(server.url)
+    assert person.register("cutshort").status == 303
+    fields = person.form("/checkup/checkup")
+    answers = keyed_answers(checkup, levels())
+    safety = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
+    whole = urlencode({**fields, **answers, **safety}).encode()
+    cut = whole[: whole.index(checkup.safety[0].id.encode())]  # the answers, not the safety ones
+    jar = next(h for h in person.opener.handlers if hasattr(h, "cookiejar")).cookiejar
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+    request = (
+        "POST /checkup/checkup HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(whole)}\r\nCookie: {cookies}\r\n\r\n"
+    ).encode() + cut
+    answer = _exchange(_port(server), request, close_early=True)
+    assert _status(answer) == 400, answer[:300]
+    history = person.request("/history")
+    assert history.status == 200 and "/results/" not in history.body, "nothing was stored"
+    # Sent whole, the same post is stored (and flagged): the refusal was about the cut alone.
+    stored = person.request("/checkup/checkup", {**fields, **answers, **safety})
+    assert stored.status == 303, stored.body[:300]

@@ -259,22 +259,6 @@ def test_result_shows_what_was_said_and_ranks_unhelpful_last(member, checkup, ap
     assert "You tried this before" in old
 
 
-def test_flagged_result_offers_only_safe_plans_and_drops_unsafe_ones(member, checkup, app) -> None:
-    """After a "yes" on the safety screen, unsafe active plans go quietly; only safe offered."""
-    strategies = app.extensions["rekindle.catalog"].strategies
-    assessment_id, html = _result(member, checkup)
-    unsafe = next(s for s in _offered(html) if not strategies.by_id(s).safe_if_flagged)
-    _choose(member, assessment_id, unsafe)
-    safety = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
-    flagged_id, flagged_html = _result(member, checkup, safety)
-    with app.app_context():
-        assert db.session.scalar(select(Plan.status)) == PlanStatus.DROPPED
-    for strategy_id in _offered(flagged_html):
-        assert strategies.by_id(strategy_id).safe_if_flagged
-    assert _choose(member, flagged_id, unsafe).status_code == 400
-    assert 'id="quick-exit"' in member.client.get("/plans").get_data(as_text=True)
-
-
 def test_history_shows_plan_markers_and_what_you_tried(member, checkup, app) -> None:
     """History stars the plan on its dimension's line and tables what changed alongside."""
     assessment_id, html = _result(member, checkup)

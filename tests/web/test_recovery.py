@@ -192,12 +192,14 @@ def test_new_codes_from_the_account_page_void_the_old(member, app) -> None:
         "/account/recovery-codes",
         data={"csrf_token": member.csrf("/account"), "password": PASSWORD},
     )
-    assert right.status_code == 303
-    assert right.headers["Location"] == "/account/recovery-codes/new"
-    page = member.client.get(right.headers["Location"]).get_data(as_text=True)
+    assert right.status_code == 200  # shown in the answer to the post that proved the password
+    page = right.get_data(as_text=True)
     new = codes_from(page)
     assert len(new) == 10 and not set(new) & set(old)
     assert '<a class="button" href="/account">Continue</a>' in page
+    assert "older codes no longer work" in page
+    # Nothing is left to mint them again without the password.
+    assert codes_from(member.client.get("/account/recovery-codes/new").get_data(as_text=True)) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 10
     member.logout()
@@ -236,3 +238,31 @@ def test_five_wrong_codes_for_one_name_in_15_minutes_answer_429(person) -> None:
     assert statuses == [401] * 5
     assert recover(person, codes[0]).status_code == 429
     assert person.client.get("/history").status_code == 302
+
+
+def test_a_copied_sign_up_cookie_mints_no_codes_later(app) -> None:
+    """Copied right after sign-up and replayed after the owner went on: no new codes minted?"""
+    owner = Person(app.test_client())
+    assert owner.register("alex").status_code == 303
+    copied = owner.client.get_cookie("session").value
+    codes = codes_from(owner.client.get("/account/recovery-codes/new").get_data(as_text=True))
+    assert len(codes) == 10
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    replay = thief.get("/account/recovery-codes/new")
+    assert replay.status_code == 200
+    assert codes_from(replay.get_data(as_text=True)) == []
+    # The owner's codes still work: nothing was voided by the replay.
+    owner.logout()
+    assert recover(owner, codes[0]).status_code == 303
+
+
+def test_the_first_codes_are_shown_only_once_they_are_stored(app) -> None:
+    """Opened twice at once, or again later, are the first codes minted exactly once?"""
+    owner = Person(app.test_client())
+    assert owner.register("alex").status_code == 303
+    first = codes_from(owner.client.get("/account/recovery-codes/new").get_data(as_text=True))
+    again = codes_from(owner.client.get("/account/recovery-codes/new").get_data(as_text=True))
+    assert len(first) == 10 and again == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 10

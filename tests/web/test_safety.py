@@ -14,7 +14,8 @@ LOW_EVERYWHERE = dict.fromkeys(
 )
 
 
-def _flagged_result(member, checkup) -> str:
+def _flagged_result(member, checkup, country: str = "US") -> str:
+    member.client.application.config["HELPLINE_COUNTRY"] = country
     safety = {item.id: "no" for item in checkup.safety}
     safety[checkup.safety[0].id] = "yes"
     response = member.submit("checkup", keyed_answers(checkup, LOW_EVERYWHERE), safety)
@@ -48,10 +49,10 @@ def test_flagged_result_never_shows_an_unsafe_strategy(member, checkup, catalog)
 
 
 def test_flagged_result_has_the_quick_exit(member, checkup) -> None:
-    """Does the flagged result carry "Leave quickly" to the configured neutral page?"""
+    """Does the flagged result carry "Leave quickly", which signs out on its way out?"""
     html = _flagged_result(member, checkup)
     assert 'id="quick-exit"' in html
-    assert 'data-quick-exit="/healthz"' in html
+    assert 'href="/leave"' in html and 'data-quick-exit="/leave"' in html
 
 
 def test_unflagged_result_has_no_safety_panel(member, checkup) -> None:
