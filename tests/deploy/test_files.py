@@ -22,7 +22,7 @@ READ_FROM_ENVIRONMENT = re.compile(r"""environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9
 def settings_the_app_reads() -> set[str]:
     """Every environment variable the app reads at start-up."""
     names = set(settings._ENVIRONMENT_KEYS)
-    for source in (ROOT / "assessment" / "settings.py", ROOT / "app.py"):
+    for source in (ROOT / "assessment" / "core" / "settings.py", ROOT / "app.py"):
         names |= set(READ_FROM_ENVIRONMENT.findall(source.read_text()))
     return names
 
