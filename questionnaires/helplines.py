@@ -23,8 +23,9 @@ _PUBLIC_URL = r"^https://[^\s/]+\.[^\s]+$"
 # prevention, and lines for men or LGBT+ people experiencing abuse.
 Topic = Literal["abuse", "sexual_violence", "crisis", "men", "lgbt"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
-# Every listed country has at least one line of each of these (docs/architecture.md#help-lines).
-REQUIRED_TOPICS: tuple[Topic, ...] = ("abuse", "crisis")
+# Every listed country has an abuse line, and a line of each of these or says that none could
+# be checked yet (docs/architecture.md#help-lines).
+ACCOUNTED_TOPICS: tuple[Topic, ...] = ("crisis", "sexual_violence")
 
 
 class _Checked(_Strict):
@@ -78,12 +79,23 @@ class HelplineCountry(_Checked):
     emergency: str = Field(pattern=r"^[0-9]{2,6}$")
     emergency_note: str | None = Field(default=None, min_length=1)
     services: list[HelplineService] = Field(min_length=1)
+    # Kinds of line the country surely has but that no official page in reach confirmed
+    # yet: pages say so plainly and point to the emergency number and the directory.
+    unchecked: list[Topic] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _abuse_and_crisis_lines(self) -> HelplineCountry:
-        for topic in REQUIRED_TOPICS:
-            if not self.serves(topic):
-                raise _located(("services",), f"needs at least one {topic} line")
+    def _every_kind_of_help_accounted_for(self) -> HelplineCountry:
+        if not self.serves("abuse"):
+            raise _located(("services",), "needs at least one abuse line")
+        for topic in ACCOUNTED_TOPICS:
+            if not self.serves(topic) and topic not in self.unchecked:
+                raise _located(
+                    ("services",),
+                    f"needs a {topic} line, or {topic!r} in unchecked until one is checked",
+                )
+        for index, topic in enumerate(self.unchecked):
+            if self.serves(topic):
+                raise _located(("unchecked", index), f"{topic!r} has a line listed already")
         return self
 
     def serves(self, topic: Topic) -> list[HelplineService]:

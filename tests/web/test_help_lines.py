@@ -234,3 +234,14 @@ def test_after_sexual_violence_its_services_come_first(app, member, checkup) -> 
     panel = _panel(other_person.client.get(response.headers["Location"]).get_data(as_text=True))
     topics = re.findall(r'class="help-line" data-topics="([^"]*)"', panel)
     assert "sexual_violence" not in topics[0].split(), topics
+
+
+def test_a_line_not_yet_checked_is_said_plainly_with_where_to_turn(client, catalog) -> None:
+    """Where no crisis line could be checked yet, does the page say so and give 112 and more?"""
+    html = client.get("/safety/help?country=ES").get_data(as_text=True)
+    note = html[html.index('class="hint help-unchecked"') :]
+    note = " ".join(note[: note.index("</p>")].split())
+    assert "No crisis line could be checked against an official page" in note
+    assert "call 112" in note and catalog.helplines.directory.url in note
+    uk = client.get("/safety/help?country=GB").get_data(as_text=True)
+    assert "help-unchecked" not in uk
