@@ -74,8 +74,8 @@ class User(UserMixin, Model):
     # The calendar reminder's title; None: the discreet default (docs/architecture.md#accounts).
     reminder_title: Mapped[str | None] = mapped_column(String(60))
     # The flag lasts (docs/architecture.md#safety): until these moments the person is
-    # "recently flagged", 90 days after their latest flagged assessment. Kept here, not read off assessments,
-    # so that deleting the flagged assessment does not lift it early.
+    # "recently flagged", 90 days after their latest flagged assessment. Kept here, not read
+    # off assessments, so that deleting the flagged assessment does not lift it early.
     flagged_until: Mapped[datetime | None] = mapped_column(DateTime)
     # The same for a "yes" on a safety item about sexual violence: no intimacy advice.
     sexual_violence_until: Mapped[datetime | None] = mapped_column(DateTime)
