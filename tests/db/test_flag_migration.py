@@ -25,7 +25,8 @@ def _seed_at_0008() -> None:
     )
     db.session.execute(
         text(
-            f"INSERT INTO users (id, username, password_hash, created_at, session_id) VALUES {users}"
+            "INSERT INTO users (id, username, password_hash, created_at, session_id)"
+            f" VALUES {users}"
         ),
         {"now": NOW},
     )
