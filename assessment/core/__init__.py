@@ -42,6 +42,8 @@ from .models import (
 )
 from .odd_requests import parse_id
 from .odd_requests import register as register_odd_requests
+from .rate_limits import configure as configure_rate_limits
+from .rate_limits import tries_counter
 from .server_tables import NormsVersion
 from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 from .settings import defaults as default_settings
@@ -74,6 +76,7 @@ __all__ = [
     "blueprints",
     "charts",
     "close_session",
+    "configure_rate_limits",
     "csrf",
     "current_catalog",
     "db",
@@ -102,6 +105,7 @@ __all__ = [
     "reshown_when_unavailable",
     "settings_from_environment",
     "start_session",
+    "tries_counter",
     "trusted_proxies",
     "utcnow",
 ]
