@@ -44,6 +44,7 @@ from .odd_requests import parse_id
 from .odd_requests import register as register_odd_requests
 from .rate_limits import configure as configure_rate_limits
 from .rate_limits import tries_counter
+from .redirects import local_path, safe_next
 from .server_tables import NormsVersion
 from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 from .settings import defaults as default_settings
@@ -89,6 +90,7 @@ __all__ = [
     "init_database",
     "latest_or_404",
     "limiter",
+    "local_path",
     "lock_users",
     "lock_users_in_flush",
     "login_manager",
@@ -103,6 +105,7 @@ __all__ = [
     "register_security_headers",
     "register_template_helpers",
     "reshown_when_unavailable",
+    "safe_next",
     "settings_from_environment",
     "start_session",
     "tries_counter",
