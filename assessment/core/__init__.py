@@ -51,6 +51,7 @@ from .settings import defaults as default_settings
 from .settings import ensure_secret_key, trusted_proxies
 from .settings import from_environment as settings_from_environment
 from .templating import band_name, format_date, register_template_helpers
+from .text import PlainText, is_plain
 
 # The start page and /healthz, and plotly.js served by the app itself.
 blueprints = (home_bp, assets_bp)
@@ -64,6 +65,7 @@ __all__ = [
     "NormsVersion",
     "PartnerInvite",
     "PartnerLink",
+    "PlainText",
     "Plan",
     "PlanCheckin",
     "PlanStatus",
@@ -88,6 +90,7 @@ __all__ = [
     "format_date",
     "init_compression",
     "init_database",
+    "is_plain",
     "latest_or_404",
     "limiter",
     "local_path",
