@@ -37,6 +37,7 @@ class Settings:
     history: int = 1000
     exporters: int = 8
     seconds: float = 20.0
+    threads: int | None = None  # None: as `make run` serves (the Makefile's THREADS)
 
 
 def make_run_threads() -> int:
@@ -110,7 +111,7 @@ def _run(address: str, path: str, exporters: list[Client], seconds: float) -> Ru
 
 def run(report: Report, settings: Settings) -> None:
     """CSV, then JSON: /healthz while ``exporters`` exports of one long history run at once."""
-    threads = make_run_threads()
+    threads = settings.threads or make_run_threads()
 
     def seed(_app: Flask) -> None:
         person = make_user("exporter")
@@ -155,10 +156,12 @@ def main(argv: list[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=Settings.seconds)
     parser.add_argument("--history", type=int, default=Settings.history)
+    parser.add_argument("--threads", type=int, help="gunicorn threads (default: make run's)")
     options = parser.parse_args(argv)
     report = Report()
     print("Rekindle benchmarks: exports beside /healthz (figures, not tests)")
-    run(report, Settings(history=options.history, seconds=options.seconds))
+    settings = Settings(history=options.history, seconds=options.seconds, threads=options.threads)
+    run(report, settings)
     return report
 
 
