@@ -25,6 +25,12 @@ from ..core import PlainText, StrictForm
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*\Z"  # \Z: "$" would let a final line break by
 MIN_PASSWORD_LENGTH = 10
+# What each kind of field says when PlainText refuses a character in it.
+USERNAME_CHARACTERS = (
+    "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+)
+PASSWORD_CHARACTERS = "Please use letters, digits, spaces and punctuation only."
+CODE_CHARACTERS = "A recovery code has only letters, digits and hyphens."
 # A few passwords long enough to pass the length rule that are still guessed first.
 COMMON_PASSWORDS = frozenset(
     {
@@ -72,20 +78,16 @@ class RegisterForm(StrictForm):
         filters=[_normalise_username],
         validators=[
             InputRequired("Please choose a user name."),
-            PlainText(),
+            PlainText(USERNAME_CHARACTERS),
             Length(3, 40, "A user name has 3 to 40 characters."),
-            Regexp(
-                USERNAME_PATTERN,
-                message="Use letters, digits, dots, dashes or underscores, starting with a"
-                " letter or digit.",
-            ),
+            Regexp(USERNAME_PATTERN, message=USERNAME_CHARACTERS),
         ],
     )
     password = PasswordField(
         "Password",
         validators=[
             InputRequired("Please choose a password."),
-            PlainText(),
+            PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
@@ -98,7 +100,7 @@ class RegisterForm(StrictForm):
         "Password again",
         validators=[
             InputRequired("Please type the password again."),
-            PlainText(),
+            PlainText(PASSWORD_CHARACTERS),
             EqualTo("password", "The two passwords are not the same."),
         ],
     )
@@ -110,7 +112,11 @@ class LoginForm(StrictForm):
     username = StringField(
         "User name",
         filters=[_normalise_username],
-        validators=[InputRequired("Please type your user name."), PlainText(), Length(max=40)],
+        validators=[
+            InputRequired("Please type your user name."),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
     )
     # A secret checked against the one stored, never stored itself: any character is
     # let through, so nobody whose password predates the plain-text rule is locked out.
@@ -137,7 +143,7 @@ def _new_password(label: str = "New password") -> PasswordField:
         label,
         validators=[
             InputRequired("Please choose a new password."),
-            PlainText(),
+            PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
@@ -153,7 +159,7 @@ def _confirm() -> PasswordField:
         "New password again",
         validators=[
             InputRequired("Please type the new password again."),
-            PlainText(),
+            PlainText(PASSWORD_CHARACTERS),
             EqualTo("password", "The two passwords are not the same."),
         ],
     )
@@ -190,13 +196,17 @@ class RecoverForm(StrictForm):
     username = StringField(
         "User name",
         filters=[_normalise_username],
-        validators=[InputRequired("Please type your user name."), PlainText(), Length(max=40)],
+        validators=[
+            InputRequired("Please type your user name."),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
     )
     code = StringField(
         "Recovery code",
         validators=[
             InputRequired("Please type one of your recovery codes."),
-            PlainText(),
+            PlainText(CODE_CHARACTERS),
             Length(max=64),
         ],
     )

@@ -28,6 +28,8 @@ _ODD = (
 _ODD_ON_ONE_LINE = re.compile(f"[\t\n\r{_ODD}]")
 _ODD_ON_SEVERAL_LINES = re.compile(f"[{_ODD}]")
 MESSAGE = "Please use letters, digits, spaces and punctuation only, on one line."
+# Most of these characters cannot be seen: say so, or the person stares at text that looks fine.
+UNSEEN = "If it looks right, type it again: something you cannot see may have been pasted in."
 
 
 def is_plain(text: str, lines: bool = False) -> bool:
@@ -41,7 +43,7 @@ class PlainText:
     """WTForms validator for every free-text field: ``is_plain`` or a form error."""
 
     def __init__(self, message: str = MESSAGE, lines: bool = False) -> None:
-        self.message = message
+        self.message = f"{message} {UNSEEN}"
         self.lines = lines
 
     def __call__(self, _form: Any, field: Any) -> None:
