@@ -7,7 +7,6 @@ On SQLite and on PostgreSQL, since a time that one database stores the other may
 from __future__ import annotations
 
 import copy
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from flask_migrate import upgrade
 from app import create_app
 from tests.conftest import Person, app_settings, dispose, keyed_answers, row_counts
 from tests.conftest import empty_database as database_of_kind
+from tests.web.test_import import upload
 
 Document = dict[str, Any]
 
@@ -100,9 +100,7 @@ HOSTILE: dict[str, Callable[[Document], None]] = {
 
 
 def _upload(person: Person, document: Document):  # type: ignore[no-untyped-def]
-    raw = json.dumps(document).encode()
-    data = {"csrf_token": person.csrf("/account"), "file": (io.BytesIO(raw), "export.json")}
-    return person.client.post("/account/import", data=data, content_type="multipart/form-data")
+    return upload(person, json.dumps(document).encode())
 
 
 def test_hostile_values_are_a_400_with_nothing_stored(any_database, checkup) -> None:
