@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from questionnaires.loader import Catalog
-from questionnaires.models import Questionnaire
+from questionnaires.models import PREFER_NOT_TO_SAY, Questionnaire
 
 from ..core import Assessment, PlanStatus, User, band_name, current_catalog, db
 from ..plans import PlanRow, plans_with_checkins
@@ -135,13 +135,14 @@ def _assessment_rows(
 ) -> Iterator[tuple[object, ...]]:
     """An assessment's answers, safety responses and scores: ids, the question, the answer."""
     items = {i.id: i.text for i in definition.items} if definition else {}
+    left = {i.id: i.left_label for i in definition.items} if definition else {}
     safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
     labels: dict[str, str] = {d.id: d.label for d in definition.dimensions} if definition else {}
     head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
     value: str | float  # an answer (int) or a score, "" where there is none
     for answer in a.answers:
         if answer.value is None:
-            value, label = "", "Prefer not to say"
+            value, label = "", left.get(answer.item_id) or PREFER_NOT_TO_SAY
         else:
             value = answer.value
             label = definition.scale.label(answer.value) if definition else ""
