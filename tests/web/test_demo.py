@@ -34,6 +34,7 @@ def test_demo_creates_six_months_of_history_once(runner, app) -> None:
 
         versions = [c.questionnaire_version for c in checkups]
         first_v3 = next(c.id for c in checkups if c.questionnaire_version == 3)
+        latest = checkups[-1].id
 
     person = Person(app.test_client())
     assert person.login("demo", password).status_code == 303
@@ -48,5 +49,10 @@ def test_demo_creates_six_months_of_history_once(runner, app) -> None:
     assert "The questions changed on" in changes
     result = person.client.get(f"/results/{first_v3}").get_data(as_text=True)
     assert "The questions changed between these two" in result
+    # The last two are both v3: communication's late rise reads as a reliable improvement.
+    result = person.client.get(f"/results/{latest}").get_data(as_text=True)
+    row = re.search(r'<tr data-dimension="communication">(.*?)</tr>', result, re.S)
+    assert row and "reliable improvement" in row.group(1)
+    assert "questions changed" not in result
     partner = person.client.get("/partner").get_data(as_text=True)
     assert "questions changed" in partner

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html as html_lib
 import io
+import math
 import re
 
 from markupsafe import escape
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from assessment.core.extensions import db
 from assessment.core.models import Answer, DimensionScore
 from assessment.core.templating import time_to_answer
+from questionnaires.timing import seconds_to_answer
 from scoring import AREAS_DIFFER, QUESTIONS_CHANGED, RELIABLE_IMPROVEMENT
 from tests.conftest import (
     keyed_answers,
@@ -295,3 +297,32 @@ def test_every_page_shows_the_time_worked_out_from_the_words(app, member, checku
         )
         assert shown == expected, path
         assert "eight minutes" not in text and "about 9" not in text, path
+
+
+def test_the_time_in_words_rounds_up_and_says_under_a_minute_only_when_it_is(checkup) -> None:
+    """60 s or less: "under a minute"; 61 s: "about 2 minutes" (never less than it takes)."""
+    seconds = seconds_to_answer(checkup)
+    assert time_to_answer(checkup) == f"about {math.ceil(seconds / 60)} minutes"
+    assert 180 < seconds <= 240 and time_to_answer(checkup) == "about 4 minutes"
+
+    def with_words(count: int):  # type: ignore[no-untyped-def]
+        # A one-item pulse whose intro brings the reading to a chosen length.
+        return checkup.model_copy(
+            update={"intro": " ".join(["word"] * count), "items": checkup.items[:1], "safety": []}
+        )
+
+    base = seconds_to_answer(with_words(0))
+    most = math.floor((60 - base) / 60 * 250)  # the most words that still read in 60 s
+    assert seconds_to_answer(with_words(most)) <= 60 < seconds_to_answer(with_words(most + 1))
+    assert time_to_answer(with_words(most)) == "under a minute"
+    assert time_to_answer(with_words(most + 1)) == "about 2 minutes"
+
+
+def test_about_measures_explains_what_v3_changed(client) -> None:
+    """The measures page says what "not judged", "Doesn't apply to us" and 5 areas mean."""
+    text = _text(client.get("/about/measures").get_data(as_text=True))
+    assert "“Doesn't apply to us” are left out, never counted as zero" in text
+    assert "overall of 5 areas" in text
+    assert "is shown but not judged: a new question can move a score by itself" in text
+    assert "reliability is 0.70" in text
+    assert 'href="/about/sources"' in client.get("/about/measures").get_data(as_text=True)
