@@ -55,6 +55,10 @@ class Catalog:
             raise KeyError(qid)
         return self.questionnaires[(qid, max(versions))]
 
+    def versions(self, qid: str) -> dict[int, Questionnaire]:
+        """Every known version of a questionnaire, by version number."""
+        return {v: q for (i, v), q in self.questionnaires.items() if i == qid}
+
     def latest_all(self) -> list[Questionnaire]:
         """The newest version of each questionnaire: check-up, pulse, then the rest by id."""
         ids = sorted(
@@ -150,6 +154,30 @@ def _check_strategies(library: StrategyLibrary, item_ids: set[str]) -> None:
             )
 
 
+def _check_no_appeasement(
+    library: StrategyLibrary, questionnaires: dict[tuple[str, int], Questionnaire]
+) -> None:
+    """No answer about the partner's disrespect, contempt or unkindness (``hurt: true``, in any
+    version) may suggest giving the partner more (docs/architecture.md#questionnaires)."""
+    hurt: dict[str, str] = {}  # item id -> the first file that marks it
+    for (qid, version), questionnaire in sorted(questionnaires.items()):
+        for item in questionnaire.items:
+            if item.hurt:
+                hurt.setdefault(item.id, f"{qid}.v{version}.yaml")
+    for index, strategy in enumerate(library.strategies):
+        if not strategy.gives_partner_more:
+            continue
+        for trigger_index, item_id in enumerate(strategy.triggers):
+            if item_id in hurt:
+                raise QuestionnaireError(
+                    STRATEGIES_FILE,
+                    f"strategies[{index}].triggers[{trigger_index}]",
+                    f"names item {item_id!r}, which is about the partner's disrespect or"
+                    f" unkindness (hurt: true in {hurt[item_id]}); a strategy with"
+                    " gives_partner_more: true never answers a hurt by asking for more",
+                )
+
+
 def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
     """Every ``<id>.v<n>.yaml``, ``strategies.yaml`` and ``helplines.yaml``, checked together."""
     directory = Path(directory)
@@ -167,6 +195,7 @@ def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
     library = _validate(StrategyLibrary, _read_yaml(strategies_path), STRATEGIES_FILE)
     item_ids = {item.id for q in questionnaires.values() for item in q.items}
     _check_strategies(library, item_ids)
+    _check_no_appeasement(library, questionnaires)
     return Catalog(
         questionnaires=questionnaires, strategies=library, helplines=load_helplines(directory)
     )

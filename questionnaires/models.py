@@ -44,6 +44,15 @@ ARTICLE_SECTIONS: tuple[ArticleSection, ...] = get_args(ArticleSection)
 
 SAFETY_RESPONSES: tuple[str, ...] = ("yes", "no", "skip")
 
+# The two answers that leave an item unscored (docs/architecture.md#scoring): both post
+# ``na`` and count as missing, never as zero. An optional item (intimacy) offers the first;
+# an item about an event that may not happen in the time asked about offers the second.
+PREFER_NOT_TO_SAY = "Prefer not to say"
+DOES_NOT_APPLY = "Doesn't apply to us"
+
+StarterDirection = Literal["lower", "higher"]
+STARTER_DIRECTIONS: tuple[StarterDirection, ...] = get_args(StarterDirection)
+
 # What a safety item is about, where a "yes" needs more than the flag
 # (docs/architecture.md#safety): after a "yes" on a sexual_violence item no intimacy
 # strategy is offered and sexual-violence services come first. Most items have no topic:
@@ -108,13 +117,46 @@ class Dimension(_Strict):
 
 
 class Item(_Strict):
-    """One Likert question; ``reverse`` items are keyed ``min + max - answer``."""
+    """One Likert question; ``reverse`` items are keyed ``min + max - answer``.
+
+    ``optional`` items offer "Prefer not to say"; ``not_applicable`` items, about an event
+    that may not happen in the time asked about, offer "Doesn't apply to us". Either
+    answer is missing, never zero; an item offers one of them at most, so a person never
+    has to choose between two ways of saying "no answer". ``hurt`` marks an item about the
+    partner's disrespect, contempt or unkindness: no strategy that asks the person to give
+    the partner more may be triggered by it (docs/architecture.md#questionnaires).
+    """
 
     id: str = Field(pattern=_SLUG)
     dimension: DimensionId
     text: str = Field(min_length=1)
     reverse: StrictBool
     optional: StrictBool = False
+    not_applicable: StrictBool = False
+    hurt: StrictBool = False
+
+    @model_validator(mode="after")
+    def _one_way_to_leave_it(self) -> Item:
+        if self.optional and self.not_applicable:
+            raise _located(
+                ("not_applicable",),
+                "an item is optional or not_applicable, not both: it offers one way to leave it",
+            )
+        return self
+
+    @property
+    def may_be_left(self) -> bool:
+        """Whether this item can be answered ``na`` (missing, never zero)."""
+        return self.optional or self.not_applicable
+
+    @property
+    def left_label(self) -> str | None:
+        """The words of the ``na`` answer this item offers, or None when it offers none."""
+        if self.not_applicable:
+            return DOES_NOT_APPLY
+        if self.optional:
+            return PREFER_NOT_TO_SAY
+        return None
 
 
 class SafetyItem(_Strict):
@@ -138,11 +180,13 @@ class Questionnaire(_Strict):
     title: str
     description: str | None = None
     intro: str | None = None  # the page's first line; it names the one time frame asked about
-    minutes: StrictInt | None = Field(default=None, ge=1)
     scale: Scale
     dimensions: list[Dimension] = Field(min_length=1)
     items: list[Item] = Field(min_length=1)
     safety: list[SafetyItem] = Field(default_factory=list)
+    # How many dimensions must be scored for an overall score; None: every one
+    # (docs/architecture.md#scoring).
+    overall_needs: StrictInt | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Questionnaire:
@@ -159,7 +203,17 @@ class Questionnaire(_Strict):
         for index, dimension_id in enumerate(dimension_ids):
             if not any(i.dimension == dimension_id for i in self.items):
                 raise _located(("dimensions", index), f"dimension {dimension_id!r} has no items")
+        if self.overall_needs is not None and self.overall_needs > len(dimension_ids):
+            raise _located(
+                ("overall_needs",),
+                f"is {self.overall_needs}, but there are only {len(dimension_ids)} dimensions",
+            )
         return self
+
+    @property
+    def overall_minimum(self) -> int:
+        """How many dimension scores an overall score needs."""
+        return self.overall_needs or len(self.dimensions)
 
     def items_of(self, dimension_id: str) -> list[Item]:
         """The items of one dimension, in definition order."""
@@ -205,6 +259,9 @@ class Strategy(_Strict):
     triggers: list[str] = Field(default_factory=list)
     safe_if_flagged: StrictBool
     safe_because: str | None = None
+    # Asks the person to give the partner more (thanks, praise, gestures, notes, surprises,
+    # initiating closeness, one-sided attention): never triggered by a ``hurt`` item.
+    gives_partner_more: StrictBool = False
 
     @model_validator(mode="after")
     def _safe_only_with_a_reason(self) -> Strategy:
@@ -225,22 +282,90 @@ class Strategy(_Strict):
         return self
 
 
-class StrategyLibrary(_Strict):
-    """Every strategy, plus the conversation starters used between partners."""
+class Starter(_Strict):
+    """A conversation starter for partners who see an area differently.
 
+    ``lower`` is for the one who sees the area lower than the partner does: invited to say
+    what they need. ``higher`` is for the one who sees it higher: invited to ask and listen
+    (docs/architecture.md#partner). Ids are stable, like item ids.
+    """
+
+    id: str = Field(pattern=_SLUG)
+    direction: StarterDirection
+    text: str = Field(min_length=1)
+
+
+class GuideSection(_Strict):
+    """One section of the source guide: the id strategies name, and its heading there."""
+
+    id: ArticleSection
+    heading: str = Field(min_length=1)
+
+
+class GuidePart(_Strict):
+    """One part of the source guide, with its sections in the guide's order."""
+
+    heading: str = Field(min_length=1)
+    sections: list[GuideSection] = Field(min_length=1)
+
+
+class Guide(_Strict):
+    """The guide Rekindle's areas and ideas come from: its title and its sections."""
+
+    title: str = Field(min_length=1)
+    parts: list[GuidePart] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_section_once(self) -> Guide:
+        seen: set[str] = set()
+        for section in self.sections():
+            if section.id in seen:
+                raise _located(("parts",), f"section {section.id!r} is listed twice")
+            seen.add(section.id)
+        missing = [s for s in ARTICLE_SECTIONS if s not in seen]
+        if missing:
+            raise _located(("parts",), f"does not list the sections {missing}")
+        return self
+
+    def sections(self) -> list[GuideSection]:
+        """Every section, in the guide's order."""
+        return [section for part in self.parts for section in part.sections]
+
+
+class StrategyLibrary(_Strict):
+    """Every strategy, the conversation starters used between partners, and their source."""
+
+    guide: Guide
     strategies: list[Strategy] = Field(min_length=1)
-    conversations: dict[DimensionId, list[str]] = Field(default_factory=dict)
+    conversations: dict[DimensionId, list[Starter]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> StrategyLibrary:
         _no_repeats(_ids("strategies", self.strategies), "strategy id")
+        starter_ids: set[str] = set()
         for dimension_id, starters in self.conversations.items():
-            if not 1 <= len(starters) <= 2:
-                raise _located(
-                    ("conversations", dimension_id),
-                    f"needs one or two starters, has {len(starters)}",
-                )
+            for index, starter in enumerate(starters):
+                if starter.id in starter_ids:
+                    raise _located(
+                        ("conversations", dimension_id, index, "id"),
+                        f"duplicate starter id {starter.id!r}",
+                    )
+                starter_ids.add(starter.id)
+            for direction in STARTER_DIRECTIONS:
+                count = sum(1 for s in starters if s.direction == direction)
+                if not 1 <= count <= 2:
+                    raise _located(
+                        ("conversations", dimension_id),
+                        f"needs one or two {direction!r} starters, has {count}",
+                    )
         return self
+
+    def starters(self, dimension_id: str, direction: StarterDirection) -> list[Starter]:
+        """The starters of one dimension for one direction of the gap, in file order."""
+        found = [
+            s for d, starters in self.conversations.items() if d == dimension_id for s in starters
+        ]
+        return [s for s in found if s.direction == direction]
 
     def by_id(self, strategy_id: str) -> Strategy:
         """The strategy with this id (KeyError when absent)."""
@@ -272,16 +397,24 @@ def _no_repeats(entries: list[tuple[Location, str]], what: str) -> None:
 __all__ = [
     "ARTICLE_SECTIONS",
     "DIMENSION_IDS",
+    "DOES_NOT_APPLY",
+    "PREFER_NOT_TO_SAY",
     "SAFETY_RESPONSES",
     "SAFETY_TOPICS",
+    "STARTER_DIRECTIONS",
     "Dimension",
     "DimensionId",
+    "Guide",
+    "GuidePart",
+    "GuideSection",
     "Item",
     "Norms",
     "Questionnaire",
     "SafetyItem",
     "SafetyTopic",
     "Scale",
+    "Starter",
+    "StarterDirection",
     "Strategy",
     "StrategyLibrary",
 ]

@@ -11,15 +11,22 @@ from .assess import (
     score_assessment,
 )
 from .change import (
+    AREAS_DIFFER,
+    OVERALL,
+    QUESTIONS_CHANGED,
     RCI_CRITICAL,
     RELIABLE_DECLINE,
     RELIABLE_IMPROVEMENT,
     WITHIN_NORMAL,
+    AnsweredOn,
     DimensionChange,
     change_label,
+    compare_overall,
     compare_scores,
+    overall_s_diff,
     reliable_change_index,
     s_diff,
+    same_questions,
     standard_error,
 )
 from .dimensions import (
@@ -30,11 +37,20 @@ from .dimensions import (
     dimension_score,
     dimension_scores,
     focus_areas,
+    overall_of,
     overall_score,
     required_answers,
 )
 from .gaps import SEE_DIFFERENTLY, SEE_SAME, Gap, pair_checkups, perception_gaps
-from .history import changes_since, history_frame, score_or_none, scores_of, thin_series
+from .history import (
+    answered_on,
+    changes_since,
+    history_frame,
+    overall_changes_since,
+    score_or_none,
+    scores_of,
+    thin_series,
+)
 from .keying import keyed_value
 from .plans import (
     HELPED_CHOICES,
@@ -48,10 +64,13 @@ from .plans import (
 from .strategies import Suggestion, Trigger, order_candidates, select_strategies
 
 __all__ = [
+    "AREAS_DIFFER",
     "AVOIDED_AFTER_SEXUAL_VIOLENCE",
     "BANDS",
     "BAND_LABELS",
     "HELPED_CHOICES",
+    "OVERALL",
+    "QUESTIONS_CHANGED",
     "RCI_CRITICAL",
     "RELIABLE_DECLINE",
     "RELIABLE_IMPROVEMENT",
@@ -59,18 +78,21 @@ __all__ = [
     "SEE_SAME",
     "TRIED_CHOICES",
     "WITHIN_NORMAL",
+    "AnsweredOn",
     "DimensionChange",
     "Focus",
     "Gap",
     "ScoredAssessment",
     "Suggestion",
     "Trigger",
+    "answered_on",
     "band",
     "change_label",
     "change_while_trying",
     "changes_since",
     "changes_while_trying",
     "closes_plan",
+    "compare_overall",
     "compare_scores",
     "counted_helped",
     "dimension_score",
@@ -81,12 +103,16 @@ __all__ = [
     "keyed_value",
     "names_sexual_violence",
     "order_candidates",
+    "overall_changes_since",
+    "overall_of",
+    "overall_s_diff",
     "overall_score",
     "pair_checkups",
     "perception_gaps",
     "reliable_change_index",
     "required_answers",
     "s_diff",
+    "same_questions",
     "score_assessment",
     "score_or_none",
     "scores_of",

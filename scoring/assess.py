@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from questionnaires.models import Questionnaire, StrategyLibrary
 
-from .dimensions import Focus, band, dimension_scores, focus_areas, overall_score
+from .dimensions import Focus, band, dimension_scores, focus_areas, overall_of
 from .strategies import Suggestion, select_strategies
 
 # After a "yes" to a safety item about sexual violence, no advice about physical closeness is
@@ -75,7 +75,7 @@ def score_assessment(
     return ScoredAssessment(
         scores=scores,
         bands={dimension: band(score) for dimension, score in scores.items()},
-        overall=overall_score(scores),
+        overall=overall_of(questionnaire, scores),
         focus=focus,
         suggestions=normal,
         safe_suggestions=safe,

@@ -56,12 +56,24 @@ def dimension_scores(
     return {d.id: dimension_score(questionnaire, d.id, answers) for d in questionnaire.dimensions}
 
 
-def overall_score(scores: Mapping[str, float | None]) -> float | None:
-    """The mean of the dimension scores, only when every one is present."""
+def overall_score(scores: Mapping[str, float | None], minimum: int | None = None) -> float | None:
+    """The mean of the dimension scores present, when at least ``minimum`` are (default: all).
+
+    v1 and v2 need every dimension; v3 says in its YAML that 5 of 6 will do
+    (``Questionnaire.overall_minimum``, docs/architecture.md#scoring).
+    """
     values = [value for value in scores.values() if value is not None]
-    if not values or len(values) < len(scores):
+    needed = len(scores) if minimum is None else minimum
+    if not values or len(values) < needed:
         return None
     return round(sum(values) / len(values), 1)
+
+
+def overall_of(questionnaire: Questionnaire, scores: Mapping[str, float | None]) -> float | None:
+    """The overall score by this questionnaire's own rule."""
+    return overall_score(
+        {d.id: scores.get(d.id) for d in questionnaire.dimensions}, questionnaire.overall_minimum
+    )
 
 
 def band(score: float | None) -> str | None:

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from questionnaires.models import Norms, Questionnaire
+from questionnaires.models import Norms, Questionnaire, StarterDirection
 
-from .change import RCI_CRITICAL, norms_of, s_diff
+from .change import QUESTIONS_CHANGED, RCI_CRITICAL, AnsweredOn, norms_of, s_diff, same_questions
 
 SEE_DIFFERENTLY = "you see this differently"
 SEE_SAME = "you see this much the same"
@@ -26,16 +26,31 @@ class Gap:
     gap: float | None
     label: str | None
 
+    @property
+    def direction(self) -> StarterDirection | None:
+        """How you see the area against your partner: "lower", "higher", or None when level.
+
+        It chooses the conversation starter you are offered (docs/architecture.md#partner):
+        the one who sees it lower is invited to say what they need, the other to listen.
+        """
+        if self.gap is None or self.gap == 0:
+            return None
+        return "lower" if self.gap < 0 else "higher"
+
 
 def perception_gaps(
     questionnaire: Questionnaire,
     you: Mapping[str, float | None],
     partner: Mapping[str, float | None],
     norms: Mapping[str, Norms] | None = None,
+    *,
+    answered_on: AnsweredOn | None = None,
 ) -> tuple[Gap, ...]:
     """A gap is real when it is at least as large as a reliable change (1.96 x S_diff).
 
     ``norms`` as in ``compare_scores``: measured ones where given, else the YAML's.
+    ``answered_on`` (your version, your partner's) as there: where the two asked different
+    questions, the gap is shown and labelled QUESTIONS_CHANGED, never judged.
     """
     gaps = []
     for dimension in questionnaire.dimensions:
@@ -44,6 +59,9 @@ def perception_gaps(
             gaps.append(Gap(dimension.id, mine, theirs, None, None))
             continue
         gap = round(mine - theirs, 1)
+        if answered_on is not None and not same_questions(*answered_on, dimension.id):
+            gaps.append(Gap(dimension.id, mine, theirs, gap, QUESTIONS_CHANGED))
+            continue
         threshold = RCI_CRITICAL * s_diff(norms_of(questionnaire, dimension.id, norms))
         label = SEE_DIFFERENTLY if abs(gap) >= threshold else SEE_SAME
         gaps.append(Gap(dimension.id, mine, theirs, gap, label))

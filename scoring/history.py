@@ -11,7 +11,7 @@ import pandas as pd
 
 from questionnaires.models import Norms, Questionnaire
 
-from .change import DimensionChange, compare_scores
+from .change import AnsweredOn, DimensionChange, compare_overall, compare_scores
 
 HISTORY_COLUMNS = (
     "assessment_id",
@@ -55,23 +55,78 @@ def scores_of(frame: pd.DataFrame, assessment_id: int) -> dict[str, float | None
     }
 
 
+def answered_on(versions: Mapping[int, Questionnaire], before: int, after: int) -> AnsweredOn:
+    """The definitions of two version numbers (None for one this server does not know)."""
+    return versions.get(before), versions.get(after)
+
+
+def _ends(frame: pd.DataFrame, questionnaire_id: str) -> tuple[pd.DataFrame, list[int]]:
+    """This questionnaire's rows, and its assessment ids oldest first."""
+    rows = frame[frame["questionnaire_id"] == questionnaire_id]
+    return rows, rows["assessment_id"].drop_duplicates().tolist()
+
+
+def _version_of(rows: pd.DataFrame, assessment_id: int) -> int:
+    return int(rows.loc[rows["assessment_id"] == assessment_id, "version"].iloc[0])
+
+
 def changes_since(
-    frame: pd.DataFrame, questionnaire: Questionnaire, norms: Mapping[str, Norms] | None = None
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    norms: Mapping[str, Norms] | None = None,
+    *,
+    versions: Mapping[int, Questionnaire] | None = None,
 ) -> dict[str, tuple[DimensionChange, ...]]:
     """The latest assessment against the previous one and against the first one.
 
-    Only assessments of this questionnaire count (a pulse is compared with pulses);
-    the newest version's norms are used (``norms`` as in ``compare_scores``). Keys are
-    absent when there is nothing to compare.
+    Only assessments of this questionnaire count (a pulse is compared with pulses); the
+    newest version's norms judge (``norms`` as in ``compare_scores``), and only where a
+    dimension asked the same questions both times. ``versions`` (version number ->
+    definition) says what each was answered on; by default every row is taken as
+    ``questionnaire``'s own version, and a version missing from it is never judged. Keys
+    are absent when there is nothing to compare.
     """
-    rows = frame[frame["questionnaire_id"] == questionnaire.id]
-    ids = rows["assessment_id"].drop_duplicates().tolist()
+    known = versions if versions is not None else {questionnaire.version: questionnaire}
+    rows, ids = _ends(frame, questionnaire.id)
     if len(ids) < 2:
         return {}
     latest = scores_of(rows, ids[-1])
+    latest_version = _version_of(rows, ids[-1])
+    found = {}
+    for key, other in (("previous", ids[-2]), ("first", ids[0])):
+        found[key] = compare_scores(
+            questionnaire,
+            scores_of(rows, other),
+            latest,
+            norms,
+            answered_on=answered_on(known, _version_of(rows, other), latest_version),
+        )
+    return found
+
+
+def overall_changes_since(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    norms: Mapping[str, Norms] | None = None,
+    *,
+    versions: Mapping[int, Questionnaire] | None = None,
+) -> dict[str, DimensionChange]:
+    """``changes_since`` for the overall score: judged only between the same areas."""
+    known = versions if versions is not None else {questionnaire.version: questionnaire}
+    rows, ids = _ends(frame, questionnaire.id)
+    if len(ids) < 2:
+        return {}
+    latest = scores_of(rows, ids[-1])
+    latest_version = _version_of(rows, ids[-1])
     return {
-        "previous": compare_scores(questionnaire, scores_of(rows, ids[-2]), latest, norms),
-        "first": compare_scores(questionnaire, scores_of(rows, ids[0]), latest, norms),
+        key: compare_overall(
+            questionnaire,
+            scores_of(rows, other),
+            latest,
+            norms,
+            answered_on=answered_on(known, _version_of(rows, other), latest_version),
+        )
+        for key, other in (("previous", ids[-2]), ("first", ids[0]))
     }
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from questionnaires.models import Norms, Questionnaire
 
 from .change import DimensionChange, compare_scores
-from .history import score_or_none
+from .history import answered_on, score_or_none
 
 TRIED_CHOICES = ("yes", "partly", "no")  # "no" means "not yet, keep it"
 HELPED_CHOICES = ("yes", "unsure", "no")
@@ -42,14 +42,19 @@ def change_while_trying(
     dimension: str,
     chosen_at: datetime,
     norms: Mapping[str, Norms] | None = None,
+    *,
+    versions: Mapping[int, Questionnaire] | None = None,
 ) -> DimensionChange | None:
     """The dimension's change from the last assessment before the plan to the first after.
 
     Only assessments of the plan's questionnaire count (a check-up plan is measured on
     check-ups). None until there is an assessment on each side. What changed alongside,
-    never proof that the plan caused it.
+    never proof that the plan caused it; judged only where the dimension asked the same
+    questions both times (``versions`` as in ``changes_since``).
     """
-    return changes_while_trying(frame, questionnaire, [(dimension, chosen_at)], norms)[0]
+    return changes_while_trying(
+        frame, questionnaire, [(dimension, chosen_at)], norms, versions=versions
+    )[0]
 
 
 def changes_while_trying(
@@ -57,27 +62,34 @@ def changes_while_trying(
     questionnaire: Questionnaire,
     plans: Sequence[tuple[str, datetime]],
     norms: Mapping[str, Norms] | None = None,
+    *,
+    versions: Mapping[int, Questionnaire] | None = None,
 ) -> list[DimensionChange | None]:
     """``change_while_trying`` for many (dimension, chosen at) plans in one pass per dimension.
 
     Each dimension's series is cut once and searched with bisection, so a long history
     with many plans costs a sort, not a scan per plan.
     """
+    known = versions if versions is not None else {questionnaire.version: questionnaire}
     mine = frame[frame["questionnaire_id"] == questionnaire.id]
-    series: dict[str, tuple[list[pd.Timestamp], list[float | None]]] = {}
+    series: dict[str, tuple[list[pd.Timestamp], list[float | None], list[int]]] = {}
     for dimension, rows in mine.groupby("dimension", sort=False):
         times = rows["created_at"].tolist()  # Timestamps compare with datetimes as they are
         scores = [score_or_none(value) for value in rows["score"].tolist()]
-        series[str(dimension)] = (times, scores)
+        series[str(dimension)] = (times, scores, [int(v) for v in rows["version"].tolist()])
     found: list[DimensionChange | None] = []
     for dimension, chosen_at in plans:
-        times, scores = series.get(dimension, ([], []))
+        times, scores, asked = series.get(dimension, ([], [], []))
         cut = bisect_right(times, chosen_at)
         if cut == 0 or cut == len(times):
             found.append(None)
             continue
         changes = compare_scores(
-            questionnaire, {dimension: scores[cut - 1]}, {dimension: scores[cut]}, norms
+            questionnaire,
+            {dimension: scores[cut - 1]},
+            {dimension: scores[cut]},
+            norms,
+            answered_on=answered_on(known, asked[cut - 1], asked[cut]),
         )
         found.append(next(change for change in changes if change.dimension == dimension))
     return found

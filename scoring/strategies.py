@@ -65,6 +65,16 @@ def order_candidates(
     )
 
 
+def reports_hurt(questionnaire: Questionnaire, answers: Mapping[str, int | None]) -> bool:
+    """Whether any ``hurt`` item (the partner's disrespect or unkindness) was answered low."""
+    for item in questionnaire.items:
+        if item.hurt:
+            keyed = keyed_value(item, questionnaire.scale, answers.get(item.id))
+            if keyed is not None and keyed <= TRIGGER_AT_MOST:
+                return True
+    return False
+
+
 def select_strategies(
     library: StrategyLibrary,
     questionnaire: Questionnaire,
@@ -79,7 +89,11 @@ def select_strategies(
     """Up to ``per_dimension`` strategies per focus dimension, safe ones only when flagged.
 
     No strategy at all for a dimension in ``without`` (intimacy, after sexual violence).
+    When a ``hurt`` item was answered low, no strategy that asks the person to give the
+    partner more is offered anywhere in the result, triggered or not: a hurt is never
+    answered with appeasement (docs/architecture.md#questionnaires).
     """
+    hurt = reports_hurt(questionnaire, answers)
     chosen: list[Suggestion] = []
     for dimension_id in focus.dimensions:
         if dimension_id in without:
@@ -87,7 +101,9 @@ def select_strategies(
         candidates = [
             s
             for s in library.strategies
-            if s.dimension == dimension_id and (s.safe_if_flagged or not flagged)
+            if s.dimension == dimension_id
+            and (s.safe_if_flagged or not flagged)
+            and not (hurt and s.gives_partner_more)
         ]
         triggered = {s.id: triggers_for(s, questionnaire, answers) for s in candidates}
         for strategy in order_candidates(candidates, triggered, unhelpful)[:per_dimension]:

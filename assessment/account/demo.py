@@ -23,14 +23,17 @@ from .hashing import hash_password
 DEMO_USERNAME = "demo"
 DEMO_CHECKUPS = 6
 DAYS_BETWEEN_CHECKUPS = 30
-# The first check-ups (and the pulses between them) are version 1; from this index on the
-# demo answers version 2, so History, results and Partner show the questions changing (§11).
-DEMO_FIRST_V2 = 4
+# The version the demo answered at each check-up (and at the pulse after it): two of each, so
+# History, results and Partner show the questions changing twice, and the last two, of the
+# newest version, can be judged against each other (docs/architecture.md#versions).
+DEMO_VERSIONS = (1, 1, 2, 2, 3, 3)
 
-# Keyed answer level (1-5) per dimension at the first and at the last check-up: communication
-# and romance climb far enough to read as reliable improvement, the rest move within noise.
-DEMO_TRAJECTORY = {
-    "communication": (2.2, 4.2),
+# Keyed answer level (1-5) per dimension, at evenly spaced points from the first check-up to the
+# last (two points: a straight line). Communication rises late, after the plan chosen at the
+# fifth check-up, far enough to read as a reliable improvement between the last two; the rest
+# move within normal variation.
+DEMO_TRAJECTORY: dict[str, tuple[float, ...]] = {
+    "communication": (2.2, 2.5, 2.8, 3.0, 2.9, 4.3),
     "emotional_needs": (3.0, 3.6),
     "stress": (3.4, 3.0),
     "romance": (2.0, 3.9),
@@ -54,26 +57,36 @@ def demo_password(instance_path: str, filename: str = "demo_password") -> str:
     return password
 
 
+def level_at(points: tuple[float, ...], progress: float) -> float:
+    """The trajectory's level at ``progress`` (0 to 1), straight between evenly spaced points."""
+    if len(points) == 1:
+        return points[0]
+    position = min(max(progress, 0.0), 1.0) * (len(points) - 1)
+    index = min(int(position), len(points) - 2)
+    share = position - index
+    return points[index] + (points[index + 1] - points[index]) * share
+
+
 def demo_answers(
     definition: Questionnaire,
     progress: float,
     rng: random.Random,
-    trajectory: dict[str, tuple[float, float]] = DEMO_TRAJECTORY,
+    trajectory: dict[str, tuple[float, ...]] = DEMO_TRAJECTORY,
 ) -> dict[str, int | None]:
     """Answers that put each dimension near its point on a trajectory (demo's by default)."""
     scale = definition.scale
     answers: dict[str, int | None] = {}
     for item in definition.items:
-        start, end = trajectory.get(item.dimension, (3.0, 3.0))
-        level = start + (end - start) * progress + rng.uniform(-0.45, 0.45)
+        points = trajectory.get(item.dimension, (3.0,))
+        level = level_at(points, progress) + rng.uniform(-0.45, 0.45)
         keyed = min(scale.max, max(scale.min, round(level)))
         answers[item.id] = scale.min + scale.max - keyed if item.reverse else keyed
     return answers
 
 
 def demo_version(catalog_latest: Questionnaire, index: int) -> int:
-    """The version the demo answered at its ``index``-th check-up: 1, then the newest."""
-    return catalog_latest.version if index >= DEMO_FIRST_V2 else 1
+    """The version the demo answered at its ``index``-th check-up (never past the newest)."""
+    return min(catalog_latest.version, DEMO_VERSIONS[min(index, len(DEMO_VERSIONS) - 1)])
 
 
 def _demo_account(username: str, password_file: str) -> tuple[User, int]:
@@ -191,10 +204,10 @@ PARTNER_OFFSET_DAYS = 3  # each of the partner's check-ups a few days after one 
 
 # The partner starts out seeing communication and romance far more warmly than demo does;
 # as demo's scores rise the two views meet, while stress stays seen differently throughout.
-PARTNER_TRAJECTORY = {
+PARTNER_TRAJECTORY: dict[str, tuple[float, ...]] = {
     "communication": (3.9, 4.2),
     "emotional_needs": (3.2, 3.6),
-    "stress": (2.2, 2.0),
+    "stress": (2.0, 1.7),
     "romance": (3.7, 3.9),
     "intimacy": (3.0, 3.4),
     "support": (4.0, 4.2),

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from questionnaires.loader import Catalog
-from questionnaires.models import Questionnaire
+from questionnaires.models import PREFER_NOT_TO_SAY, Questionnaire
 
 from ..core import (
     Answer,
@@ -230,13 +230,14 @@ def _assessment_rows(
 ) -> Iterator[tuple[object, ...]]:
     """An assessment's answers, safety responses and scores: ids, the question, the answer."""
     items = {i.id: i.text for i in definition.items} if definition else {}
+    left = {i.id: i.left_label for i in definition.items} if definition else {}
     safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
     labels: dict[str, str] = {d.id: d.label for d in definition.dimensions} if definition else {}
     head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
     value: str | float  # an answer (int) or a score, "" where there is none
     for item_id, answer in a.answers:
         if answer is None:
-            value, label = "", "Prefer not to say"
+            value, label = "", left.get(item_id) or PREFER_NOT_TO_SAY
         else:
             value = answer
             label = definition.scale.label(answer) if definition else ""

@@ -133,7 +133,7 @@ def _answers(definition: Questionnaire, value: Any, where: str) -> dict[str, int
         raise ImportProblem(f"{where}: the answers are not those of this questionnaire.")
     answers: dict[str, int | None] = {}
     for item_id, answer in value.items():
-        if answer is None and items[item_id].optional:
+        if answer is None and items[item_id].may_be_left:
             answers[item_id] = None
         elif _is_int(answer) and answer in definition.scale.points:
             answers[item_id] = answer

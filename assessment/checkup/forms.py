@@ -16,13 +16,14 @@ from questionnaires.models import Questionnaire
 
 from ..core import StrictForm
 
+# "Prefer not to say" (optional items) and "Doesn't apply to us" (items about an event that
+# may not happen) both post this, and both count as missing, never zero.
 NOT_ANSWERED = "na"
 SAFETY_CHOICES = [
     SelectChoice("yes", "Yes"),
     SelectChoice("no", "No"),
     SelectChoice("skip", "I'd rather not say"),
 ]
-PREFER_NOT_TO_SAY = "Prefer not to say"
 REQUIRED_MESSAGE = "Please choose an answer to this question."
 INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # whole: fullmatch, never match
@@ -48,7 +49,7 @@ class QuestionnaireForm(StrictForm):
     questionnaire: Questionnaire  # set on each generated subclass
 
     def answers(self) -> dict[str, int | None]:
-        """Item id -> answer (None for "Prefer not to say"), after validation."""
+        """Item id -> answer (None for "Prefer not to say" or "Doesn't apply to us")."""
         values: dict[str, int | None] = {}
         for item in self.questionnaire.items:
             raw = self[item.id].data
@@ -72,8 +73,8 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     fields: dict[str, Any] = {"questionnaire": questionnaire}
     for item in questionnaire.items:
         choices = [SelectChoice(str(value), scale.label(value)) for value in scale.points]
-        if item.optional:
-            choices.append(SelectChoice(NOT_ANSWERED, PREFER_NOT_TO_SAY))
+        if item.left_label is not None:
+            choices.append(SelectChoice(NOT_ANSWERED, item.left_label))
         fields[item.id] = AnswerField(item.text, choices=choices)
     for safety_item in questionnaire.safety:
         fields[safety_item.id] = AnswerField(safety_item.text, choices=SAFETY_CHOICES)

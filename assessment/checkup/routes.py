@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from questionnaires.models import Questionnaire
-from scoring import compare_scores, focus_areas
+from scoring import compare_overall, compare_scores, focus_areas
 
 from .. import safety
 from ..core import (
+    Assessment,
     Plan,
     PlanStatus,
     charts,
@@ -234,6 +235,14 @@ def _render_form(
     )
 
 
+def _definition_or_none(assessment: Assessment) -> Questionnaire | None:
+    """The version an assessment was answered on, or None when this server no longer has it."""
+    try:
+        return current_catalog().get(assessment.questionnaire_id, assessment.questionnaire_version)
+    except KeyError:
+        return None
+
+
 @bp.get("/results/<id:assessment_id>")
 @login_required
 def result(assessment_id: int) -> str:
@@ -245,18 +254,26 @@ def result(assessment_id: int) -> str:
     previous = previous_assessment(assessment)
     traces = [(f"This {definition.title.lower()}", scores)]
     changes = None
+    overall_change = None
     questions_changed = None
     norms = norms_in_use(definition)
     if previous is not None:
         previous_scores = previous.score_map()
         traces.append(("The one before", previous_scores))
-        # Across versions: the same dimension ids, judged by the newer version's norms (§11).
+        # Across versions the newer version's norms judge, and only the areas that asked the
+        # same questions both times (docs/architecture.md#versions).
         newer = catalog.get(
             assessment.questionnaire_id,
             max(previous.questionnaire_version, assessment.questionnaire_version),
         )
         norms = norms_in_use(newer)
-        changes = compare_scores(newer, previous_scores, scores, norms.by_dimension)
+        asked = (_definition_or_none(previous), definition)
+        changes = compare_scores(
+            newer, previous_scores, scores, norms.by_dimension, answered_on=asked
+        )
+        overall_change = compare_overall(
+            newer, previous_scores, scores, norms.by_dimension, answered_on=asked
+        )
         if previous.questionnaire_version != assessment.questionnaire_version:
             questions_changed = (previous.questionnaire_version, assessment.questionnaire_version)
     flag = recently_flagged(current_user)
@@ -273,6 +290,8 @@ def result(assessment_id: int) -> str:
         suggestions=suggestions_for_page(assessment, flag),
         previous=previous,
         changes=changes,
+        overall_change=overall_change,
+        overall_areas=sum(1 for d in definition.dimensions if scores.get(d.id) is not None),
         norms=norms,
         questions_changed=questions_changed,
         radar=charts.radar_figure(definition, traces),

@@ -13,10 +13,10 @@ bp = Blueprint("start", __name__)
 @bp.get("/")
 def index() -> str:
     """What a check-up is, the privacy promise said honestly, and where to start."""
-    checkup = current_catalog().latest("checkup")
+    catalog = current_catalog()
     return render_template(
         "main/index.html",
-        checkup_questions=len(checkup.items),
-        checkup_private=len(checkup.safety),
+        checkup=catalog.latest("checkup"),
+        pulse=catalog.latest("pulse"),
         safety_lines=lines_for_person(),
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, url_for
 
+from questionnaires.models import Questionnaire
+from questionnaires.timing import minutes_to_answer, seconds_to_answer
 from scoring import BAND_LABELS, band
 
 from .assets import plotly_filename
@@ -30,6 +33,22 @@ def format_change(delta: float | None) -> str:
         return "—"
     shown = round(delta, 1)
     return "0.0" if shown == 0 else f"{shown:+.1f}"
+
+
+def time_to_answer(questionnaire: Questionnaire) -> str:
+    """How long a questionnaire takes, in words, worked out from its own words.
+
+    Every page that says how long asks this one rule (questionnaires/timing.py), so the
+    start page, the choice and the questionnaire never disagree.
+    """
+    if seconds_to_answer(questionnaire) <= 60:
+        return "under a minute"
+    return f"about {minutes_to_answer(questionnaire)} minutes"
+
+
+def anchor(text: str) -> str:
+    """Words as a page anchor or a class name: "couple's therapy" -> "couple-s-therapy"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def format_date(moment: datetime) -> str:
@@ -58,3 +77,5 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["score"] = format_score
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["change"] = format_change
+    app.jinja_env.filters["time_to_answer"] = time_to_answer
+    app.jinja_env.filters["anchor"] = anchor

@@ -13,6 +13,7 @@ from scoring import (
     DimensionChange,
     changes_since,
     changes_while_trying,
+    overall_changes_since,
     score_or_none,
     scores_of,
     thin_series,
@@ -64,17 +65,26 @@ class ChangeSection:
     # When the questions changed (docs/architecture.md#versions): the first time the newest version
     # was taken, and the versions seen; None when every one was answered on the same version.
     questions_changed: tuple[datetime, tuple[int, ...]] | None = None
+    # The overall score's change beside each table: judged only between the same areas.
+    overall_previous: DimensionChange | None = None
+    overall_first: DimensionChange | None = None
 
 
 def change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection]:
-    """One section per questionnaire answered: the change tables, judged by its norms."""
+    """One section per questionnaire answered: the change tables, judged by its norms.
+
+    Each area is judged only where it asked the same questions both times; elsewhere its
+    delta says "the questions changed: not judged" (docs/architecture.md#versions).
+    """
     sections = []
     for definition in catalog.latest_all():
         rows = frame[frame["questionnaire_id"] == definition.id]
         if rows.empty:
             continue
         norms = norms_in_use(definition)
-        changes = changes_since(frame, definition, norms.by_dimension)
+        versions = catalog.versions(definition.id)
+        changes = changes_since(frame, definition, norms.by_dimension, versions=versions)
+        overall = overall_changes_since(frame, definition, norms.by_dimension, versions=versions)
         sections.append(
             ChangeSection(
                 definition=definition,
@@ -85,6 +95,8 @@ def change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection
                 since_first=changes.get("first"),
                 norms=norms,
                 questions_changed=_questions_changed(rows),
+                overall_previous=overall.get("previous"),
+                overall_first=overall.get("first"),
             )
         )
     return sections
@@ -186,6 +198,7 @@ def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) 
             questionnaire,
             [(r.plan.dimension, r.plan.created_at) for r in rows],
             norms_in_use(questionnaire).by_dimension,
+            versions=catalog.versions(questionnaire_id),
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
     labels: dict[str, str] = {d.id: d.label for q in catalog.latest_all() for d in q.dimensions}

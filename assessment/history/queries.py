@@ -23,12 +23,19 @@ _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 @dataclass(frozen=True)
 class ListedAssessment:
-    """One row of the list: when, which questionnaire, the overall score."""
+    """One row of the list: when, which questionnaire, the overall score and its areas."""
 
     id: int
     created_at: datetime
     kind: str
     overall: float | None
+    areas: int  # the areas with a score, which the overall averages
+    of_areas: int  # the areas the questionnaire has
+
+    @property
+    def overall_is_partial(self) -> bool:
+        """An overall of fewer areas than the questionnaire has ("overall of 5 areas")."""
+        return self.overall is not None and self.areas < self.of_areas
 
 
 @dataclass(frozen=True)
@@ -67,12 +74,23 @@ def assessment_page(user_id: int, number: int, catalog: Catalog) -> ListPage | N
     if number > pages:
         return None
     titles = {q.id: q.title for q in catalog.latest_all()}
+    sizes = {q.id: len(q.dimensions) for q in catalog.latest_all()}
+    scored = (
+        select(func.count(DimensionScore.id))
+        .where(
+            DimensionScore.assessment_id == Assessment.id,
+            DimensionScore.score.is_not(None),
+        )
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(
             Assessment.id,
             Assessment.created_at,
             Assessment.questionnaire_id,
             Assessment.overall,
+            scored,
         )
         .where(Assessment.user_id == user_id)
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())
@@ -85,8 +103,10 @@ def assessment_page(user_id: int, number: int, catalog: Catalog) -> ListPage | N
             created_at=created_at,
             kind=titles.get(questionnaire_id, questionnaire_id),
             overall=overall,
+            areas=int(areas),
+            of_areas=sizes.get(questionnaire_id, int(areas)),
         )
-        for assessment_id, created_at, questionnaire_id, overall in rows
+        for assessment_id, created_at, questionnaire_id, overall, areas in rows
     ]
     return ListPage(rows=listed, number=number, pages=pages, total=int(total or 0))
 

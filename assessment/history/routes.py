@@ -26,7 +26,9 @@ def history() -> str:
     if listing is None:
         abort(404)  # not a page number, or past the last page
     if listing.total == 0:
-        return render_template("history/history.html", empty=True)
+        return render_template(
+            "history/history.html", empty=True, checkup=catalog.latest("checkup")
+        )
     if listing.number > 1:
         # Older pages list older check-ins; the charts and tables are on the first page.
         return render_template("history/history.html", empty=False, listing=listing, older=True)

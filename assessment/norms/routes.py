@@ -1,4 +1,5 @@
-"""``GET /about/measures``: a plain page on scores, bands, reliable change and the norms in use."""
+"""The norms room's pages: ``GET /about/measures`` (scores, bands, reliable change, the norms in
+use) and ``GET /about/sources`` (where the areas and the ideas to try come from)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,12 @@ def measures() -> str:
         critical=RCI_CRITICAL,
         min_people=MIN_PEOPLE,
     )
+
+
+@bp.get("/about/sources")
+def sources() -> str:
+    """The guide Rekindle's areas and strategies come from, its sections, and whose words these are.
+
+    Every strategy card links here at its section (docs/architecture.md#questionnaires).
+    """
+    return render_template("about/sources.html", guide=current_catalog().strategies.guide)

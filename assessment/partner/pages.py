@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from questionnaires.models import Questionnaire
-from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_series
+from questionnaires.models import Questionnaire, Starter, StarterDirection
+from scoring import (
+    SEE_DIFFERENTLY,
+    AnsweredOn,
+    Gap,
+    pair_checkups,
+    perception_gaps,
+    thin_series,
+)
 
 from ..core import Assessment, charts, current_catalog
 from ..norms import norms_in_use
@@ -43,6 +51,12 @@ def _definition_for(*checkups: SharedCheckup) -> Questionnaire:
         return catalog.latest(SHAREABLE)
 
 
+def _answered_on(you: SharedCheckup, partner: SharedCheckup) -> AnsweredOn:
+    """The versions the two answered: a gap is judged only where both asked the same questions."""
+    versions = current_catalog().versions(SHAREABLE)
+    return versions.get(you.version), versions.get(partner.version)
+
+
 def comparison(
     mine: list[SharedCheckup], theirs: list[SharedCheckup], show_starters: bool
 ) -> dict[str, Any]:
@@ -65,14 +79,18 @@ def comparison(
         "radar": charts.radar_figure(definition, traces),
         "radar_traces": traces,
         "gaps": None,
-        # Compared on the newer version's norms, and the page says so
-        # (docs/architecture.md#versions).
+        # Judged on the newer version's norms, only where both asked the same questions; the
+        # page says so (docs/architecture.md#versions).
         "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:
         norms = norms_in_use(definition)
         page["gaps"] = perception_gaps(
-            definition, latest_mine.scores, latest_theirs.scores, norms.by_dimension
+            definition,
+            latest_mine.scores,
+            latest_theirs.scores,
+            norms.by_dimension,
+            answered_on=_answered_on(latest_mine, latest_theirs),
         )
         page["gap_norms"] = norms
         apart = abs(latest_mine.created_at - latest_theirs.created_at)
@@ -84,15 +102,32 @@ def comparison(
     return page
 
 
-def _starters(gaps: Iterable[Gap]) -> list[tuple[str, list[str]]]:
-    """(dimension id, starters) for every dimension you see differently."""
+@dataclass(frozen=True)
+class StartersShown:
+    """The starters one person is offered for one area they see differently."""
+
+    dimension: str
+    direction: StarterDirection  # how this person sees the area against their partner
+    starters: list[Starter]
+
+
+def _starters(gaps: Iterable[Gap]) -> list[StartersShown]:
+    """For every area you see differently, the starters that fit your side of the gap.
+
+    You - partner below zero: you see it lower, and are invited to say what you need;
+    above zero: you see it higher, and are invited to ask and listen. Never the reverse,
+    so the one who feels unheard is never told to listen (docs/architecture.md#partner).
+    """
     library = current_catalog().strategies
-    conversations: dict[str, list[str]] = dict(library.conversations.items())
-    return [
-        (gap.dimension, conversations[gap.dimension])
-        for gap in gaps
-        if gap.label == SEE_DIFFERENTLY and conversations.get(gap.dimension)
-    ]
+    shown = []
+    for gap in gaps:
+        direction = gap.direction
+        if gap.label != SEE_DIFFERENTLY or direction is None:
+            continue
+        starters = library.starters(gap.dimension, direction)
+        if starters:
+            shown.append(StartersShown(gap.dimension, direction, starters))
+    return shown
 
 
 def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[str, Any]:
@@ -111,7 +146,11 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
         definition = _definition_for(you, partner)
         gaps = perception_gaps(
-            definition, you.scores, partner.scores, norms_in_use(definition).by_dimension
+            definition,
+            you.scores,
+            partner.scores,
+            norms_in_use(definition).by_dimension,
+            answered_on=_answered_on(you, partner),
         )
         rows.append(
             {

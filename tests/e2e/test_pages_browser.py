@@ -293,7 +293,7 @@ def test_every_page_fits_at_every_width(
     """Every page of every journey, demo included: fits, no word broken, axe clean, both schemes."""
     context, page, watch = open_page(browser, site, width, scheme)
     try:
-        for path in ("/", "/login", "/register", site.invite_path):
+        for path in ("/", "/login", "/register", site.invite_path, "/about/sources"):
             page.goto(path)
             check_fits(page, watch, axe, width)
         sign_in(page, "visitor", PASSWORD)
@@ -376,7 +376,7 @@ def test_result_and_history_print_whole_without_navigation(
         assert f"Printed from Rekindle on {format_date(datetime.now(UTC))}" in text
         if which == "result":
             assert "Taken on" in text and "Scores from 0 to 100" in text
-            assert "Stress and\nlife changes" in text  # the radar's own two-line label
+            assert "Facing stress\ntogether" in text  # the radar's own two-line label
         else:
             assert text.count("Jul 2026") >= 6  # each trend chart's date axis
             assert "Communication over time" in text  # the folded tables print too

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from questionnaires.models import (
+    ARTICLE_SECTIONS,
     Dimension,
+    Guide,
+    GuidePart,
+    GuideSection,
     Item,
     Norms,
     Questionnaire,
@@ -67,6 +71,15 @@ def _strategy(strategy_id: str, dimension: str, triggers: list[str], safe: bool)
 def tiny_library() -> StrategyLibrary:
     """Four talk strategies (two safe), two care strategies, one touch strategy."""
     return StrategyLibrary(
+        guide=Guide(
+            title="A guide",
+            parts=[
+                GuidePart(
+                    heading="Every section",
+                    sections=[GuideSection(id=s, heading=s.title()) for s in ARTICLE_SECTIONS],
+                )
+            ],
+        ),
         strategies=[
             _strategy("talk_a", "communication", ["t3"], safe=False),
             _strategy("talk_b", "communication", ["t1"], safe=True),
@@ -75,5 +88,5 @@ def tiny_library() -> StrategyLibrary:
             _strategy("care_a", "emotional_needs", ["c1"], safe=True),
             _strategy("care_b", "emotional_needs", [], safe=False),
             _strategy("touch_a", "intimacy", ["x1"], safe=True),
-        ]
+        ],
     )

@@ -32,16 +32,16 @@ def shipped():  # type: ignore[no-untyped-def]
     return load_catalog()
 
 
-def test_checkup_has_six_dimensions_of_five_or_six_items(shipped) -> None:
-    """Six dimensions in the fixed order, 5-6 items each, at least one reverse-keyed."""
+def test_checkup_has_six_dimensions_of_six_items_two_reversed(shipped) -> None:
+    """Six dimensions in the fixed order, six items each, exactly two reverse-keyed (v3)."""
     checkup = shipped.latest("checkup")
     assert tuple(d.id for d in checkup.dimensions) == DIMENSION_IDS
     for dimension in DIMENSION_IDS:
         items = checkup.items_of(dimension)
-        assert 5 <= len(items) <= 6, dimension
-        assert any(item.reverse for item in items), dimension
+        assert len(items) == 6, dimension
+        assert sum(item.reverse for item in items) == 2, dimension
         assert all(item.optional == (dimension == "intimacy") for item in items), dimension
-    assert 3 <= len(checkup.safety) <= 4
+    assert 5 <= len(checkup.safety) <= 6
 
 
 def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
@@ -68,7 +68,7 @@ def test_strategies_and_starters_never_assume_a_gender(shipped) -> None:
     """Strategies and conversation starters say "your partner", never he or she."""
     library = shipped.strategies
     texts = [t for s in library.strategies for t in (s.title, s.action, s.why)]
-    texts += [starter for starters in library.conversations.values() for starter in starters]
+    texts += [starter.text for starters in library.conversations.values() for starter in starters]
     for text in texts:
         assert not GENDERED.search(text), text
 
@@ -76,16 +76,17 @@ def test_strategies_and_starters_never_assume_a_gender(shipped) -> None:
 def test_catalog_finds_versions_and_orders_checkup_first(tmp_path) -> None:
     """Does the catalog serve old versions, pick the newest, and list check-up then pulse?"""
     folder = _copy_definitions(tmp_path)
-    _edit(folder, "checkup.v2.yaml", _set(["version"], 3))
-    (folder / "checkup.v2.yaml").rename(folder / "checkup.v3.yaml")
-    shutil.copy(DEFINITIONS_DIR / "checkup.v2.yaml", folder / "checkup.v2.yaml")
+    _edit(folder, "checkup.v3.yaml", _set(["version"], 4))
+    (folder / "checkup.v3.yaml").rename(folder / "checkup.v4.yaml")
+    shutil.copy(DEFINITIONS_DIR / "checkup.v3.yaml", folder / "checkup.v3.yaml")
     catalog = load_catalog(folder)
     assert catalog.get("checkup", 1).version == 1
-    assert catalog.get("checkup", 2).version == 2
-    assert catalog.latest("checkup").version == 3
-    assert [q.key for q in catalog.latest_all()] == [("checkup", 3), ("pulse", 2)]
+    assert catalog.get("checkup", 3).version == 3
+    assert catalog.latest("checkup").version == 4
+    assert [q.key for q in catalog.latest_all()] == [("checkup", 4), ("pulse", 3)]
+    assert sorted(catalog.versions("checkup")) == [1, 2, 3, 4]
     with pytest.raises(KeyError):
-        catalog.get("pulse", 3)
+        catalog.get("pulse", 4)
     with pytest.raises(KeyError):
         catalog.latest("nothing")
 
@@ -243,10 +244,48 @@ BROKEN = [
         "strategies: dimension 'romance' has 0 strategies with safe_if_flagged: true",
     ),
     (
-        "three conversation starters",
+        "three conversation starters for one direction",
         "strategies.yaml",
-        _set(["conversations", "stress"], ["One.", "Two.", "Three."]),
-        "conversations.stress: needs one or two starters",
+        _set(
+            ["conversations", "stress"],
+            [{"id": f"s{n}", "direction": "higher", "text": "Ask."} for n in range(3)]
+            + [{"id": "s_low", "direction": "lower", "text": "Say."}],
+        ),
+        "conversations.stress: needs one or two 'higher' starters, has 3",
+    ),
+    (
+        "no starter for those who see an area lower",
+        "strategies.yaml",
+        _set(
+            ["conversations", "stress"], [{"id": "s_high", "direction": "higher", "text": "Ask."}]
+        ),
+        "conversations.stress: needs one or two 'lower' starters, has 0",
+    ),
+    (
+        "a starter without a direction",
+        "strategies.yaml",
+        _set(["conversations", "stress", 0, "direction"], "sideways"),
+        "conversations.stress[0].direction",
+    ),
+    (
+        "an item both optional and not applicable",
+        "checkup.v3.yaml",
+        _set(["items", 12, "optional"], True),
+        "items[12].not_applicable: an item is optional or not_applicable, not both",
+    ),
+    (
+        "overall needing more areas than there are",
+        "checkup.v3.yaml",
+        _set(["overall_needs"], 7),
+        "overall_needs: is 7, but there are only 6 dimensions",
+    ),
+    (
+        "a guide that leaves out a section",
+        "strategies.yaml",
+        _set(
+            ["guide", "parts", 0, "sections"], [{"id": "communication breakdown", "heading": "C"}]
+        ),
+        "guide.parts: does not list the sections",
     ),
     ("id not matching the file name", "pulse.v1.yaml", _set(["id"], "pulses"), "id"),
     (

@@ -1,4 +1,4 @@
-"""Version 2 of the check-up and the pulse, written by the rules.
+"""Versions 2 and 3 of the check-up and the pulse, written by the rules (v3: test_questionnaire_v3).
 
 See docs/architecture.md#questionnaires and docs/architecture.md#versions.
 """
@@ -22,15 +22,17 @@ def catalog():  # type: ignore[no-untyped-def]
     return load_catalog()
 
 
-def test_v2_is_latest_and_v1_stays_loaded(catalog) -> None:
-    """New assessments use v2; v1 stays in the catalog to score and show old ones."""
-    assert catalog.latest("checkup").version == 2
-    assert catalog.latest("pulse").version == 2
-    assert catalog.get("checkup", 1).version == 1
-    assert catalog.get("pulse", 1).version == 1
+def test_v3_is_latest_and_v1_v2_stay_loaded(catalog) -> None:
+    """New assessments use v3; v1 and v2 stay in the catalog to score and show old ones."""
+    assert catalog.latest("checkup").version == 3
+    assert catalog.latest("pulse").version == 3
     for qid in ("checkup", "pulse"):
-        ids = [d.id for d in catalog.get(qid, 2).dimensions]
-        assert ids == [d.id for d in catalog.get(qid, 1).dimensions] == list(DIMENSION_IDS)
+        for version in (1, 2):
+            assert catalog.get(qid, version).version == version
+        ids = [d.id for d in catalog.get(qid, 3).dimensions]
+        for version in (1, 2):
+            assert ids == [d.id for d in catalog.get(qid, version).dimensions]
+        assert ids == list(DIMENSION_IDS)
 
 
 def test_every_item_of_every_version_follows_the_writing_rules(catalog) -> None:

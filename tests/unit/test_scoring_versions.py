@@ -1,4 +1,4 @@
-"""The shipped check-up and pulse, v1 and v2, through the pure engine.
+"""The shipped check-up and pulse, v1 to v3, through the pure engine.
 
 See docs/architecture.md#scoring and docs/architecture.md#versions.
 """
@@ -14,11 +14,21 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from questionnaires.loader import load_catalog
-from scoring import RELIABLE_IMPROVEMENT, WITHIN_NORMAL, compare_scores, dimension_scores
+from scoring import (
+    QUESTIONS_CHANGED,
+    RELIABLE_IMPROVEMENT,
+    WITHIN_NORMAL,
+    compare_scores,
+    dimension_scores,
+    overall_of,
+    required_answers,
+    same_questions,
+)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 CATALOG = load_catalog()
-VERSIONS = [CATALOG.get(qid, v) for qid in ("checkup", "pulse") for v in (1, 2)]
+VERSIONS = [CATALOG.get(qid, v) for qid in ("checkup", "pulse") for v in (1, 2, 3)]
+CHECKUP_V3 = CATALOG.get("checkup", 3)
 SETTINGS = settings(max_examples=60, deadline=None)
 
 
@@ -39,6 +49,39 @@ def test_checkup_v2_golden_file() -> None:
         {"score": "float64"}
     )
     assert_frame_equal(actual, pd.read_csv(GOLDEN / "checkup_v2_scores.csv"))
+
+
+def _golden_answers(name: str) -> dict[str, dict[str, int | None]]:
+    """Assessment -> item id -> answer (None for an empty cell: "na") from a golden CSV."""
+    answers = pd.read_csv(GOLDEN / name, dtype={"answer": "Int64"})
+    return {
+        str(assessment): {
+            item: (None if pd.isna(value) else int(value))
+            for item, value in zip(group["item_id"], group["answer"], strict=True)
+        }
+        for assessment, group in answers.groupby("assessment", sort=True)
+    }
+
+
+def test_checkup_v3_golden_file() -> None:
+    """Four v3 check-ups score as tests/data/scoring/checkup_v3_scores.csv says (by hand).
+
+    C1 agrees with everything: every area 58.3 (two problems per area count low). C2 leaves
+    intimacy blank and two events "don't apply": overall of 5 areas, 58.8. C3 answers two
+    intimacy questions: intimacy unscored, overall of 5 areas. C4 has two areas unscored:
+    no overall. The "overall" rows are the overall score by v3's own rule.
+    """
+    rows = []
+    for assessment, given_answers in _golden_answers("checkup_v3_answers.csv").items():
+        assert set(given_answers) == {i.id for i in CHECKUP_V3.items}, assessment
+        scores = dimension_scores(CHECKUP_V3, given_answers)
+        for dimension, score in scores.items():
+            rows.append((assessment, dimension, score))
+        rows.append((assessment, "overall", overall_of(CHECKUP_V3, scores)))
+    actual = pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
+        {"score": "float64"}
+    )
+    assert_frame_equal(actual, pd.read_csv(GOLDEN / "checkup_v3_scores.csv"))
 
 
 def _answers(definition):  # type: ignore[no-untyped-def]
@@ -76,15 +119,86 @@ def test_shipped_versions_keep_the_engine_properties(definition) -> None:
     check()
 
 
-def test_a_v1_checkup_compares_with_a_v2_one_on_v2_norms() -> None:
-    """Same dimension ids across versions; the newer version's norms judge the change."""
+def test_a_v1_checkup_compares_with_a_v2_one_only_where_the_questions_are_the_same() -> None:
+    """v1 -> v2: stress asked the same five items (judged on v2's norms); communication gained
+    one, so its delta is shown as "the questions changed: not judged", never reliable."""
     v1, v2 = CATALOG.get("checkup", 1), CATALOG.get("checkup", 2)
     before = dict.fromkeys((d.id for d in v1.dimensions), 40.0)
-    after = dict(before, communication=75.0, romance=50.0)
-    changes = {c.dimension: c for c in compare_scores(v2, before, after)}
+    after = dict(before, communication=75.0, stress=75.0, romance=50.0)
+    changes = {c.dimension: c for c in compare_scores(v2, before, after, answered_on=(v1, v2))}
     assert set(changes) == {d.id for d in v2.dimensions}
     # v2 norms: sd 18, reliability .85 -> S_diff = sqrt(2) * 18 * sqrt(.15) = 9.859
-    assert changes["communication"].delta == 35.0
-    assert changes["communication"].rci == pytest.approx(35.0 / 9.859, rel=1e-3)
-    assert changes["communication"].label == RELIABLE_IMPROVEMENT
-    assert changes["romance"].label == WITHIN_NORMAL
+    assert changes["stress"].delta == 35.0
+    assert changes["stress"].rci == pytest.approx(35.0 / 9.859, rel=1e-3)
+    assert changes["stress"].label == RELIABLE_IMPROVEMENT
+    assert changes["support"].label == WITHIN_NORMAL
+    assert (changes["communication"].delta, changes["communication"].rci) == (35.0, None)
+    assert changes["communication"].label == QUESTIONS_CHANGED
+    assert not changes["communication"].judged
+
+
+def test_v2_to_v3_judges_no_checkup_area_and_v2_to_v3_pulse_four() -> None:
+    """Every check-up area changed its questions in v3; the pulse kept four of six."""
+    for qid, judged in (
+        ("checkup", set()),
+        ("pulse", {"communication", "emotional_needs", "romance", "intimacy"}),
+    ):
+        v2, v3 = CATALOG.get(qid, 2), CATALOG.get(qid, 3)
+        same = {d.id for d in v3.dimensions if same_questions(v2, v3, d.id)}
+        assert same == judged, qid
+
+
+@SETTINGS
+@given(st.integers(CHECKUP_V3.scale.min, CHECKUP_V3.scale.max))
+def test_checkup_v3_answering_one_step_to_everything_scores_every_area_the_same(step) -> None:
+    """Two reverse-keyed items in every area: agreeing (or anything) with all is no pattern."""
+    scores = dimension_scores(CHECKUP_V3, {item.id: step for item in CHECKUP_V3.items})
+    assert len(set(scores.values())) == 1, scores
+    assert None not in scores.values()
+
+
+def test_the_same_step_rule_would_catch_v2() -> None:
+    """v2 (one reverse item in some areas) fails it: "Agree" to all gave 66.7 and 55.0."""
+    v2 = CATALOG.get("checkup", 2)
+    scores = dimension_scores(v2, {item.id: 4 for item in v2.items})
+    assert scores["communication"] == 66.7 and scores["stress"] == 55.0
+
+
+@SETTINGS
+@given(_answers(CHECKUP_V3), st.sampled_from([i.id for i in CHECKUP_V3.items]))
+def test_checkup_v3_na_is_missing_never_zero(answers, item_id) -> None:
+    """An item answered "na" leaves the mean of the others: never counted as the lowest answer."""
+    scale = CHECKUP_V3.scale
+    answers = dict(answers, **{item_id: None})
+    dimension = CHECKUP_V3.item(item_id).dimension
+    items = CHECKUP_V3.items_of(dimension)
+    keyed = [
+        (scale.min + scale.max - answers[i.id]) if i.reverse else answers[i.id]
+        for i in items
+        if answers[i.id] is not None
+    ]
+    score = dimension_scores(CHECKUP_V3, answers)[dimension]
+    if len(keyed) < required_answers(len(items)):
+        assert score is None
+    else:
+        mean = sum(keyed) / len(keyed)
+        expected = 100 * (mean - scale.min) / (scale.max - scale.min)
+        assert score is not None and abs(score - expected) <= 0.05 + 1e-9
+
+
+def test_checkup_v3_na_example() -> None:
+    """Five "Strongly agree" (keyed 5) and one "Doesn't apply to us": 100.0, not 83.3."""
+    answers = {item.id: (1 if item.reverse else 5) for item in CHECKUP_V3.items}
+    answers["str_hard_as_team"] = None
+    assert dimension_scores(CHECKUP_V3, answers)["stress"] == 100.0
+
+
+def test_v3_overall_needs_five_areas_v2_needs_six() -> None:
+    """v3 scores the overall over 5 areas when one is missing; v1 and v2 keep needing all six."""
+    five = dict.fromkeys(["communication", "emotional_needs", "stress", "romance", "support"], 50.0)
+    scores = {**five, "intimacy": None}
+    assert overall_of(CHECKUP_V3, scores) == 50.0
+    assert overall_of(CATALOG.get("checkup", 2), scores) is None
+    assert overall_of(CATALOG.get("checkup", 1), scores) is None
+    four = {**scores, "support": None}
+    assert overall_of(CHECKUP_V3, four) is None

@@ -29,11 +29,23 @@ WRITING = re.compile(
     r"|listing|paper|diary|journal|notebook|record)\b",
     re.IGNORECASE,
 )
-# Wordings the review took out: two promise too much, one casts a need as a complaint.
+# Wordings the reviews took out: promises a small step cannot keep, and a need cast as a
+# complaint or a fault (issues 22 and 24).
 OVERCLAIMING_OR_BLAMING = (
     "makes it smaller",
     "brings energy back",
     "easier to hear than a complaint",
+    "rebuilds the habit",
+    "keep small things from",
+    "becomes a shared problem",
+    "make joint decisions possible",
+    "makes room for each other again",
+    "keeps romance from fading",
+    "brings joy into",
+    "builds closeness without pressure",
+    "intimacy grows where",
+    "your own patterns",
+    "gives you new words",
 )
 # Found unsafe by the review of issue 22; each must stay unsafe.
 UNSAFE_BY_REVIEW = ("com_notice_patterns", "com_i_statements", "int_read_up")
@@ -176,7 +188,9 @@ def test_does_no_shipped_strategy_overclaim_or_blame(strategies: list[Strategy])
         for text in (s.title, s.action, s.why, s.safe_because or "")
     ]
     texts += [
-        (dimension, text) for dimension, lines in library.conversations.items() for text in lines
+        (starter.id, starter.text)
+        for starters in library.conversations.values()
+        for starter in starters
     ]
     for where, text in texts:
         for phrase in OVERCLAIMING_OR_BLAMING:

@@ -87,7 +87,9 @@ def trying_a_plan(person: HttpPerson, checkup) -> tuple[dict[str, str], dict[str
     result = re.search(r"/results/(\d+)$", first.headers["Location"])
     assert result, first.status
     csrf = person.form(f"/results/{result[1]}")["csrf_token"]
-    chosen = {"csrf_token": csrf, "strategy_id": "com_listen_ten", "assessment_id": result[1]}
+    offered = re.search(r'data-strategy="(\w+)"', person.request(f"/results/{result[1]}").body)
+    assert offered, "the result offers something to try"
+    chosen = {"csrf_token": csrf, "strategy_id": offered[1], "assessment_id": result[1]}
     assert person.request("/plans", chosen).status == 303
     page = person.request("/checkup/checkup").body
     plan = re.search(r'name="plan_(\d+)_tried"', page)

@@ -33,18 +33,26 @@ def test_demo_creates_six_months_of_history_once(runner, app) -> None:
         assert db.session.scalar(demo_users) == 1
 
         versions = [c.questionnaire_version for c in checkups]
-        first_v2 = next(c.id for c in checkups if c.questionnaire_version == 2)
+        first_v3 = next(c.id for c in checkups if c.questionnaire_version == 3)
+        latest = checkups[-1].id
 
     person = Person(app.test_client())
     assert person.login("demo", password).status_code == 303
     html = person.client.get("/history").get_data(as_text=True)
     changes = html[html.index('id="changes-heading"') : html.index('id="radar-heading"')]
+    # docs/architecture.md#versions: two check-ups of each version, so the pages show the
+    # questions changing; the last two, both v3, are judged, and the first against the latest
+    # is not.
+    assert versions == [1, 1, 2, 2, 3, 3]
     assert "reliable improvement" in changes
-    # docs/architecture.md#versions: v1 history, then v2 check-ups, and the pages say the questions
-    # changed.
-    assert versions == [1, 1, 1, 1, 2, 2]
+    assert "the questions changed: not judged" in changes
     assert "The questions changed on" in changes
-    result = person.client.get(f"/results/{first_v2}").get_data(as_text=True)
+    result = person.client.get(f"/results/{first_v3}").get_data(as_text=True)
     assert "The questions changed between these two" in result
+    # The last two are both v3: communication's late rise reads as a reliable improvement.
+    result = person.client.get(f"/results/{latest}").get_data(as_text=True)
+    row = re.search(r'<tr data-dimension="communication">(.*?)</tr>', result, re.S)
+    assert row and "reliable improvement" in row.group(1)
+    assert "questions changed" not in result
     partner = person.client.get("/partner").get_data(as_text=True)
     assert "questions changed" in partner

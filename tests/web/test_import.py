@@ -79,7 +79,8 @@ def comparable(document: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def history(app: Flask, runner, checkup) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Half a year of the demo's history plus a flagged check-up with blanks, exported."""
+    """Half a year of the demo's history plus a flagged check-up with blanks and "doesn't
+    apply", exported."""
     assert runner.invoke(args=["demo"]).exit_code == 0
     person = Person(app.test_client())
     assert person.login("demo", demo_password(app.instance_path)).status_code == 303
@@ -87,6 +88,8 @@ def history(app: Flask, runner, checkup) -> dict[str, Any]:  # type: ignore[no-u
     for item in checkup.items:
         if item.optional:
             answers.pop(item.id)  # left blank: "Prefer not to say"
+        elif item.not_applicable:
+            answers[item.id] = "na"  # "Doesn't apply to us": missing too, and moves as such
     safety = {item.id: "no" for item in checkup.safety} | {checkup.safety[0].id: "yes"}
     assert person.submit("checkup", answers, safety).status_code == 303
     document = person.client.get("/export.json?safety=yes").get_json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from assessment.core.extensions import db
@@ -32,12 +33,21 @@ def test_register_then_choose_a_questionnaire(person) -> None:
 
 
 def test_questionnaire_page_is_built_from_the_definition(member, checkup) -> None:
-    """Does the form show every item, its scale, and "Prefer not to say" only where optional?"""
+    """Does the form show every item, its scale, and a way to leave it only where it has one?
+
+    "Prefer not to say" where the item is optional, "Doesn't apply to us" where it is about an
+    event that may not happen; both post "na".
+    """
     html = member.client.get("/checkup/checkup").get_data(as_text=True)
     for item in checkup.items:
-        assert html.count(f'name="{item.id}"') == 5 + (1 if item.optional else 0)
+        assert html.count(f'name="{item.id}"') == 5 + (1 if item.may_be_left else 0)
         na = f'name="{item.id}" value="na"' in html
-        assert na == item.optional, item.id
+        assert na == item.may_be_left, item.id
+        if item.may_be_left:
+            choice = html[html.index(f'id="{item.id}-na"') :]
+            shown = choice[: choice.index("</label>")].rstrip()
+            assert shown.endswith(f"<span>{escape(item.left_label)}</span>"), item.id
+    assert any(item.not_applicable for item in checkup.items)
     for label in checkup.scale.labels:
         assert label in html
     assert 'id="progress-bar"' in html

@@ -13,9 +13,9 @@ from tests.conftest import Person
 from tests.web.test_partner import levels, link, new_person, share
 
 STORED_ON = datetime(2026, 11, 30, 12, 0)
-# Wide norms: 1.96 x S_diff = 1.96 x sqrt(2) x 30 x sqrt(0.2) = 37.2 points, so one answer
-# step (25 points) that is reliable with the provisional norms (19.3) no longer is.
-WIDE = ("communication", 30.0, 0.8, 250)
+# Wide norms: 1.96 x S_diff = 1.96 x sqrt(2) x 30 x sqrt(0.5) = 58.8 points, so two answer
+# steps (50 points) that are reliable with the provisional norms (27.3) no longer are.
+WIDE = ("communication", 30.0, 0.5, 250)
 FROM_SERVER = "from 250 people on this server, 30 November 2026"
 
 
@@ -42,7 +42,7 @@ def _notes(page: str) -> list[str]:
 
 def _two_checkups(member: Person, checkup) -> int:  # type: ignore[no-untyped-def]
     member.take(checkup, levels(communication=2))
-    return member.take(checkup, levels(communication=3))
+    return member.take(checkup, levels(communication=4))
 
 
 def test_result_page_uses_the_newest_norms_and_names_them(app, member, checkup) -> None:
@@ -58,7 +58,7 @@ def test_result_page_uses_the_newest_norms_and_names_them(app, member, checkup) 
     page = member.client.get(f"/results/{latest}").get_data(as_text=True)
     assert _label(page, "Communication") == WITHIN_NORMAL
     assert _notes(page) == [
-        f"Norms: Communication: {FROM_SERVER}; Emotional needs, Stress and life changes,"
+        f"Norms: Communication: {FROM_SERVER}; Emotional needs, Facing stress together,"
         " Romance, Intimacy, Support and growth: provisional. About these measures."
     ]
 
@@ -97,16 +97,16 @@ def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
             "assessment_id": str(first),
         },
     )
-    member.take(checkup, levels(communication=3))
+    member.take(checkup, levels(communication=4))
     before = member.client.get("/history").get_data(as_text=True)
     assert (
-        f'+25.0: <span class="change change-reliable-improvement">{RELIABLE_IMPROVEMENT}'
+        f'+50.0: <span class="change change-reliable-improvement">{RELIABLE_IMPROVEMENT}'
         in (before[before.index('id="tried-heading"') :])
     )
     _store(app)
     page = member.client.get("/history").get_data(as_text=True)
     assert (
-        f'+25.0: <span class="change change-within-normal-variation">{WITHIN_NORMAL}'
+        f'+50.0: <span class="change change-within-normal-variation">{WITHIN_NORMAL}'
         in (page[page.index('id="tried-heading"') :])
     )
     tried = page[
@@ -116,11 +116,11 @@ def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
 
 
 def test_partner_gaps_use_the_newest_norms_and_name_them(app, checkup) -> None:
-    """A one-step gap is "seen differently" with provisional norms, "much the same" with wide."""
+    """A two-step gap is "seen differently" with provisional norms, "much the same" with wide."""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
     link(app, alex, sam)
     share(alex, alex.take(checkup, levels(communication=2)))
-    share(sam, sam.take(checkup, levels(communication=3)))
+    share(sam, sam.take(checkup, levels(communication=4)))
     page = alex.client.get("/partner").get_data(as_text=True)
     assert _label(page, "Communication", "gap-table") == SEE_DIFFERENTLY
     assert _notes(page) == ["Norms: provisional. About these measures."]
@@ -141,8 +141,8 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
         "18.0",
-        "0.85",
-        "19.3 points",
+        "0.70",
+        "27.3 points",
         "provisional",
     ]
     _store(app)
@@ -151,8 +151,8 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
         "30.0",
-        "0.80",
-        "37.2 points",
+        "0.50",
+        "58.8 points",
         FROM_SERVER,
     ]
     pulse_table = page[page.index('data-questionnaire="pulse"') :]
@@ -180,7 +180,7 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
                 questionnaire_version=checkup.version,
                 dimension="communication",
                 sd=30.0,
-                reliability=0.8,
+                reliability=0.5,
                 n=250,
                 origin="server",
                 created_at=STORED_ON,

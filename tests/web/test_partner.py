@@ -433,26 +433,56 @@ def test_one_shared_checkup_shows_alone_without_gaps(app, couple, checkup) -> No
 
 
 def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, catalog) -> None:
-    """Are gaps labelled by 1.96 x S_diff, with a listening starter for each real one?"""
+    """Are gaps labelled by 1.96 x S_diff, with a starter for each real one that fits its side?"""
     alex, sam = couple
     share(alex, alex.take(checkup, levels(communication=2, romance=4)))
-    share(sam, sam.take(checkup, levels(communication=3, romance=4)))
+    share(sam, sam.take(checkup, levels(communication=4, romance=3)))
     page = alex.client.get("/partner").get_data(as_text=True)
     assert 'id="quick-exit"' in page
     radar = figures(page)["couple-radar"]
     go.Figure(radar)
     assert [t["name"] for t in radar["data"]] == ["You", "Your partner"]
-    assert radar["data"][0]["r"][0] == 25.0 and radar["data"][1]["r"][0] == 50.0
+    assert radar["data"][0]["r"][0] == 25.0 and radar["data"][1]["r"][0] == 75.0
     rows = dict(re.findall(r'data-dimension="(\w+)">.*?class="gap-label">([^<]+)<', page, re.S))
-    # One answer step is 25 points; 1.96 x S_diff is 19.3 with the check-up's norms.
+    # Two answer steps are 50 points; 1.96 x S_diff is 27.3 with the check-up's v3 norms, so
+    # one step (romance, 25 points) is much the same.
     assert rows["communication"] == SEE_DIFFERENTLY
     assert rows["romance"] == SEE_SAME
-    assert "-25.0" in page
-    starters = dict(re.findall(r'data-starter="(\w+)">(.*?)</li>', page, re.S))
-    assert set(starters) == {"communication"}
-    for line in catalog.strategies.conversations["communication"]:
-        assert line in starters["communication"]
+    assert "-50.0" in page
+    starters = re.findall(r'data-starter="(\w+)" data-direction="(\w+)">(.*?)</li>', page, re.S)
+    assert [(dimension, direction) for dimension, direction, _ in starters] == [
+        ("communication", "lower")
+    ]
+    for starter in catalog.strategies.starters("communication", "lower"):
+        assert starter.text in starters[0][2]
+    for starter in catalog.strategies.starters("communication", "higher"):
+        assert starter.text not in page
     assert 'id="dates-apart"' not in page
+
+
+def test_each_partner_gets_the_starter_for_their_side_of_the_gap(couple, checkup, catalog) -> None:
+    """The one who sees it lower is asked what they need; the one who sees it higher, to listen.
+
+    Never the reverse: the one who feels unheard is never told to listen without answering back.
+    """
+    alex, sam = couple
+    share(alex, alex.take(checkup, levels(communication=1)))
+    share(sam, sam.take(checkup, levels(communication=4)))
+    shown = {}
+    for person, name in ((alex, "alex"), (sam, "sam")):
+        page = person.client.get("/partner").get_data(as_text=True)
+        found = re.findall(
+            r'data-starter="communication" data-direction="(\w+)">(.*?)</li>', page, re.S
+        )
+        assert len(found) == 1, name
+        shown[name] = found[0]
+    assert shown["alex"][0] == "lower" and shown["sam"][0] == "higher"
+    assert "say what you need" in shown["alex"][1]
+    assert "listen without answering back" not in shown["alex"][1].lower()
+    assert "ask and listen" in shown["sam"][1]
+    ids = {name: re.findall(r'data-starter-id="(\w+)"', found[1]) for name, found in shown.items()}
+    assert ids["alex"] == [s.id for s in catalog.strategies.starters("communication", "lower")]
+    assert ids["sam"] == [s.id for s in catalog.strategies.starters("communication", "higher")]
 
 
 def test_dates_far_apart_get_a_note(app, couple, checkup) -> None:
