@@ -225,15 +225,37 @@ class Strategy(_Strict):
         return self
 
 
+class TalkPrompt(_Strict):
+    """One line a talk offers in step 4 (docs/architecture.md#talk); ``id`` is stable forever."""
+
+    id: str = Field(pattern=_SLUG)
+    text: str = Field(min_length=1)
+
+
+class TalkPrompts(_Strict):
+    """One area's prompts: the speaker's ("When ..., I feel ..., I'd like ...") and the
+    listener's ("What I heard is ... Did I get that right?")."""
+
+    speaker: list[TalkPrompt] = Field(min_length=1)
+    listener: list[TalkPrompt] = Field(min_length=1)
+
+
 class StrategyLibrary(_Strict):
-    """Every strategy, plus the conversation starters used between partners."""
+    """Every strategy, the conversation starters used between partners, and the prompts of
+    a talk, per dimension."""
 
     strategies: list[Strategy] = Field(min_length=1)
     conversations: dict[DimensionId, list[str]] = Field(default_factory=dict)
+    talk: dict[DimensionId, TalkPrompts] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> StrategyLibrary:
         _no_repeats(_ids("strategies", self.strategies), "strategy id")
+        # Prompt ids name texts in every language (docs/architecture.md#talk): one id, one
+        # prompt, never a strategy's id.
+        _no_repeats(
+            [*_ids("strategies", self.strategies), *self._prompt_ids()], "strategy or prompt id"
+        )
         for dimension_id, starters in self.conversations.items():
             if not 1 <= len(starters) <= 2:
                 raise _located(
@@ -241,6 +263,14 @@ class StrategyLibrary(_Strict):
                     f"needs one or two starters, has {len(starters)}",
                 )
         return self
+
+    def _prompt_ids(self) -> list[tuple[Location, str]]:
+        return [
+            (("talk", dimension_id, role, index, "id"), prompt.id)
+            for dimension_id, prompts in self.talk.items()
+            for role in ("speaker", "listener")
+            for index, prompt in enumerate(getattr(prompts, role))
+        ]
 
     def by_id(self, strategy_id: str) -> Strategy:
         """The strategy with this id (KeyError when absent)."""
@@ -284,4 +314,6 @@ __all__ = [
     "Scale",
     "Strategy",
     "StrategyLibrary",
+    "TalkPrompt",
+    "TalkPrompts",
 ]

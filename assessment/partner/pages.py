@@ -10,7 +10,7 @@ from questionnaires.models import Questionnaire
 from scoring import SEE_DIFFERENTLY, Gap, pair_checkups, perception_gaps, thin_series
 
 from ..core import Assessment, charts, current_catalog
-from ..norms import norms_in_use
+from ..norms import NormsInUse, norms_in_use
 from ..safety import Flag
 from .queries import SHAREABLE, SharedCheckup, is_linked
 
@@ -43,6 +43,18 @@ def _definition_for(*checkups: SharedCheckup) -> Questionnaire:
         return catalog.latest(SHAREABLE)
 
 
+def gaps_between(mine: SharedCheckup, theirs: SharedCheckup) -> tuple[tuple[Gap, ...], NormsInUse]:
+    """Per dimension, how far apart two shared check-ups are, by the rule of this page:
+    "you see this differently" from 1.96 x S_diff, on the newer version's norms.
+
+    The talk room asks this too, so both pages name the same areas
+    (docs/architecture.md#partner).
+    """
+    definition = _definition_for(mine, theirs)
+    norms = norms_in_use(definition)
+    return perception_gaps(definition, mine.scores, theirs.scores, norms.by_dimension), norms
+
+
 def comparison(
     mine: list[SharedCheckup], theirs: list[SharedCheckup], show_starters: bool
 ) -> dict[str, Any]:
@@ -70,11 +82,7 @@ def comparison(
         "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:
-        norms = norms_in_use(definition)
-        page["gaps"] = perception_gaps(
-            definition, latest_mine.scores, latest_theirs.scores, norms.by_dimension
-        )
-        page["gap_norms"] = norms
+        page["gaps"], page["gap_norms"] = gaps_between(latest_mine, latest_theirs)
         apart = abs(latest_mine.created_at - latest_theirs.created_at)
         page["apart_days"] = round(apart.total_seconds() / 86400)
         page["far_apart"] = apart > DATES_APART
