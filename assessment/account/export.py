@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
-from ..core import Assessment, PlanStatus, User, band_name, current_catalog, db
+from ..core import Assessment, PlanStatus, Talk, User, band_name, current_catalog, db
 from ..plans import PlanRow, plans_with_checkins
+from ..talk import area_label, strategy_title, talks_of
 
 CSV_COLUMNS = (
     "assessment_id",
@@ -100,6 +102,37 @@ def export_document(user: User, safety: bool = True) -> dict[str, Any]:
             }
             for row in plans_with_checkins(user.id)
         ],
+        "talks": [_talk_document(talk, user.id) for talk in talks_of(user.id)],
+    }
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _talk_document(talk: Talk, user_id: int) -> dict[str, Any]:
+    """A talk as the person was in it: only its facts, and the proposal made to them.
+
+    Nothing of the partner: not their name, nor what they said to a proposal made to them
+    (docs/architecture.md#exports).
+    """
+    mine = next((p for p in talk.proposals if p.user_id == user_id), None)
+    return {
+        "id": talk.id,
+        "started_by_me": talk.started_by_id == user_id,
+        "dimension": talk.dimension,
+        "strategy": talk.strategy,
+        "step": talk.step,
+        "created_at": talk.created_at.isoformat(),
+        "joined_at": _moment(talk.joined_at),
+        "finished_at": _moment(talk.finished_at),
+        "proposal": None
+        if mine is None
+        else {
+            "strategy": mine.strategy,
+            "status": mine.status,
+            "created_at": mine.created_at.isoformat(),
+        },
     }
 
 
@@ -127,7 +160,25 @@ def export_csv(user: User, safety: bool = True) -> str:
         writer.writerows(_assessment_rows(assessment, _definition(catalog, assessment), safety))
     for row in plans_with_checkins(user.id):
         writer.writerows(_plan_rows(row, _strategy_title(catalog, row.plan.strategy_id)))
+    for talk in talks_of(user.id):
+        writer.writerow(_talk_row(talk))
     return buffer.getvalue()
+
+
+def _talk_row(talk: Talk) -> tuple[object, ...]:
+    """A talk's row: when, the area and, in words, what was chosen."""
+    words = f"Talked about {area_label(talk.dimension)}" if talk.dimension else "Asked to talk"
+    return (
+        "",
+        "",
+        "",
+        talk.created_at.isoformat(),
+        "talk",
+        talk.dimension or "",
+        words,
+        talk.strategy or "",
+        strategy_title(talk.strategy),
+    )
 
 
 def _assessment_rows(

@@ -290,7 +290,7 @@ def step(talk_id: int) -> Response | str | tuple[str, int]:
     if target > 3 and talk.dimension is None:
         return _step_page(talk, 400, error="Please choose one area to talk about.")
     move_to(talk, target)
-    return redirect(url_for("talk.show", talk_id=talk.id) + "#step", 303)
+    return redirect(url_for("talk.show", talk_id=talk.id), 303)
 
 
 def _show_sentence(talk: Talk, form: SentenceForm, target: int) -> str | tuple[str, int]:
@@ -316,7 +316,7 @@ def _choose_area(talk: Talk, form: AreaForm, target: int) -> Response | str | tu
     if form.dimension.data not in offered:
         abort(400)
     move_to(talk, 4, dimension=form.dimension.data)
-    return redirect(url_for("talk.show", talk_id=talk.id) + "#step", 303)
+    return redirect(url_for("talk.show", talk_id=talk.id), 303)
 
 
 def _choose_strategy(talk: Talk, form: ChoiceForm, target: int) -> Response | str | tuple[str, int]:
@@ -331,7 +331,7 @@ def _choose_strategy(talk: Talk, form: ChoiceForm, target: int) -> Response | st
         abort(404)
     if isinstance(chosen, Refusal):
         return _problem(chosen)
-    return redirect(url_for("talk.show", talk_id=chosen.id) + "#step", 303)
+    return redirect(url_for("talk.show", talk_id=chosen.id), 303)
 
 
 @bp.post("/talk/<id:talk_id>/join")
