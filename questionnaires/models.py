@@ -62,6 +62,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TalkPrompt(_Strict):
+    """One line a talk offers in step 4 (docs/architecture.md#talk); ``id`` is stable forever."""
+
+    id: str = Field(pattern=_SLUG)
+    text: str = Field(min_length=1)
+
+
+class TalkPrompts(_Strict):
+    """One area's prompts: the speaker's ("When ..., I feel ..., I'd like ...") and the
+    listener's ("What I heard is ... Did I get that right?")."""
+
+    speaker: list[TalkPrompt] = Field(min_length=1)
+    listener: list[TalkPrompt] = Field(min_length=1)
+
+
 class Scale(_Strict):
     """The shared Likert scale; one label per point from min to max."""
 
@@ -225,37 +240,15 @@ class Strategy(_Strict):
         return self
 
 
-class TalkPrompt(_Strict):
-    """One line a talk offers in step 4 (docs/architecture.md#talk); ``id`` is stable forever."""
-
-    id: str = Field(pattern=_SLUG)
-    text: str = Field(min_length=1)
-
-
-class TalkPrompts(_Strict):
-    """One area's prompts: the speaker's ("When ..., I feel ..., I'd like ...") and the
-    listener's ("What I heard is ... Did I get that right?")."""
-
-    speaker: list[TalkPrompt] = Field(min_length=1)
-    listener: list[TalkPrompt] = Field(min_length=1)
-
-
 class StrategyLibrary(_Strict):
-    """Every strategy, the conversation starters used between partners, and the prompts of
-    a talk, per dimension."""
+    """Every strategy, plus the conversation starters used between partners."""
 
     strategies: list[Strategy] = Field(min_length=1)
     conversations: dict[DimensionId, list[str]] = Field(default_factory=dict)
-    talk: dict[DimensionId, TalkPrompts] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> StrategyLibrary:
         _no_repeats(_ids("strategies", self.strategies), "strategy id")
-        # Prompt ids name texts in every language (docs/architecture.md#talk): one id, one
-        # prompt, never a strategy's id.
-        _no_repeats(
-            [*_ids("strategies", self.strategies), *self._prompt_ids()], "strategy or prompt id"
-        )
         for dimension_id, starters in self.conversations.items():
             if not 1 <= len(starters) <= 2:
                 raise _located(
@@ -264,20 +257,28 @@ class StrategyLibrary(_Strict):
                 )
         return self
 
-    def _prompt_ids(self) -> list[tuple[Location, str]]:
-        return [
-            (("talk", dimension_id, role, index, "id"), prompt.id)
-            for dimension_id, prompts in self.talk.items()
-            for role in ("speaker", "listener")
-            for index, prompt in enumerate(getattr(prompts, role))
-        ]
-
     def by_id(self, strategy_id: str) -> Strategy:
         """The strategy with this id (KeyError when absent)."""
         for s in self.strategies:
             if s.id == strategy_id:
                 return s
         raise KeyError(strategy_id)
+
+    # The prompts of a talk, per dimension (docs/architecture.md#talk); the loader asks
+    # that every dimension has them.
+    talk: dict[DimensionId, TalkPrompts] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _prompt_ids_are_their_own(self) -> StrategyLibrary:
+        """Prompt ids name texts in every language: one id, one prompt, never a strategy's."""
+        prompts = [
+            (("talk", dimension_id, role, index, "id"), prompt.id)
+            for dimension_id, found in self.talk.items()
+            for role in ("speaker", "listener")
+            for index, prompt in enumerate(getattr(found, role))
+        ]
+        _no_repeats([*_ids("strategies", self.strategies), *prompts], "strategy or prompt id")
+        return self
 
 
 def _located(where: Location, message: str) -> PydanticCustomError:

@@ -160,6 +160,7 @@ def index() -> str | tuple[str, int]:
     proposals = [
         {"talk": talk_row, "proposal": proposal, "title": pages.strategy_title(proposal.strategy)}
         for proposal, talk_row in waiting_proposals(me)
+        if still_linked(talk_row)  # made over a link that has ended: gone with it
     ]
     return render_template(
         "talk/index.html",
@@ -209,7 +210,9 @@ def show(talk_id: int) -> str | tuple[str, int]:
         area=pages.area_label(talk.dimension),
         strategy=pages.strategy_title(talk.strategy),
         proposal=proposal if proposal and proposal.status == ProposalStatus.PENDING else None,
-        proposal_open=proposal is not None and any(p is proposal for p, _ in waiting_proposals(me)),
+        proposal_open=proposal is not None
+        and still_linked(talk)
+        and any(p is proposal for p, _ in waiting_proposals(me)),
     )
 
 

@@ -77,6 +77,11 @@ def start_talk(me: User) -> Started | Refusal:
         return Refusal.NOT_SHARED
     now = utcnow()
     found = open_talk_between(my_id, partner_id, now)
+    if found is not None and _asked_by_someone_now_flagged(found, partner_id):
+        # Never shown to me (docs/architecture.md#talk): it ends unseen, and my request
+        # waits and lapses like any other.
+        found.finished_at = now
+        found = None
     if found is not None:
         db.session.rollback()
         return Started(found.id)
@@ -84,6 +89,12 @@ def start_talk(me: User) -> Started | Refusal:
     db.session.add(talk)
     db.session.commit()
     return Started(talk.id)
+
+
+def _asked_by_someone_now_flagged(talk: Talk, partner_id: int) -> bool:
+    if talk.started_by_id != partner_id or talk.joined_at is not None:
+        return False
+    return recently_flagged(db.session.get_one(User, partner_id)) is not None
 
 
 def join_talk(me: User, talk_id: int) -> Talk | Refusal | None:
@@ -220,9 +231,9 @@ def answer_proposal(me: User, talk_id: int, accept: bool) -> TalkProposal | Refu
     if proposal.status != ProposalStatus.PENDING:
         db.session.rollback()
         return proposal
-    if proposal.created_at <= utcnow() - OPEN_FOR:
+    if proposal.created_at <= utcnow() - OPEN_FOR or talk is None or not still_linked(talk):
         db.session.rollback()
-        return Refusal.NOT_OPEN
+        return Refusal.NOT_OPEN  # lapsed, or the link it was made over has ended
     if accept:
         assessment_id = latest_shared_id(my_id)
         if assessment_id is None:

@@ -144,3 +144,28 @@ def test_unlinking_mid_talk_ends_it_for_both(app: Flask) -> None:
     assert rows_of(app, Talk, id=number)[0].finished_at is not None
     assert go(couple.first, number, 2).status_code == 410
     assert "This talk has ended" in page(couple.first, f"/talk/{number}")
+
+
+def test_a_request_from_someone_now_flagged_does_not_stand_in_the_way(app: Flask) -> None:
+    """Their request ends unseen; asking anew waits like any request to them."""
+    couple = linked_couple(app)
+    theirs = talk_id(ask(couple.second))
+    flag(app, couple.second)
+    mine = talk_id(ask(couple.first))
+    assert mine != theirs
+    assert "Waiting for sam" in page(couple.first, f"/talk/{mine}")
+    assert rows_of(app, Talk, id=theirs)[0].finished_at is not None
+
+
+def test_a_proposal_goes_with_the_link_it_was_made_over(app: Flask) -> None:
+    """Unlinked after the talk: the proposal is no longer shown, and answering it is a 410."""
+    couple = linked_couple(app)
+    number = begun(couple)
+    walk_to_step(couple.first, number, 5, "communication")
+    assert go(couple.first, number, 6, strategy="com_daily_checkin").status_code == 303
+    assert "try it too" in page(couple.second, "/talk")
+    assert post(couple.first, "/partner/unlink").status_code == 303
+    assert "try it too" not in page(couple.second, "/talk")
+    assert "try it too" not in page(couple.second, f"/talk/{number}")
+    assert post(couple.second, f"/talk/{number}/proposal", accept="yes").status_code == 410
+    assert rows_of(app, TalkProposal)[0].status == ProposalStatus.PENDING
