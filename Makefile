@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
-THREADS ?= 8
+THREADS ?= 32
 export FLASK_APP := app
 
 .PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium nginx migrate demo clean
@@ -32,10 +32,13 @@ demo: migrate
 # gunicorn.conf.py keeps partner invite tokens out of the access and error logs.
 # Memory rate-limit counters are per process: one worker with threads keeps limits exact.
 # With a shared store (RATELIMIT_STORAGE_URI=redis://...) it serves WORKERS processes.
+# Each process has THREADS threads, and a client that sends or reads slowly holds one until
+# it is done: THREADS - 1 such clients at once still leave one thread for everyone else
+# (README, "Two commands"; tests/db/test_slow_clients.py). Past that, serve behind nginx.
 run: demo
 	@echo "Rekindle on http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	@if [ -n "$$RATELIMIT_STORAGE_URI" ] && [ "$${RATELIMIT_STORAGE_URI%%:*}" != "memory" ]; then \
-	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'app:create_app()'; \
+	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	else \
 	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	fi

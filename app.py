@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     core.init_database(app)
     core.migrate.init_app(app, core.db, directory=str(ROOT / "migrations"))
     core.csrf.init_app(app)
+    core.configure_rate_limits(app)
     core.limiter.init_app(app)
     core.login_manager.init_app(app)
 

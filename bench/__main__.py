@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import http, inprocess, lighthouse, proxy
+from . import exports, http, inprocess, lighthouse, proxy
 from . import norms as norms_bench
 from .report import Report
 
@@ -37,9 +37,10 @@ def main(argv: list[str] | None = None) -> Report:
         load = http.Settings(clients=2, seconds=1.0, databases=("sqlite",))
         behind = proxy.Settings(clients=2, seconds=1.0)
         norms = norms_bench.Settings(assessments=120, repeats=1)
+        downloads = exports.Settings(history=20, exporters=2, seconds=1.0)
     else:
         local, load, behind = inprocess.Settings(), http.Settings(), proxy.Settings()
-        norms = norms_bench.Settings()
+        norms, downloads = norms_bench.Settings(), exports.Settings()
     report = Report()
     print("Rekindle benchmarks (figures, not tests)")
     inprocess.run(report, local)
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> Report:
         checkup = create_app({"SECRET_KEY": "x"}).extensions["rekindle.catalog"].latest("checkup")
         answers = {item.id: "3" for item in checkup.items}
         http.run(report, load, answers)
+        exports.run(report, downloads)
         if not options.skip_proxy:
             proxy.run(report, behind, answers)
     if not options.skip_lighthouse and not options.smoke:

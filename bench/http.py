@@ -13,11 +13,12 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
@@ -71,12 +72,21 @@ def _database(kind: str, folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _gunicorn(url: str, folder: Path, host: str = "127.0.0.1") -> Iterator[str]:
+def _gunicorn(
+    url: str,
+    folder: Path,
+    host: str = "127.0.0.1",
+    serving: tuple[str, ...] = ("--workers", "2"),
+    prepare: Callable[[Flask], None] | None = None,
+) -> Iterator[str]:
+    """Migrate, let ``prepare`` fill the database, then serve it as ``serving`` says."""
     app = create_app(
         {"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b"}
     )
     with app.app_context():
         upgrade()
+        if prepare is not None:
+            prepare(app)
         app.extensions["sqlalchemy"].engine.dispose()
     port = _free_port(host)
     env = {
@@ -90,7 +100,7 @@ def _gunicorn(url: str, folder: Path, host: str = "127.0.0.1") -> Iterator[str]:
     process = subprocess.Popen(
         [
             *(str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")),
-            *("--bind", f"{host}:{port}", "--workers", "2", "app:create_app()"),
+            *("--bind", f"{host}:{port}", *serving, "app:create_app()"),
         ],
         cwd=ROOT,
         env=env,

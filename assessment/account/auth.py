@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -21,6 +19,7 @@ from ..core import (
     db,
     end_every_session,
     limiter,
+    safe_next,
     start_session,
 )
 from .devices import remember_device, trusted_for
@@ -35,8 +34,6 @@ WRONG_CREDENTIALS = "That user name and password do not match an account."
 USERNAME_TAKEN = "That user name is taken. Please choose another."
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
-# A path on this site: "/" then printable ASCII, never "//" and never a backslash.
-_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
 
 
 def load_user(session_id: str) -> User | None:
@@ -76,17 +73,13 @@ def rate_limited(view: View) -> View:
     return cast(View, limited)  # Flask-Limiter's decorators keep the view's signature
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect elsewhere.
+def next_page() -> str:
+    """Where a person goes after signing in or up: a safe ``next``, else the check-ups.
 
-    Browsers read a backslash as a slash and drop tabs and line breaks, so ``/\\evil`` or
-    ``/<tab>/evil`` would leave the site: only printable ASCII without a backslash passes.
+    Read before anything is stored, by the one rule every ``next`` follows
+    (``core.safe_next``, docs/architecture.md#forms).
     """
-    if target and _LOCAL_PATH.fullmatch(target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("checkup.choose")
+    return safe_next(request.args.get("next"), url_for("checkup.choose"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -96,8 +89,9 @@ def register() -> Response | tuple[str, int] | str:
 
     Like sign-in, it goes on to a safe ``next`` (an invitation link opened signed out).
     """
+    after = next_page()
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(after)
     form = RegisterForm()
     if request.method == "GET":
         return render_template("auth/register.html", form=form)
@@ -115,7 +109,7 @@ def register() -> Response | tuple[str, int] | str:
             start_session(user)
             remember_device(user)
             flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
-            return show_codes_next(permission, _safe_next(request.args.get("next")))
+            return show_codes_next(permission, after)
     return render_template("auth/register.html", form=form), 400
 
 
@@ -123,8 +117,9 @@ def register() -> Response | tuple[str, int] | str:
 @rate_limited
 def login() -> Response | tuple[str, int] | str:
     """Sign in; one message for a wrong name or password, so neither is revealed (401)."""
+    after = next_page()
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(after)
     form = LoginForm()
     if request.method == "GET":
         return render_template("auth/login.html", form=form)
@@ -138,7 +133,7 @@ def login() -> Response | tuple[str, int] | str:
         return render_template("auth/login.html", form=form, login_error=WRONG_CREDENTIALS), 401
     start_session(user)
     remember_device(user)
-    return redirect(_safe_next(request.args.get("next")), 303)
+    return redirect(after, 303)
 
 
 @bp.post("/logout")

@@ -1,20 +1,36 @@
-"""A user's own data as plain JSON and CSV: everything of theirs, nothing of anyone else's."""
+"""A user's own data as plain JSON and CSV: everything of theirs, nothing of anyone else's.
+
+Both are sent as they are written, a batch of check-ins at a time (docs/architecture.md#exports).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
-from ..core import Assessment, PlanStatus, Talk, User, band_name, current_catalog, db
+from ..core import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    PlanStatus,
+    SafetyResponse,
+    Talk,
+    User,
+    band_name,
+    current_catalog,
+    db,
+)
 from ..plans import PlanRow, plans_with_checkins
 from ..talk import area_label, strategy_title, talks_of
 
@@ -35,35 +51,86 @@ PLAN_STATUS_LABELS: dict[str, str] = {
     PlanStatus.CLOSED: "tried",
     PlanStatus.DROPPED: "let go",
 }
+# Assessments read at a time: about 40 rows each, so memory stays flat however long the
+# history, and each batch goes out before the next is read.
+BATCH = 100
 TRIED_LABELS = {"yes": "yes", "partly": "partly", "no": "not yet"}
 HELPED_LABELS = {"yes": "yes", "unsure": "not sure", "no": "no"}
 
 
-def _assessments(user: User) -> list[Assessment]:
-    return list(
+@dataclass
+class StoredCheckin:
+    """One assessment as plain rows: the few columns an export shows, nothing loaded as ORM."""
+
+    id: int
+    questionnaire_id: str
+    questionnaire_version: int
+    created_at: datetime
+    safety_flag: bool
+    overall: float | None
+    answers: list[tuple[str, int | None]] = field(default_factory=list)
+    safety_responses: list[tuple[str, str]] = field(default_factory=list)
+    scores: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+def _batches(user_id: int) -> Iterator[list[StoredCheckin]]:
+    """The person's assessments, oldest first, ``BATCH`` at a time, with their rows.
+
+    Each batch is four statements of plain rows; between batches the connection goes
+    back to the pool, so an export sent to a slow reader holds none while it waits.
+    """
+    ids = list(
         db.session.scalars(
-            select(Assessment)
-            .options(
-                selectinload(Assessment.answers),
-                selectinload(Assessment.safety_responses),
-                selectinload(Assessment.scores),
-            )
-            .where(Assessment.user_id == user.id)
+            select(Assessment.id)
+            .where(Assessment.user_id == user_id)
             .order_by(Assessment.created_at, Assessment.id)
         )
     )
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        heads = db.session.execute(
+            select(
+                Assessment.id,
+                Assessment.questionnaire_id,
+                Assessment.questionnaire_version,
+                Assessment.created_at,
+                Assessment.safety_flag,
+                Assessment.overall,
+            ).where(Assessment.id.in_(chunk))
+        )
+        found = {row.id: StoredCheckin(*row) for row in heads}
+        for model, value, target in (
+            (Answer, Answer.value, "answers"),
+            (SafetyResponse, SafetyResponse.response, "safety_responses"),
+        ):
+            for owner, key, held in db.session.execute(
+                select(model.assessment_id, model.item_id, value)
+                .where(model.assessment_id.in_(chunk))
+                .order_by(model.id)
+            ):
+                if owner in found:
+                    getattr(found[owner], target).append((key, held))
+        for owner, dimension, score in db.session.execute(
+            select(DimensionScore.assessment_id, DimensionScore.dimension, DimensionScore.score)
+            .where(DimensionScore.assessment_id.in_(chunk))
+            .order_by(DimensionScore.id)
+        ):
+            if owner in found:
+                found[owner].scores.append((dimension, score))
+        db.session.close()  # the connection goes back before the batch is sent
+        yield [found[i] for i in chunk if i in found]  # one deleted meanwhile is left out
 
 
-def _assessment_document(a: Assessment, safety: bool) -> dict[str, Any]:
+def _assessment_document(a: StoredCheckin, safety: bool) -> dict[str, Any]:
     document: dict[str, Any] = {
         "id": a.id,
         "questionnaire": a.questionnaire_id,
         "version": a.questionnaire_version,
         "created_at": a.created_at.isoformat(),
         "safety_flag": a.safety_flag,
-        "answers": {row.item_id: row.value for row in a.answers},
-        "safety_responses": {row.item_id: row.response for row in a.safety_responses},
-        "scores": {row.dimension: row.score for row in a.scores},
+        "answers": dict(a.answers),
+        "safety_responses": dict(a.safety_responses),
+        "scores": dict(a.scores),
         "overall": a.overall,
     }
     if not safety:
@@ -72,38 +139,32 @@ def _assessment_document(a: Assessment, safety: bool) -> dict[str, Any]:
     return document
 
 
-def export_document(user: User, safety: bool = True) -> dict[str, Any]:
-    """Every assessment with its answers, safety responses (unless left out) and scores."""
-    return {
-        "user": {
-            "username": user.username,
-            "created_at": user.created_at.isoformat(),
-            "helpline_country": user.helpline_country,
-        },
-        "assessments": [_assessment_document(a, safety) for a in _assessments(user)],
-        "plans": [
-            {
-                "id": row.plan.id,
-                "strategy": row.plan.strategy_id,
-                "dimension": row.plan.dimension,
-                "chosen_from_assessment": row.plan.assessment_id,
-                "status": row.plan.status,
-                "created_at": row.plan.created_at.isoformat(),
-                "closed_at": row.plan.closed_at.isoformat() if row.plan.closed_at else None,
-                "checkins": [
-                    {
-                        "assessment": checkin.assessment_id,
-                        "tried": checkin.tried,
-                        "helped": checkin.helped,
-                        "created_at": checkin.created_at.isoformat(),
-                    }
-                    for checkin in row.checkins
-                ],
-            }
-            for row in plans_with_checkins(user.id)
-        ],
-        "talks": [_talk_document(talk, user.id) for talk in talks_of(user.id)],
-    }
+def _plans_document(user_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row.plan.id,
+            "strategy": row.plan.strategy_id,
+            "dimension": row.plan.dimension,
+            "chosen_from_assessment": row.plan.assessment_id,
+            "status": row.plan.status,
+            "created_at": row.plan.created_at.isoformat(),
+            "closed_at": row.plan.closed_at.isoformat() if row.plan.closed_at else None,
+            "checkins": [
+                {
+                    "assessment": checkin.assessment_id,
+                    "tried": checkin.tried,
+                    "helped": checkin.helped,
+                    "created_at": checkin.created_at.isoformat(),
+                }
+                for checkin in row.checkins
+            ],
+        }
+        for row in plans_with_checkins(user_id)
+    ]
+
+
+def _talks_document(user_id: int) -> list[dict[str, Any]]:
+    return [_talk_document(talk, user_id) for talk in talks_of(user_id)]
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -136,7 +197,38 @@ def _talk_document(talk: Talk, user_id: int) -> dict[str, Any]:
     }
 
 
-def _definition(catalog: Catalog, a: Assessment) -> Questionnaire | None:
+def json_pieces(user: User, safety: bool = True) -> Iterator[str]:
+    """The JSON export in pieces: every assessment with its answers, safety responses (unless
+    left out) and scores, then the plans, the talks, then the person; keys sorted as
+    ``jsonify`` does.
+
+    Written batch by batch, so a long history never sits whole in memory and the first
+    bytes leave at once (docs/architecture.md#exports). What it needs of the person is
+    read now, before the first batch lets the session go.
+    """
+    person = {
+        "username": user.username,
+        "created_at": user.created_at.isoformat(),
+        "helpline_country": user.helpline_country,
+    }
+    compact = partial(current_app.json.dumps, separators=(",", ":"))  # as jsonify sends
+    return _json_pieces(user.id, person, safety, compact)
+
+
+def _json_pieces(
+    user_id: int, person: dict[str, Any], safety: bool, dumps: Callable[[Any], str]
+) -> Iterator[str]:
+    yield '{"assessments":['
+    separator = ""
+    for batch in _batches(user_id):
+        if batch:
+            yield separator + ",".join(dumps(_assessment_document(a, safety)) for a in batch)
+            separator = ","
+    plans, talks = dumps(_plans_document(user_id)), dumps(_talks_document(user_id))
+    yield f'],"plans":{plans},"talks":{talks},"user":{dumps(person)}}}\n'
+
+
+def _definition(catalog: Catalog, a: StoredCheckin) -> Questionnaire | None:
     try:
         return catalog.get(a.questionnaire_id, a.questionnaire_version)
     except KeyError:
@@ -150,19 +242,27 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
         return ""
 
 
-def export_csv(user: User, safety: bool = True) -> str:
-    """One row per answer, safety response (unless left out) and score, in words and ids."""
-    catalog = current_catalog()
+def csv_pieces(user: User, safety: bool = True) -> Iterator[str]:
+    """One row per answer, safety response (unless left out) and score, in words and ids,
+    then the plans and the talks: written batch by batch, as the JSON export is."""
+    return _csv_pieces(user.id, safety, current_catalog())
+
+
+def _csv_pieces(user_id: int, safety: bool, catalog: Catalog) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for assessment in _assessments(user):
-        writer.writerows(_assessment_rows(assessment, _definition(catalog, assessment), safety))
-    for row in plans_with_checkins(user.id):
+    for batch in _batches(user_id):
+        for assessment in batch:
+            writer.writerows(_assessment_rows(assessment, _definition(catalog, assessment), safety))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    for row in plans_with_checkins(user_id):
         writer.writerows(_plan_rows(row, _strategy_title(catalog, row.plan.strategy_id)))
-    for talk in talks_of(user.id):
+    for talk in talks_of(user_id):
         writer.writerow(_talk_row(talk))
-    return buffer.getvalue()
+    yield buffer.getvalue()
 
 
 def _talk_row(talk: Talk) -> tuple[object, ...]:
@@ -182,7 +282,7 @@ def _talk_row(talk: Talk) -> tuple[object, ...]:
 
 
 def _assessment_rows(
-    a: Assessment, definition: Questionnaire | None, safety: bool
+    a: StoredCheckin, definition: Questionnaire | None, safety: bool
 ) -> Iterator[tuple[object, ...]]:
     """An assessment's answers, safety responses and scores: ids, the question, the answer."""
     items = {i.id: i.text for i in definition.items} if definition else {}
@@ -190,21 +290,21 @@ def _assessment_rows(
     labels: dict[str, str] = {d.id: d.label for d in definition.dimensions} if definition else {}
     head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())
     value: str | float  # an answer (int) or a score, "" where there is none
-    for answer in a.answers:
-        if answer.value is None:
+    for item_id, answer in a.answers:
+        if answer is None:
             value, label = "", "Prefer not to say"
         else:
-            value = answer.value
-            label = definition.scale.label(answer.value) if definition else ""
-        yield (*head, "answer", answer.item_id, items.get(answer.item_id, ""), value, label)
-    for response in a.safety_responses if safety else ():
-        question = safety_texts.get(response.item_id, "")
-        label = SAFETY_LABELS.get(response.response, "")
-        yield (*head, "safety", response.item_id, question, response.response, label)
-    for score in a.scores:
-        value = "" if score.score is None else score.score
-        question = labels.get(score.dimension, "")
-        yield (*head, "score", score.dimension, question, value, band_name(score.score))
+            value = answer
+            label = definition.scale.label(answer) if definition else ""
+        yield (*head, "answer", item_id, items.get(item_id, ""), value, label)
+    for item_id, response in a.safety_responses if safety else ():
+        question = safety_texts.get(item_id, "")
+        label = SAFETY_LABELS.get(response, "")
+        yield (*head, "safety", item_id, question, response, label)
+    for dimension, score in a.scores:
+        value = "" if score is None else score
+        question = labels.get(dimension, "")
+        yield (*head, "score", dimension, question, value, band_name(score))
 
 
 def _plan_rows(row: PlanRow, title: str) -> Iterator[tuple[object, ...]]:

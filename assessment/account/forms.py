@@ -5,7 +5,6 @@ The questionnaire forms built from the YAML live with the check-up (checkup/form
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
@@ -19,13 +18,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core import StrictForm
+from ..core import PlainText, StrictForm
 
 # A row id as our own pages post it: ASCII digits that fit a 32-bit integer column, so
 # neither "²" (a digit to str.isdigit) nor a 30-digit number ever reaches the database.
 
-USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*\Z"  # \Z: "$" would let a final line break by
 MIN_PASSWORD_LENGTH = 10
+# What each kind of field says when PlainText refuses a character in it.
+USERNAME_CHARACTERS = (
+    "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
+)
+PASSWORD_CHARACTERS = "Please use letters, digits, spaces and punctuation only."
+CODE_CHARACTERS = "A recovery code has only letters, digits and hyphens."
 # A few passwords long enough to pass the length rule that are still guessed first.
 COMMON_PASSWORDS = frozenset(
     {
@@ -54,8 +59,15 @@ def _not_common(form: Any, field: Any) -> None:
         raise ValidationError("Please choose a password that does not contain your user name.")
 
 
+def _without_spaces_around(value: str | None) -> str | None:
+    """Spaces around what was typed go; any other character stays, for PlainText to judge
+    (``str.strip()`` alone would quietly drop U+0085 and other controls)."""
+    return value.strip(" ") if value else value
+
+
 def _normalise_username(value: str | None) -> str | None:
-    return value.strip().lower() if value else value
+    value = _without_spaces_around(value)
+    return value.lower() if value else value
 
 
 class RegisterForm(StrictForm):
@@ -66,18 +78,16 @@ class RegisterForm(StrictForm):
         filters=[_normalise_username],
         validators=[
             InputRequired("Please choose a user name."),
+            PlainText(USERNAME_CHARACTERS),
             Length(3, 40, "A user name has 3 to 40 characters."),
-            Regexp(
-                USERNAME_PATTERN,
-                message="Use letters, digits, dots, dashes or underscores, starting with a"
-                " letter or digit.",
-            ),
+            Regexp(USERNAME_PATTERN, message=USERNAME_CHARACTERS),
         ],
     )
     password = PasswordField(
         "Password",
         validators=[
             InputRequired("Please choose a password."),
+            PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
@@ -90,6 +100,7 @@ class RegisterForm(StrictForm):
         "Password again",
         validators=[
             InputRequired("Please type the password again."),
+            PlainText(PASSWORD_CHARACTERS),
             EqualTo("password", "The two passwords are not the same."),
         ],
     )
@@ -101,8 +112,14 @@ class LoginForm(StrictForm):
     username = StringField(
         "User name",
         filters=[_normalise_username],
-        validators=[InputRequired("Please type your user name."), Length(max=40)],
+        validators=[
+            InputRequired("Please type your user name."),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
     )
+    # A secret checked against the one stored, never stored itself: any character is
+    # let through, so nobody whose password predates the plain-text rule is locked out.
     password = PasswordField(
         "Password", validators=[InputRequired("Please type your password."), Length(max=200)]
     )
@@ -119,7 +136,6 @@ class DeleteAccountForm(StrictForm):
 # --- Forms of an account kept for years (docs/architecture.md#accounts) -----------------
 
 REMINDER_TITLE_MAX = 60
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _new_password(label: str = "New password") -> PasswordField:
@@ -127,6 +143,7 @@ def _new_password(label: str = "New password") -> PasswordField:
         label,
         validators=[
             InputRequired("Please choose a new password."),
+            PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
@@ -142,6 +159,7 @@ def _confirm() -> PasswordField:
         "New password again",
         validators=[
             InputRequired("Please type the new password again."),
+            PlainText(PASSWORD_CHARACTERS),
             EqualTo("password", "The two passwords are not the same."),
         ],
     )
@@ -178,19 +196,22 @@ class RecoverForm(StrictForm):
     username = StringField(
         "User name",
         filters=[_normalise_username],
-        validators=[InputRequired("Please type your user name."), Length(max=40)],
+        validators=[
+            InputRequired("Please type your user name."),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
     )
     code = StringField(
         "Recovery code",
-        validators=[InputRequired("Please type one of your recovery codes."), Length(max=64)],
+        validators=[
+            InputRequired("Please type one of your recovery codes."),
+            PlainText(CODE_CHARACTERS),
+            Length(max=64),
+        ],
     )
     password = _new_password()
     confirm = _confirm()
-
-
-def _plain_title(form: Any, field: Any) -> None:
-    if _CONTROL_CHARACTERS.search(field.data or ""):
-        raise ValidationError("Please use letters, digits and spaces only, on one line.")
 
 
 class ReminderForm(StrictForm):
@@ -198,11 +219,11 @@ class ReminderForm(StrictForm):
 
     title = StringField(
         "Reminder title",
-        filters=[lambda value: value.strip() if value else value],
+        filters=[_without_spaces_around],
         validators=[
             DataRequired("Please give the reminder a title."),
             Length(max=REMINDER_TITLE_MAX, message="A title has at most 60 characters."),
-            _plain_title,
+            PlainText(),
         ],
     )
 

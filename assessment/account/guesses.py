@@ -7,7 +7,8 @@ that checks another secret (a recovery code, by user name) calls
 moved on. A right answer clears the count, so only wrong ones add up.
 
 The count lives in the rate-limit storage (``RATELIMIT_STORAGE_URI``): in memory for one
-process, in Redis across workers and hosts. It holds even with ``RATELIMIT_ENABLED`` off,
+process, in Redis across workers and hosts, and in each process's memory while Redis
+cannot be reached (``core.tries_counter``). It holds even with ``RATELIMIT_ENABLED`` off,
 because a proxy in front cannot tell a wrong password from a right one.
 """
 
@@ -18,25 +19,14 @@ from typing import TYPE_CHECKING
 
 from flask import abort, current_app
 from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
+from ..core import tries_counter
 from .hashing import password_matches
 
 if TYPE_CHECKING:
     from ..core import User
 
 GUESS_LIMIT = parse("5 per 15 minutes")
-_EXTENSION = "rekindle.password_checks"
-
-
-def _counter() -> MovingWindowRateLimiter:
-    """One counter per app, made on first use from the app's rate-limit storage."""
-    counter = current_app.extensions.get(_EXTENSION)
-    if counter is None:
-        storage = storage_from_string(current_app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-        counter = current_app.extensions[_EXTENSION] = MovingWindowRateLimiter(storage)
-    return counter
 
 
 def _identifiers(subject: str) -> tuple[str, ...]:
@@ -51,7 +41,7 @@ def guarded_check(subject: str, check: Callable[[], bool]) -> bool:
     counted before the check, so tries at the same moment cannot slip past the limit, and
     the count is cleared when the secret is right. Over the limit it aborts with 429.
     """
-    counter, key = _counter(), _identifiers(subject)
+    counter, key = tries_counter(), _identifiers(subject)
     if not counter.hit(GUESS_LIMIT, *key):
         abort(429)
     if check():

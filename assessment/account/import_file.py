@@ -58,6 +58,10 @@ TALK_KEYS = {
 PROPOSAL_KEYS = {"strategy", "status", "created_at"}
 PROPOSAL_STATES = tuple(ProposalStatus)
 SCORE_TOLERANCE = 1e-6
+# The times an export can hold: none before Unix time began, none after 2100. A time far
+# outside them (year 1 or 9999 with a zone) cannot even be turned into UTC.
+EARLIEST = datetime(1970, 1, 1)
+LATEST = datetime(2101, 1, 1)
 
 
 class ImportProblem(ValueError):
@@ -135,16 +139,23 @@ def _is_int(value: Any) -> bool:
 
 
 def _time(value: Any, where: str) -> datetime:
-    """An ISO-8601 time; one with a zone is turned into UTC, as every stored time is."""
+    """An ISO-8601 time from 1970 to 2100; one with a zone is turned into UTC, as stored."""
     if not isinstance(value, str) or len(value) > 40:
         raise ImportProblem(f"{where} has no readable time.")
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise ImportProblem(f"{where} has no readable time.") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if not EARLIEST <= moment < LATEST:
+        raise ImportProblem(f"{where} has a time outside 1970 to 2100.")
     return moment
+
+
+def _file_id(value: Any, ids: set[int]) -> bool:
+    """Whether ``value`` names a check-in of this file (a whole number, never a list)."""
+    return _is_int(value) and value in ids
 
 
 def _keys(value: Any, expected: set[str], where: str) -> dict[str, Any]:
@@ -224,7 +235,7 @@ def _assessment(catalog: Catalog, value: Any, number: int) -> ImportedAssessment
 def _checkin(value: Any, ids: set[int], where: str) -> ImportedCheckin:
     row = _keys(value, CHECKIN_KEYS, where)
     tried, helped = row["tried"], row["helped"]
-    if row["assessment"] not in ids or tried not in TRIED_CHOICES:
+    if not _file_id(row["assessment"], ids) or tried not in TRIED_CHOICES:
         raise ImportProblem(f"{where}: a check-in does not fit this file.")
     if helped is not None and (helped not in HELPED_CHOICES or tried == "no"):
         raise ImportProblem(f"{where}: a check-in does not fit this file.")
@@ -241,7 +252,7 @@ def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedP
     status, closed_at = row["status"], row["closed_at"]
     if (
         row["dimension"] != strategy.dimension
-        or row["chosen_from_assessment"] not in ids
+        or not _file_id(row["chosen_from_assessment"], ids)
         or status not in PLAN_STATES
         or (status == PlanStatus.ACTIVE) != (closed_at is None)
         or not isinstance(row["checkins"], list)

@@ -30,6 +30,7 @@ from ..core import (
     User,
     current_catalog,
     db,
+    lock_users,
 )
 from ..safety import extend_flag, flag_at, flag_ends
 from .forms import ImportForm
@@ -44,8 +45,16 @@ NOT_EMPTY = (
 )
 
 
-def _has_assessments(user_id: int) -> bool:
-    return bool(db.session.scalar(select(exists().where(Assessment.user_id == user_id))))
+def _holds_anything(user_id: int) -> bool:
+    """Whether the person has a check-in or a plan stored (a plan needs a check-in, too)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(Assessment.user_id == user_id)
+                | exists().where(Plan.user_id == user_id)
+            )
+        )
+    )
 
 
 def store_import(user: User, contents: ImportedExport, catalog: Catalog) -> int:
@@ -180,16 +189,22 @@ def import_file() -> Response | tuple[str, int]:
         abort(400)
     if not form.validate_on_submit():
         return account_page(import_form=form), 400
-    if _has_assessments(current_user.id):
-        form.file.errors.append(NOT_EMPTY)
-        return account_page(import_form=form), 400
     catalog = current_catalog()
     try:
         contents = read_export(form.file.data.read(), catalog)
     except ImportProblem as problem:
         form.file.errors.append(f"{problem} Nothing was imported.")
         return account_page(import_form=form), 400
-    count = store_import(current_user, contents, catalog)
+    me = current_user.id
+    # "Empty" is read and the history written holding the person's row: two imports at
+    # once store one history, and the file's plans (at most three on the go, checked
+    # above) are the only ones (docs/architecture.md#locks).
+    lock_users(me)
+    if _holds_anything(me):
+        db.session.rollback()  # let the lock go before drawing the page
+        form.file.errors.append(NOT_EMPTY)
+        return account_page(import_form=form), 400
+    count = store_import(db.session.get_one(User, me), contents, catalog)
     db.session.commit()
     flash(f"Your history is here: {count} check-ins were imported.", "success")
     return redirect(url_for("history.history"), 303)

@@ -9,10 +9,10 @@ from flask import (
     Response,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -21,7 +21,7 @@ from wtforms import Field
 
 from ..core import StrictForm, User, close_session, db
 from ..safety import country_form
-from .export import export_csv, export_document
+from .export import csv_pieces, json_pieces
 from .forms import (
     DeleteAccountForm,
     ImportForm,
@@ -95,17 +95,19 @@ def _download(response: Response, name: str) -> Response:
 @bp.get("/export.json")
 @login_required
 def export_json() -> Response:
-    """All of the signed-in user's data as JSON, as a download."""
-    document = export_document(current_user, safety=_with_safety())
-    return _download(jsonify(document), "rekindle-export.json")
+    """All of the signed-in user's data as JSON, as a download, sent as it is written."""
+    pieces = json_pieces(current_user, safety=_with_safety())
+    body = Response(stream_with_context(pieces), mimetype="application/json")
+    return _download(body, "rekindle-export.json")
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv_file() -> Response:
-    """All of the signed-in user's data as CSV, one row per answer."""
-    body = export_csv(current_user, safety=_with_safety())
-    return _download(Response(body, mimetype="text/csv"), "rekindle-export.csv")
+    """All of the signed-in user's data as CSV, one row per answer, sent as it is written."""
+    pieces = csv_pieces(current_user, safety=_with_safety())
+    body = Response(stream_with_context(pieces), mimetype="text/csv")
+    return _download(body, "rekindle-export.csv")
 
 
 @bp.post("/account/delete")

@@ -10,9 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..core import User, db, end_every_session, lock_users, start_session
-from .auth import _safe_next as safe_next
-from .auth import rate_limited
+from ..core import User, db, end_every_session, lock_users, safe_next, start_session
+from .auth import next_page, rate_limited
 from .devices import remember_device, trusted_for
 from .forms import PasswordCheckForm, RecoverForm
 from .guesses import guarded_check
@@ -41,7 +40,7 @@ def show_codes() -> str:
     stored: if the database fails, the permission is still unspent and a reload works.
     """
     permission = session.get(CODES_DUE)
-    after = safe_next(session.get(CODES_NEXT))
+    after = safe_next(session.get(CODES_NEXT), url_for("checkup.choose"))
     me = current_user.id
     lock_users(me)  # two tabs at once: one of them mints, the other finds it spent
     user = db.session.get_one(User, me)
@@ -85,6 +84,7 @@ def new_codes() -> str | tuple[str, int]:
 def recover() -> Response | tuple[str, int] | str:
     """Back in with a code and a new password; one message for a wrong name or code (401)."""
     form = RecoverForm()
+    after = next_page()
     if request.method == "GET":
         return render_template("auth/recover.html", form=form)
     if not form.has_exact_fields():
@@ -112,4 +112,4 @@ def recover() -> Response | tuple[str, int] | str:
     flash(f"Your new password is set. You have {left} recovery codes left.", "success")
     if left <= 3:
         flash("You are running low on recovery codes: make new ones on your Account page.", "info")
-    return redirect(safe_next(request.args.get("next")), 303)
+    return redirect(after, 303)

@@ -76,12 +76,12 @@ def record_checkins(
             plan.closed_at = moment
 
 
-_PLAN_FIELD = re.compile(r"^plan_([0-9]{1,9})_(tried|helped)$")
+_PLAN_FIELD = re.compile(r"plan_([0-9]{1,9})_(tried|helped)")
 
 
 def is_plan_field(name: str) -> bool:
     """Whether a posted field name has the shape of a plan check-in field."""
-    return _PLAN_FIELD.match(name) is not None
+    return _PLAN_FIELD.fullmatch(name) is not None
 
 
 def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | None:
@@ -95,7 +95,7 @@ def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | 
     allowed = {"tried": TRIED_CHOICES, "helped": HELPED_CHOICES}
     found: dict[int, dict[str, str]] = {}
     for name in formdata:
-        match = _PLAN_FIELD.match(name)
+        match = _PLAN_FIELD.fullmatch(name)
         if match is None:
             continue
         plan_id, part = int(match[1]), match[2]

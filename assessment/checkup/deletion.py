@@ -7,7 +7,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, or_, select
 from werkzeug.wrappers import Response
 
-from ..core import Answer, Assessment, DimensionScore, Plan, PlanCheckin, SafetyResponse, db
+from ..core import (
+    Answer,
+    Assessment,
+    DimensionScore,
+    Plan,
+    PlanCheckin,
+    SafetyResponse,
+    db,
+    lock_users,
+)
 from .forms import DeleteResultForm
 from .queries import own_assessment_or_404
 
@@ -36,9 +45,15 @@ def delete_assessment(assessment: Assessment) -> None:
 @bp.post("/results/<id:assessment_id>/delete")
 @login_required
 def delete_result(assessment_id: int) -> Response:
-    """Delete one of the person's own check-ups after they confirmed it (another's: 404)."""
-    assessment = own_assessment_or_404(current_user.id, assessment_id)
+    """Delete one of the person's own check-ups after they confirmed it (another's: 404).
+
+    Done holding the person's row, which letting a plan go, choosing one and sharing take
+    too: whichever comes second reads what the first did (docs/architecture.md#locks).
+    """
     form = DeleteResultForm()
+    me = current_user.id
+    lock_users(me)
+    assessment = own_assessment_or_404(me, assessment_id)
     if not form.has_exact_fields() or not form.validate_on_submit():
         abort(400)
     delete_assessment(assessment)

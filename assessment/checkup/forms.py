@@ -25,7 +25,7 @@ SAFETY_CHOICES = [
 PREFER_NOT_TO_SAY = "Prefer not to say"
 REQUIRED_MESSAGE = "Please choose an answer to this question."
 INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # whole: fullmatch, never match
 
 
 class AnswerField(RadioField):

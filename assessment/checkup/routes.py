@@ -99,7 +99,7 @@ def _plans_to_ask_about() -> list[Plan]:
 def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
     """A posted questionnaire: stored once and shown as its result, or re-shown with a 400."""
     token = request.form.get("submission_token", "")
-    if TOKEN_PATTERN.match(token):
+    if TOKEN_PATTERN.fullmatch(token):
         already = find_by_token(current_user.id, token)
         if already is not None:
             return redirect(url_for("checkup.result", assessment_id=already.id), 303)
@@ -179,7 +179,7 @@ def _shape_problem(definition: Questionnaire, form: QuestionnaireForm) -> str | 
     """What makes a post unacceptable before any answer is read, or None."""
     if _posted_version(definition.id) is None:
         return STALE_FORM
-    if not TOKEN_PATTERN.match(request.form.get("submission_token", "")):
+    if not TOKEN_PATTERN.fullmatch(request.form.get("submission_token", "")):
         return MALFORMED_FORM
     if not form.has_exact_fields(also=followthrough.is_plan_field):
         return MALFORMED_FORM

@@ -46,12 +46,16 @@ from .models import (
 )
 from .odd_requests import parse_id
 from .odd_requests import register as register_odd_requests
+from .rate_limits import configure as configure_rate_limits
+from .rate_limits import tries_counter
+from .redirects import local_path, safe_next
 from .server_tables import NormsVersion
 from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
 from .settings import defaults as default_settings
 from .settings import ensure_secret_key, trusted_proxies
 from .settings import from_environment as settings_from_environment
 from .templating import band_name, format_date, register_template_helpers
+from .text import PlainText, is_plain
 
 # The start page and /healthz, and plotly.js served by the app itself.
 blueprints = (home_bp, assets_bp)
@@ -66,6 +70,7 @@ __all__ = [
     "NormsVersion",
     "PartnerInvite",
     "PartnerLink",
+    "PlainText",
     "Plan",
     "PlanCheckin",
     "PlanStatus",
@@ -82,6 +87,7 @@ __all__ = [
     "blueprints",
     "charts",
     "close_session",
+    "configure_rate_limits",
     "csrf",
     "current_catalog",
     "db",
@@ -92,8 +98,10 @@ __all__ = [
     "format_date",
     "init_compression",
     "init_database",
+    "is_plain",
     "latest_or_404",
     "limiter",
+    "local_path",
     "lock_users",
     "lock_users_in_flush",
     "login_manager",
@@ -108,8 +116,10 @@ __all__ = [
     "register_security_headers",
     "register_template_helpers",
     "reshown_when_unavailable",
+    "safe_next",
     "settings_from_environment",
     "start_session",
+    "tries_counter",
     "trusted_proxies",
     "utcnow",
 ]

@@ -6,6 +6,9 @@
   overflow in the database driver. Should ids become BIGINT, raise ``MAX_ID`` with them.
 - A NUL byte anywhere in the path, the query or a form is a 400: PostgreSQL cannot store
   one, and no field of ours has a use for it.
+- Bytes that are not UTF-8 in the query or a posted form (``%ff``) are a 400: the form
+  parser would keep them as the text "%FF" and a field would store that. (In a multipart
+  form they become U+FFFD, which ``core.PlainText`` refuses.)
 - A chunked body is read here, up to the 1 MiB limit: over it is a 413, a malformed one a
   400, and neither the body nor the parser's complaint about it is ever logged.
 - A body shorter than its Content-Length (a connection cut mid-body) is a 400, never read
@@ -18,6 +21,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
@@ -63,11 +67,28 @@ def _has_nul(values: Iterable[str]) -> bool:
     return any("\x00" in value for value in values)
 
 
+def _not_utf8(raw: bytes) -> bool:
+    """Whether a query or urlencoded body, its %-escapes decoded, is not UTF-8 text."""
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _refuse_odd_requests() -> None:
-    """Before anything reads the request: a problem found in its body, or a NUL byte."""
+    """Before anything reads the request: a problem found in its body, bytes that are not
+    UTF-8, or a NUL byte."""
     problem = request.environ.get(_BODY_PROBLEM)
     if problem is not None:
         abort(problem)
+    if _not_utf8(request.query_string):
+        abort(400)
+    # Read and kept here, so the form parser after this reads the same bytes.
+    if request.mimetype == "application/x-www-form-urlencoded" and _not_utf8(
+        request.get_data(cache=True)
+    ):
+        abort(400)
     if "\x00" in request.path or _has_nul(request.args.keys()) or _has_nul(request.args.values()):
         abort(400)
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and (

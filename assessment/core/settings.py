@@ -38,6 +38,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # hide_parameters: even with SQL logging switched on, answers never reach a log line.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis unreachable: count in this process's memory, never answer 500
+        # (docs/architecture.md#database).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": False,
         "QUICK_EXIT_URL": DEFAULT_QUICK_EXIT_URL,
         "PUBLIC_URL": "",

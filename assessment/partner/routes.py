@@ -252,20 +252,20 @@ def unlink() -> Response:
 @login_required
 def share(assessment_id: int) -> Response | tuple[str, int]:
     """Turn sharing of one full check-up on or off (off always works)."""
-    assessment = own_assessment_or_404(current_user.id, assessment_id)
     form = ShareForm()
     form.require_exact_fields()
+    # Read and written holding the person's row, which an unlink and deleting a check-up
+    # also take: a share cannot land just after the link ended, and a check-up deleted a
+    # moment ago is a 404, never a write to a row that has gone (docs/architecture.md#locks).
+    me = current_user.id
+    lock_users(me)
+    assessment = own_assessment_or_404(me, assessment_id)
     choice = form.share.data
     if assessment.questionnaire_id != SHAREABLE or choice not in ("yes", "no"):
         abort(400)
     if choice == "yes":
         if assessment.safety_flag:
             abort(403)
-        # Checked and written holding the person's row, which an unlink also takes: a share
-        # cannot land just after the link ended (docs/architecture.md#locks).
-        me, assessment_id = current_user.id, assessment.id
-        lock_users(me)
-        assessment = own_assessment_or_404(me, assessment_id)  # read again under the lock
         if link_of(me) is None:
             return (
                 render_template(
@@ -277,4 +277,5 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
             )
     assessment.shared = choice == "yes"
     db.session.commit()
-    return redirect(url_for("checkup.result", assessment_id=assessment.id) + "#share", 303)
+    # The id as sent: after the commit the row may be gone already (deleted at once).
+    return redirect(url_for("checkup.result", assessment_id=assessment_id) + "#share", 303)

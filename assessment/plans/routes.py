@@ -86,8 +86,13 @@ def choose() -> Response | tuple[str, int]:
 def drop(plan_id: int) -> Response:
     """Let a plan go (another person's plan looks absent: 404)."""
     CsrfForm().require_exact_fields()
+    me = current_user.id
+    # Read and written holding the person's row, as deleting its check-up is: a plan
+    # deleted a moment ago is a 404, never a write to a row that has gone
+    # (docs/architecture.md#locks).
+    lock_users(me)
     plan = db.session.get(Plan, plan_id)
-    if plan is None or plan.user_id != current_user.id:
+    if plan is None or plan.user_id != me:
         abort(404)
     if plan.status == PlanStatus.ACTIVE:
         plan.status = PlanStatus.DROPPED

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from questionnaires.helplines import HelplineCountry, HelplineDirectory, HelplineService
 
-from ..core import User, current_catalog, db
+from ..core import StrictForm, User, current_catalog, db, local_path
 from .flag import Flag
 
 bp = Blueprint("safety", __name__)
 
 OTHER = "other"  # "somewhere not listed": emergency advice and the international directory
-_CODE = re.compile(r"^[A-Za-z]{2}$")
-_LOCAL_PATH = re.compile(r"^/(?![/\\])[\w\-./?=&%#]*$")  # back to a page of ours only
+_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -85,13 +93,19 @@ def lines_for_person(flag: Flag | None = None) -> HelpLines:
     return lines_for(chosen_code(current_user), first)
 
 
-class CountryForm(FlaskForm):
+def _page_of_ours(_form: Any, field: Any) -> None:
+    """The page to go back to follows the one rule every ``next`` does (core.local_path)."""
+    if field.data and local_path(field.data) is None:
+        raise ValidationError("That is not a page of this site.")
+
+
+class CountryForm(StrictForm):
     """Choose whose help lines to see; the choices are the countries in helplines.yaml."""
 
     country = SelectField(
         "Show help lines for", validators=[InputRequired("Please choose a country.")]
     )
-    next = HiddenField()
+    next = HiddenField(validators=[_page_of_ours])  # where the form was, to go back to
 
 
 def country_form(next_path: str = "") -> CountryForm:
@@ -120,7 +134,7 @@ def browsing() -> str:
 def help_lines() -> tuple[str, int] | str:
     """Any listed country's lines for anyone; an unlisted one gets the general advice."""
     raw = request.args.get("country", "").strip()
-    if raw and raw.lower() != OTHER and not _CODE.match(raw):
+    if raw and raw.lower() != OTHER and not _CODE.fullmatch(raw):
         return render_template(
             "safety/help.html",
             lines=lines_for_person(),
@@ -139,10 +153,17 @@ def help_lines() -> tuple[str, int] | str:
 @bp.post("/account/country")
 @login_required
 def choose_country() -> Response | tuple[str, int]:
-    """Store whose help lines this person sees (a listed code or "other"); 400 otherwise."""
+    """Store whose help lines this person sees (a listed code or "other"); 400 otherwise.
+
+    Exactly its fields, each once, and a ``next`` of this site: all checked before the
+    choice is stored, so nothing after the write can fail (docs/architecture.md#forms).
+    """
     form = CountryForm()
+    form.require_exact_fields()
     _fill_choices(form)
     if not form.validate_on_submit():
+        if form.next.errors:
+            abort(400)
         return render_template(
             "safety/help.html",
             lines=lines_for_person(),
@@ -155,7 +176,4 @@ def choose_country() -> Response | tuple[str, int]:
     lines = lines_for(form.country.data)
     where = lines.country.name if lines.country else "somewhere not listed"
     flash(f"Help lines now shown for {where}.", "info")
-    target = form.next.data or ""
-    if not _LOCAL_PATH.match(target):
-        target = url_for("account.account")
-    return redirect(target, 303)
+    return redirect(form.next.data or url_for("account.account"), 303)

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -159,12 +160,33 @@ class HttpPerson:
     ) -> Reply:
         """GET (no data) or POST a form; redirects are returned, not followed."""
         body = None if data is None else urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base_url + path, data=body)
+        return self._open(urllib.request.Request(self.base_url + path, data=body))
+
+    def _open(self, request: urllib.request.Request) -> Reply:
         try:
             with self.opener.open(request, timeout=60) as response:
                 return Reply(response.status, dict(response.headers), response.read().decode())
         except urllib.error.HTTPError as error:
             return Reply(error.code, dict(error.headers), error.read().decode())
+
+    def upload(self, path: str, fields: Mapping[str, str], name: str, raw: bytes) -> Reply:
+        """POST a multipart form with one file, as a browser sends a file input."""
+        boundary = f"rekindle-test-{uuid.uuid4().hex}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+            for key, value in fields.items()
+        ]
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}";'
+            f' filename="{name}.json"\r\nContent-Type: application/json\r\n\r\n'
+        )
+        body = ("".join(parts) + head).encode() + raw + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        return self._open(request)
 
     def form(self, path: str) -> dict[str, str]:
         """The hidden fields of the form on a page."""

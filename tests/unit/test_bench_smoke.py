@@ -17,6 +17,7 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
     assert "| section | what |" in text
     sections = {row.section for row in report.rows}
     expected_sections = {"baseline", "scoring", "in-process", "size", "http sqlite", "http nginx"}
+    expected_sections |= {"exports"}
     assert expected_sections | {"norms"} <= sections
     whats = " ".join(row.what for row in report.rows)
     for expected in (
@@ -30,5 +31,6 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
         "p95",
         "nginx + two hosts / one host direct",
         "flask norms report --json",
+        "/healthz p50 / p95 / max",
     ):
         assert expected in whats, expected

@@ -177,10 +177,10 @@ def test_unknown_questionnaire_is_404(member) -> None:
 
 
 def test_healthz_reports_the_database(client) -> None:
-    """Does /healthz say the app and its database are fine?"""
+    """Does /healthz say the app, its database and its limit store (memory here) are fine?"""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "db": "ok"}
+    assert response.get_json() == {"status": "ok", "db": "ok", "limits": "ok"}
 
 
 def test_plotly_is_served_by_the_app_compressed_and_immutable(member, checkup) -> None:

@@ -75,4 +75,4 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(tmp_path, where
     app = create_app(app_settings(tmp_path, url))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "error", "db": "unreachable"}
+    assert response.get_json() == {"status": "error", "db": "unreachable", "limits": "ok"}
