@@ -11,11 +11,15 @@ from flask import request
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from ..core import StrictForm
+from ..core import PlainText, StrictForm
 
 # Long enough for a heartfelt clause, short enough to stay one sentence.
 MAX_PART = 300
-_PART = [InputRequired("Please fill in this part."), Length(max=MAX_PART)]
+_PART = [
+    InputRequired("Please fill in this part."),
+    Length(max=MAX_PART),
+    PlainText("Please use letters, digits, spaces and punctuation only.", lines=True),
+]
 
 
 class StepForm(StrictForm):

@@ -108,6 +108,8 @@ def test_an_unfinished_or_odd_sentence_is_a_400_that_keeps_the_words(
         {"dimension": "romance", **SENTENCE, "extra": "1"},
         {"dimension": "romance", "when": "a", "feel": "b"},
         {"dimension": "romance", **SENTENCE, "like": "x" * 301},
+        {"dimension": "romance", **SENTENCE, "feel": "far\u202e away\x07"},
+        {"dimension": "romance", **SENTENCE, "when": "we eat\ufeff"},
     ):
         assert post(member, "/talk/prepare", **odd).status_code == 400, odd
     assert (
