@@ -8,7 +8,7 @@ form here is ever stored as typed (docs/architecture.md#talk).
 from __future__ import annotations
 
 from flask import request
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..core import PlainText, StrictForm
@@ -60,7 +60,7 @@ class ProposalForm(StrictForm):
 class PrepareForm(StrictForm):
     """Preparing alone: an area and the three parts of one sentence, shown back whole."""
 
-    dimension = StringField()
+    dimension = HiddenField()  # a select of the six areas; checked against their ids
     when = TextAreaField("When …", validators=_PART)
     feel = TextAreaField("I feel …", validators=_PART)
     like = TextAreaField("and I'd like …", validators=_PART)
