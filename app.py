@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import account, checkup, core, history, norms, partner, plans, safety
+from assessment import account, checkup, core, history, norms, partner, plans, safety, talk
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
 ROOT = Path(__file__).resolve().parent
 # Every room of assessment/, core first: each exports its blueprints (docs/architecture.md).
-ROOMS = (core, account, checkup, history, partner, plans, norms, safety)
+ROOMS = (core, account, checkup, history, partner, plans, norms, safety, talk)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -90,10 +90,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_rooms(app: Flask) -> None:
     """What rooms bind: the account's sign-in and commands, the partner link's hooks and its
-    share switch on the result page, ``flask norms``. Importing a room binds nothing."""
+    share switch on the result page, ``flask norms``, the talk's hooks and its offer on the
+    result page. Importing a room binds nothing."""
     account.init_app(app)
     partner.init_app(app)
     norms.init_app(app)
+    talk.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

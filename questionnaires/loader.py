@@ -178,6 +178,16 @@ def _check_no_appeasement(
                 )
 
 
+def _check_talk_prompts(library: StrategyLibrary) -> None:
+    """Every area can be talked through: each dimension has its speaker's and listener's
+    prompts (docs/architecture.md#talk)."""
+    for dimension_id in DIMENSION_IDS:
+        if dimension_id not in library.talk:
+            raise QuestionnaireError(
+                STRATEGIES_FILE, "talk", f"dimension {dimension_id!r} has no talk prompts"
+            )
+
+
 def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
     """Every ``<id>.v<n>.yaml``, ``strategies.yaml`` and ``helplines.yaml``, checked together."""
     directory = Path(directory)
@@ -196,6 +206,7 @@ def load_catalog(directory: Path = DEFINITIONS_DIR) -> Catalog:
     item_ids = {item.id for q in questionnaires.values() for item in q.items}
     _check_strategies(library, item_ids)
     _check_no_appeasement(library, questionnaires)
+    _check_talk_prompts(library)
     return Catalog(
         questionnaires=questionnaires, strategies=library, helplines=load_helplines(directory)
     )

@@ -71,6 +71,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TalkPrompt(_Strict):
+    """One line a talk offers in step 4 (docs/architecture.md#talk); ``id`` is stable forever."""
+
+    id: str = Field(pattern=_SLUG)
+    text: str = Field(min_length=1)
+
+
+class TalkPrompts(_Strict):
+    """One area's prompts: the speaker's ("When ..., I feel ..., I'd like ...") and the
+    listener's ("What I heard is ... Did I get that right?")."""
+
+    speaker: list[TalkPrompt] = Field(min_length=1)
+    listener: list[TalkPrompt] = Field(min_length=1)
+
+
 class Scale(_Strict):
     """The shared Likert scale; one label per point from min to max."""
 
@@ -374,6 +389,22 @@ class StrategyLibrary(_Strict):
                 return s
         raise KeyError(strategy_id)
 
+    # The prompts of a talk, per dimension (docs/architecture.md#talk); the loader asks
+    # that every dimension has them.
+    talk: dict[DimensionId, TalkPrompts] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _prompt_ids_are_their_own(self) -> StrategyLibrary:
+        """Prompt ids name texts in every language: one id, one prompt, never a strategy's."""
+        prompts = [
+            (("talk", dimension_id, role, index, "id"), prompt.id)
+            for dimension_id, found in self.talk.items()
+            for role in ("speaker", "listener")
+            for index, prompt in enumerate(getattr(found, role))
+        ]
+        _no_repeats([*_ids("strategies", self.strategies), *prompts], "strategy or prompt id")
+        return self
+
 
 def _located(where: Location, message: str) -> PydanticCustomError:
     """A whole-model error that remembers which entry it is about (read by loader.py)."""
@@ -417,4 +448,6 @@ __all__ = [
     "StarterDirection",
     "Strategy",
     "StrategyLibrary",
+    "TalkPrompt",
+    "TalkPrompts",
 ]

@@ -25,12 +25,14 @@ from ..core import (
     DimensionScore,
     PlanStatus,
     SafetyResponse,
+    Talk,
     User,
     band_name,
     current_catalog,
     db,
 )
 from ..plans import PlanRow, plans_with_checkins
+from ..talk import area_label, strategy_title, talks_of
 
 CSV_COLUMNS = (
     "assessment_id",
@@ -161,9 +163,44 @@ def _plans_document(user_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _talks_document(user_id: int) -> list[dict[str, Any]]:
+    return [_talk_document(talk, user_id) for talk in talks_of(user_id)]
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _talk_document(talk: Talk, user_id: int) -> dict[str, Any]:
+    """A talk as the person was in it: only its facts, and the proposal made to them.
+
+    Nothing of the partner: not their name, nor what they said to a proposal made to them
+    (docs/architecture.md#exports).
+    """
+    mine = next((p for p in talk.proposals if p.user_id == user_id), None)
+    return {
+        "id": talk.id,
+        "started_by_me": talk.started_by_id == user_id,
+        "dimension": talk.dimension,
+        "strategy": talk.strategy,
+        "step": talk.step,
+        "created_at": talk.created_at.isoformat(),
+        "joined_at": _moment(talk.joined_at),
+        "finished_at": _moment(talk.finished_at),
+        "proposal": None
+        if mine is None
+        else {
+            "strategy": mine.strategy,
+            "status": mine.status,
+            "created_at": mine.created_at.isoformat(),
+        },
+    }
+
+
 def json_pieces(user: User, safety: bool = True) -> Iterator[str]:
     """The JSON export in pieces: every assessment with its answers, safety responses (unless
-    left out) and scores, then the plans, then the person; keys sorted as ``jsonify`` does.
+    left out) and scores, then the plans, the talks, then the person; keys sorted as
+    ``jsonify`` does.
 
     Written batch by batch, so a long history never sits whole in memory and the first
     bytes leave at once (docs/architecture.md#exports). What it needs of the person is
@@ -187,7 +224,8 @@ def _json_pieces(
         if batch:
             yield separator + ",".join(dumps(_assessment_document(a, safety)) for a in batch)
             separator = ","
-    yield f'],"plans":{dumps(_plans_document(user_id))},"user":{dumps(person)}}}\n'
+    plans, talks = dumps(_plans_document(user_id)), dumps(_talks_document(user_id))
+    yield f'],"plans":{plans},"talks":{talks},"user":{dumps(person)}}}\n'
 
 
 def _definition(catalog: Catalog, a: StoredCheckin) -> Questionnaire | None:
@@ -206,7 +244,7 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
 
 def csv_pieces(user: User, safety: bool = True) -> Iterator[str]:
     """One row per answer, safety response (unless left out) and score, in words and ids,
-    then the plans: written batch by batch, as the JSON export is."""
+    then the plans and the talks: written batch by batch, as the JSON export is."""
     return _csv_pieces(user.id, safety, current_catalog())
 
 
@@ -222,7 +260,25 @@ def _csv_pieces(user_id: int, safety: bool, catalog: Catalog) -> Iterator[str]:
         buffer.truncate()
     for row in plans_with_checkins(user_id):
         writer.writerows(_plan_rows(row, _strategy_title(catalog, row.plan.strategy_id)))
+    for talk in talks_of(user_id):
+        writer.writerow(_talk_row(talk))
     yield buffer.getvalue()
+
+
+def _talk_row(talk: Talk) -> tuple[object, ...]:
+    """A talk's row: when, the area and, in words, what was chosen."""
+    words = f"Talked about {area_label(talk.dimension)}" if talk.dimension else "Asked to talk"
+    return (
+        "",
+        "",
+        "",
+        talk.created_at.isoformat(),
+        "talk",
+        talk.dimension or "",
+        words,
+        talk.strategy or "",
+        strategy_title(talk.strategy),
+    )
 
 
 def _assessment_rows(

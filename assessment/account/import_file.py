@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from questionnaires.loader import Catalog
-from questionnaires.models import SAFETY_RESPONSES, Questionnaire
+from questionnaires.models import DIMENSION_IDS, SAFETY_RESPONSES, Questionnaire
 from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
 
-from ..core import PlanStatus
+from ..core import TALK_STEPS, PlanStatus, ProposalStatus
 from ..plans import MAX_ACTIVE_PLANS
 
 PLAN_STATES = tuple(PlanStatus)
@@ -44,6 +44,19 @@ PLAN_KEYS = {
     "checkins",
 }
 CHECKIN_KEYS = {"assessment", "tried", "helped", "created_at"}
+TALK_KEYS = {
+    "id",
+    "started_by_me",
+    "dimension",
+    "strategy",
+    "step",
+    "created_at",
+    "joined_at",
+    "finished_at",
+    "proposal",
+}
+PROPOSAL_KEYS = {"strategy", "status", "created_at"}
+PROPOSAL_STATES = tuple(ProposalStatus)
 SCORE_TOLERANCE = 1e-6
 # The times an export can hold: none before Unix time began, none after 2100. A time far
 # outside them (year 1 or 9999 with a zone) cannot even be turned into UTC.
@@ -90,11 +103,35 @@ class ImportedPlan:
 
 
 @dataclass
+class ImportedProposal:
+    """What a talk proposed to this person, and what they said."""
+
+    strategy_id: str
+    status: str
+    created_at: datetime
+
+
+@dataclass
+class ImportedTalk:
+    """A talk this person was in; on the new server the other side names nobody."""
+
+    started_by_me: bool
+    dimension: str | None
+    strategy_id: str | None
+    step: int
+    created_at: datetime
+    joined_at: datetime | None
+    finished_at: datetime | None
+    proposal: ImportedProposal | None
+
+
+@dataclass
 class ImportedExport:
     """Everything a file holds, oldest assessment first."""
 
     assessments: list[ImportedAssessment]
     plans: list[ImportedPlan]
+    talks: list[ImportedTalk] = field(default_factory=list)
 
 
 def _is_int(value: Any) -> bool:
@@ -232,6 +269,61 @@ def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedP
     )
 
 
+def _maybe_time(value: Any, where: str) -> datetime | None:
+    return None if value is None else _time(value, where)
+
+
+def _known_strategy(catalog: Catalog, strategy_id: Any, dimension: Any, where: str) -> str:
+    """A strategy this server has, of the talk's area."""
+    try:
+        strategy = catalog.strategies.by_id(strategy_id)
+    except (KeyError, TypeError):
+        raise ImportProblem(f"{where} names a strategy this server does not have.") from None
+    if strategy.dimension != dimension:
+        raise ImportProblem(f"{where} does not fit this file.")
+    return strategy.id
+
+
+def _proposal(catalog: Catalog, value: Any, talk: dict[str, Any], where: str) -> ImportedProposal:
+    row = _keys(value, PROPOSAL_KEYS, where)
+    if row["status"] not in PROPOSAL_STATES or row["strategy"] != talk["strategy"]:
+        raise ImportProblem(f"{where} does not fit this file.")
+    return ImportedProposal(
+        strategy_id=_known_strategy(catalog, row["strategy"], talk["dimension"], where),
+        status=row["status"],
+        created_at=_time(row["created_at"], where),
+    )
+
+
+def _talk(catalog: Catalog, value: Any, number: int) -> ImportedTalk:
+    """A talk of the file: its facts checked as the talk room keeps them
+    (docs/architecture.md#talk), an odd value refused."""
+    where = f"Talk {number}"
+    row = _keys(value, TALK_KEYS, where)
+    dimension, strategy, step = row["dimension"], row["strategy"], row["step"]
+    if (
+        not _is_int(row["id"])
+        or not isinstance(row["started_by_me"], bool)
+        or (dimension is not None and dimension not in DIMENSION_IDS)
+        or not _is_int(step)
+        or not 1 <= step <= TALK_STEPS
+    ):
+        raise ImportProblem(f"{where} does not fit this file.")
+    if strategy is not None:
+        strategy = _known_strategy(catalog, strategy, dimension, where)
+    proposal = row["proposal"]
+    return ImportedTalk(
+        started_by_me=row["started_by_me"],
+        dimension=dimension,
+        strategy_id=strategy,
+        step=step,
+        created_at=_time(row["created_at"], where),
+        joined_at=_maybe_time(row["joined_at"], where),
+        finished_at=_maybe_time(row["finished_at"], where),
+        proposal=None if proposal is None else _proposal(catalog, proposal, row, where),
+    )
+
+
 def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
     """The checked contents of an ``export.json``, or ImportProblem saying what is wrong."""
     try:
@@ -240,9 +332,10 @@ def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
         raise ImportProblem("This file is not a Rekindle export (it is not JSON).") from None
     if (
         not isinstance(document, dict)
-        or not {"user", "assessments"} <= set(document) <= {"user", "assessments", "plans"}
+        or not {"user", "assessments"} <= set(document) <= {"user", "assessments", "plans", "talks"}
         or not isinstance(document["assessments"], list)
         or not isinstance(document.get("plans", []), list)
+        or not isinstance(document.get("talks", []), list)
     ):
         raise ImportProblem("This file is not a Rekindle export.")
     if not document["assessments"]:
@@ -261,5 +354,8 @@ def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
     active = [plan.strategy_id for plan in plans if plan.status == PlanStatus.ACTIVE]
     if len(active) > MAX_ACTIVE_PLANS or len(set(active)) != len(active):
         raise ImportProblem("This file has more plans on the go than Rekindle allows.")
+    talks = [
+        _talk(catalog, value, number) for number, value in enumerate(document.get("talks", []), 1)
+    ]
     assessments.sort(key=lambda a: (a.created_at, a.file_id))
-    return ImportedExport(assessments, plans)
+    return ImportedExport(assessments, plans, talks)

@@ -25,6 +25,8 @@ from ..core import (
     Plan,
     PlanCheckin,
     SafetyResponse,
+    Talk,
+    TalkProposal,
     User,
     current_catalog,
     db,
@@ -56,7 +58,7 @@ def _holds_anything(user_id: int) -> bool:
 
 
 def store_import(user: User, contents: ImportedExport, catalog: Catalog) -> int:
-    """Write every assessment, plan and check-in of the file in one transaction.
+    """Write every assessment, plan, check-in and talk of the file in one transaction.
 
     Each assessment is scored again, with the strategies reported unhelpful up to it
     ranked last, as when it was first taken. Returns how many assessments were stored.
@@ -82,7 +84,33 @@ def store_import(user: User, contents: ImportedExport, catalog: Catalog) -> int:
             for checkin in plan.checkins
         ]
         db.session.add(row)
+    _store_talks(user, contents)
     return len(stored)
+
+
+def _store_talks(user: User, contents: ImportedExport) -> None:
+    """Each talk with this person on their side of it; the other side names nobody here."""
+    for talk in contents.talks:
+        row = Talk(
+            started_by_id=user.id if talk.started_by_me else None,
+            partner_id=None if talk.started_by_me else user.id,
+            dimension=talk.dimension,
+            strategy=talk.strategy_id,
+            step=talk.step,
+            created_at=talk.created_at,
+            joined_at=talk.joined_at,
+            finished_at=talk.finished_at,
+        )
+        if talk.proposal is not None:
+            row.proposals.append(
+                TalkProposal(
+                    user_id=user.id,
+                    strategy=talk.proposal.strategy_id,
+                    status=talk.proposal.status,
+                    created_at=talk.proposal.created_at,
+                )
+            )
+        db.session.add(row)
 
 
 def _store_assessments(user: User, contents: ImportedExport, catalog: Catalog) -> dict[int, int]:

@@ -25,6 +25,7 @@ from .home import bp as home_bp
 from .locks import lock_users, lock_users_in_flush
 from .log_redaction import register as register_access_log
 from .models import (
+    TALK_STEPS,
     Answer,
     Assessment,
     DimensionScore,
@@ -33,8 +34,11 @@ from .models import (
     Plan,
     PlanCheckin,
     PlanStatus,
+    ProposalStatus,
     RecoveryCode,
     SafetyResponse,
+    Talk,
+    TalkProposal,
     TrustedDevice,
     User,
     add_memberships,
@@ -58,6 +62,7 @@ blueprints = (home_bp, assets_bp)
 
 __all__ = [
     "MAX_SESSION_ID_LENGTH",
+    "TALK_STEPS",
     "Answer",
     "Assessment",
     "CsrfForm",
@@ -69,9 +74,12 @@ __all__ = [
     "Plan",
     "PlanCheckin",
     "PlanStatus",
+    "ProposalStatus",
     "RecoveryCode",
     "SafetyResponse",
     "StrictForm",
+    "Talk",
+    "TalkProposal",
     "TrustedDevice",
     "User",
     "add_memberships",

@@ -196,19 +196,23 @@ def gap_trend_figure(
 
 def plan_marker_trace(
     points: Sequence[tuple[datetime, float | None, str]],
+    name: str = "Plans",
+    symbol: str = "star",
+    color: str = "#E69F00",
 ) -> dict[str, Any]:
-    """Plans on a trend line: a star where one was chosen or reported on, with its words."""
+    """Plans on a trend line: a star where one was chosen or reported on, with its words
+    (talks use it too, with their own name, shape and colour)."""
     return {
         "type": "scatter",
         "mode": "markers",
-        "name": "Plans",
+        "name": name,
         "x": [moment.isoformat(timespec="seconds") for moment, _, _ in points],
         "y": [score for _, score, _ in points],
         "text": [label for _, _, label in points],
         "marker": {
-            "symbol": "star",
+            "symbol": symbol,
             "size": 13,
-            "color": "#E69F00",
+            "color": color,
             "line": {"color": "#1f1a17", "width": 1},
         },
         "hovertemplate": "%{text}<extra></extra>",

@@ -14,6 +14,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -327,3 +328,71 @@ class TrustedDevice(Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ProposalStatus(StrEnum):
+    """What the other person said of a talk's proposal ("pending" until they answer)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+# The six steps of a talk, from "Before you start" to "Close" (docs/architecture.md#talk).
+TALK_STEPS = 6
+
+
+class Talk(Model):
+    """A guided conversation of two linked people: who, when, which area, what they chose.
+
+    Only these facts are kept, never a word either person says or types
+    (docs/architecture.md#talk). Each person's side is set to NULL when their account is
+    deleted, so the other person's record stays theirs and names nobody.
+    """
+
+    __tablename__ = "talks"
+    __table_args__ = (
+        CheckConstraint(f"step BETWEEN 1 AND {TALK_STEPS}", name="step_in_range"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    dimension: Mapped[str | None] = mapped_column(String(32))
+    strategy: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    proposals: Mapped[list[TalkProposal]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="TalkProposal.id"
+    )
+
+
+class TalkProposal(Model):
+    """The strategy a talk chose, offered to the person who was not at the screen.
+
+    They accept (it becomes their plan) or decline on their own account; it is theirs,
+    and goes with their account.
+    """
+
+    __tablename__ = "talk_proposals"
+    __table_args__ = (
+        UniqueConstraint("talk_id", "user_id", name="uq_talk_proposals_person"),
+        CheckConstraint("status IN ('pending', 'accepted', 'declined')", name="status_known"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    talk_id: Mapped[int] = mapped_column(ForeignKey("talks.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    strategy: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(8), default=ProposalStatus.PENDING)
+    # A proposal nobody answers lapses after seven days, as a request to talk does.
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -19,9 +19,10 @@ from scoring import (
     thin_series,
 )
 
-from ..core import PlanStatus, charts
+from ..core import PlanStatus, Talk, charts
 from ..norms import NormsInUse, norms_in_use
 from ..plans import PlanRow
+from ..talk import area_label, talked_at
 
 # Past this, a trace is averaged into buckets: a phone chart cannot show more points, and the
 # table beside it shows what the chart shows. The CSV export keeps every single score.
@@ -49,6 +50,7 @@ class TriedRow:
     tried: str
     helped: str
     change: DimensionChange | None
+    talk: bool = False  # a talk (docs/architecture.md#talk), not a plan
 
 
 @dataclass(frozen=True)
@@ -234,11 +236,66 @@ def tried_norms(catalog: Catalog, plan_rows: list[PlanRow]) -> list[NormsInUse]:
     return found
 
 
+# Talks are judged on check-ups: only full check-ups are shared, and a talk starts from them.
+TALKS_MEASURED_ON = "checkup"
+TALK_MARKER = {"name": "Talks", "symbol": "triangle-up", "color": "#009E73"}
+
+
+def talk_rows(
+    frame: pd.DataFrame, catalog: Catalog, talks: list[Talk]
+) -> tuple[list[TriedRow], NormsInUse | None]:
+    """Each talk about an area, with the area's change from the last check-up before it to
+    the first one after (the rule "What you tried" uses for plans), and the norms judging it.
+    """
+    held = [t for t in talks if t.dimension is not None and t.joined_at is not None]
+    if not held:
+        return [], None
+    questionnaire = catalog.latest(TALKS_MEASURED_ON)
+    norms = norms_in_use(questionnaire)
+    changes = changes_while_trying(
+        frame, questionnaire, [(str(t.dimension), talked_at(t)) for t in held], norms.by_dimension
+    )
+    rows = [
+        TriedRow(
+            title=f"Talked about {area_label(t.dimension)}",
+            dimension=area_label(t.dimension),
+            chosen=talked_at(t),
+            tried="talked together",
+            helped="—",
+            change=change,
+            talk=True,
+        )
+        for t, change in zip(held, changes, strict=True)
+    ]
+    return rows, norms
+
+
+def talk_markers(
+    frame: pd.DataFrame, talks: list[Talk]
+) -> dict[str, list[tuple[datetime, float | None, str]]]:
+    """Dimension -> a mark at each talk, at the area's last check-up score before it (the
+    first one after, when there is none before)."""
+    markers: dict[str, list[tuple[datetime, float | None, str]]] = {}
+    checkups = frame[frame["questionnaire_id"] == TALKS_MEASURED_ON]
+    for talk in talks:
+        if talk.dimension is None or talk.joined_at is None:
+            continue
+        moment = talked_at(talk)
+        area = checkups[checkups["dimension"] == talk.dimension]
+        before = area[area["created_at"] <= moment]
+        near = before.tail(1) if not before.empty else area.head(1)
+        score = score_or_none(near["score"].iloc[0]) if not near.empty else None
+        label = f"Talked about {area_label(talk.dimension)}"
+        markers.setdefault(talk.dimension, []).append((moment, score, label))
+    return markers
+
+
 def trend_panels(
     frame: pd.DataFrame,
     catalog: Catalog,
     anchor: Questionnaire,
     markers: dict[str, list[tuple[datetime, float | None, str]]],
+    talks: dict[str, list[tuple[datetime, float | None, str]]] | None = None,
 ) -> list[TrendPanel]:
     """One chart and table per dimension, each trace thinned past what a phone can show."""
     titles = {d.id: d.title for d in catalog.latest_all()}
@@ -269,6 +326,9 @@ def trend_panels(
         figure = charts.trend_figure(dimension.label, series)
         if markers.get(dimension.id):
             figure["data"].append(charts.plan_marker_trace(markers[dimension.id]))
+            figure["layout"]["showlegend"] = True
+        if talks and talks.get(dimension.id):
+            figure["data"].append(charts.plan_marker_trace(talks[dimension.id], **TALK_MARKER))
             figure["layout"]["showlegend"] = True
         panels.append(
             TrendPanel(

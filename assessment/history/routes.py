@@ -10,6 +10,7 @@ from scoring import history_frame
 from ..core import charts, current_catalog
 from ..plans import plans_with_checkins
 from ..safety import is_paused, recently_flagged
+from ..talk import talks_of
 from . import pages
 from .queries import assessment_page, page_number, score_rows
 
@@ -49,14 +50,30 @@ def history() -> str:
         if not is_paused(row.plan, flag, catalog.strategies)
     ]
     markers = pages.plan_markers(frame, catalog, plan_rows)
+    # Talks are not shown while the person is flagged (docs/architecture.md#talk).
+    talks = talks_of(current_user.id) if flag is None else []
+    talked, talk_norms = pages.talk_rows(frame, catalog, talks)
+    tried = sorted(
+        [*pages.tried_rows(frame, catalog, plan_rows), *talked],
+        key=lambda row: row.chosen,
+        reverse=True,
+    )
+    tried_norms = pages.tried_norms(catalog, plan_rows)
+    if talk_norms is not None and all(
+        n.definition.key != talk_norms.definition.key for n in tried_norms
+    ):
+        tried_norms.append(talk_norms)
     return render_template(
         "history/history.html",
         empty=False,
         older=False,
         listing=listing,
-        panels=pages.trend_panels(frame, catalog, anchor, markers),
-        tried=pages.tried_rows(frame, catalog, plan_rows),
-        tried_norms=pages.tried_norms(catalog, plan_rows),
+        panels=pages.trend_panels(
+            frame, catalog, anchor, markers, pages.talk_markers(frame, talks)
+        ),
+        tried=tried,
+        tried_norms=tried_norms,
+        talk_offer=flag is None,
         sections=sections,
         radar=radar,
         radar_traces=radar_traces,

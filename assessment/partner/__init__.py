@@ -7,7 +7,8 @@ from flask import Flask
 
 from ..checkup import add_result_panel
 from . import hooks
-from .pages import share_switch
+from .pages import gaps_between, share_switch
+from .queries import SharedCheckup, link_of, other_side, shared_checkups
 from .routes import bp
 
 blueprints = (bp,)
@@ -19,4 +20,12 @@ def init_app(app: Flask) -> None:
     add_result_panel(app, "share", share_switch)
 
 
-__all__ = ["blueprints", "init_app"]
+__all__ = [
+    "SharedCheckup",
+    "blueprints",
+    "gaps_between",
+    "init_app",
+    "link_of",
+    "other_side",
+    "shared_checkups",
+]

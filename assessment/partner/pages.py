@@ -18,7 +18,7 @@ from scoring import (
 )
 
 from ..core import Assessment, charts, current_catalog
-from ..norms import norms_in_use
+from ..norms import NormsInUse, norms_in_use
 from ..safety import Flag
 from .queries import SHAREABLE, SharedCheckup, is_linked
 
@@ -57,6 +57,26 @@ def _answered_on(you: SharedCheckup, partner: SharedCheckup) -> AnsweredOn:
     return versions.get(you.version), versions.get(partner.version)
 
 
+def gaps_between(mine: SharedCheckup, theirs: SharedCheckup) -> tuple[tuple[Gap, ...], NormsInUse]:
+    """Per dimension, how far apart two shared check-ups are, by the rule of this page:
+    "you see this differently" from 1.96 x S_diff, on the newer version's norms, and only
+    where both answered the same questions.
+
+    The talk room asks this too, so both pages name the same areas
+    (docs/architecture.md#partner).
+    """
+    definition = _definition_for(mine, theirs)
+    norms = norms_in_use(definition)
+    gaps = perception_gaps(
+        definition,
+        mine.scores,
+        theirs.scores,
+        norms.by_dimension,
+        answered_on=_answered_on(mine, theirs),
+    )
+    return gaps, norms
+
+
 def comparison(
     mine: list[SharedCheckup], theirs: list[SharedCheckup], show_starters: bool
 ) -> dict[str, Any]:
@@ -84,15 +104,7 @@ def comparison(
         "questions_changed": len({c.version for c in shown}) > 1,
     }
     if latest_mine and latest_theirs:
-        norms = norms_in_use(definition)
-        page["gaps"] = perception_gaps(
-            definition,
-            latest_mine.scores,
-            latest_theirs.scores,
-            norms.by_dimension,
-            answered_on=_answered_on(latest_mine, latest_theirs),
-        )
-        page["gap_norms"] = norms
+        page["gaps"], page["gap_norms"] = gaps_between(latest_mine, latest_theirs)
         apart = abs(latest_mine.created_at - latest_theirs.created_at)
         page["apart_days"] = round(apart.total_seconds() / 86400)
         page["far_apart"] = apart > DATES_APART
@@ -144,14 +156,7 @@ def _over_time(mine: list[SharedCheckup], theirs: list[SharedCheckup]) -> dict[s
     used = {mine_id for mine_id, _, _ in pairs} | {theirs_id for _, theirs_id, _ in pairs}
     for mine_id, theirs_id, midpoint in pairs:
         you, partner = by_id_mine[mine_id], by_id_theirs[theirs_id]
-        definition = _definition_for(you, partner)
-        gaps = perception_gaps(
-            definition,
-            you.scores,
-            partner.scores,
-            norms_in_use(definition).by_dimension,
-            answered_on=_answered_on(you, partner),
-        )
+        gaps, _ = gaps_between(you, partner)
         rows.append(
             {
                 "midpoint": midpoint,

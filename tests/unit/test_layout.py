@@ -149,9 +149,17 @@ def test_assessment_holds_only_packages() -> None:
         p.name for p in WEB.iterdir() if p.is_dir() and p.name != "__pycache__" and p.name[0] != "."
     ]
     assert sorted(folders) == _rooms(), "a folder of assessment/ without __init__.py"
-    assert {CORE, "account", "checkup", "history", "partner", "plans", "safety", "norms"} <= set(
-        _rooms()
-    )
+    assert {
+        CORE,
+        "account",
+        "checkup",
+        "history",
+        "partner",
+        "plans",
+        "safety",
+        "norms",
+        "talk",
+    } <= set(_rooms())
 
 
 @pytest.mark.parametrize("room", _rooms())
@@ -230,9 +238,10 @@ def test_rooms_use_only_what_is_below_them() -> None:
         "norms": {CORE},
         "checkup": {CORE, "safety", "norms"},
         "plans": {CORE, "safety", "checkup"},
-        "history": {CORE, "safety", "norms", "plans"},
+        "history": {CORE, "safety", "norms", "plans", "talk"},
         "partner": {CORE, "safety", "norms", "checkup"},
-        "account": {CORE, "safety", "checkup", "plans"},
+        "talk": {CORE, "safety", "norms", "checkup", "plans", "partner"},
+        "account": {CORE, "safety", "checkup", "plans", "talk"},
     }
     graph = _room_graph()
     for room, used in graph.items():

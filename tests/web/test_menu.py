@@ -23,6 +23,7 @@ NOT_PAGES = {
     "recovery.recover",  # from the sign-in page, signed out
     "recovery.show_codes",  # shown once, straight after sign-up or on asking for new codes
     "reminders.next_reminder",  # a calendar file each result page offers, not a page
+    "talk.show",  # one talk's page, reached from /talk once a talk is asked for
 }
 
 
