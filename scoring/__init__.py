@@ -54,6 +54,7 @@ from .history import (
 from .keying import keyed_value
 from .plans import (
     HELPED_CHOICES,
+    KEEP_CHOICES,
     TRIED_CHOICES,
     change_while_trying,
     changes_while_trying,
@@ -69,6 +70,7 @@ __all__ = [
     "BANDS",
     "BAND_LABELS",
     "HELPED_CHOICES",
+    "KEEP_CHOICES",
     "OVERALL",
     "QUESTIONS_CHANGED",
     "RCI_CRITICAL",

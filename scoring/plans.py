@@ -17,14 +17,23 @@ TRIED_CHOICES = ("yes", "partly", "no")  # "no" means "not yet, keep it"
 HELPED_CHOICES = ("yes", "unsure", "no")
 
 
-def closes_plan(tried: str) -> bool:
-    """A plan that was tried, fully or partly, is done; "not yet" keeps it going."""
+KEEP_CHOICES = ("yes",)  # "keep trying it": a plan that was tried stays on the list
+
+
+def was_tried(tried: str) -> bool:
+    """Whether a check-in says the plan was tried, fully or partly."""
     return tried in ("yes", "partly")
+
+
+def closes_plan(tried: str, keep: bool = False) -> bool:
+    """A plan that was tried is done, unless the person chose to keep trying it; "not yet"
+    keeps it going either way."""
+    return was_tried(tried) and not keep
 
 
 def counted_helped(tried: str, helped: str | None) -> str | None:
     """ "Did it help?" only counts for a plan that was tried."""
-    return helped if closes_plan(tried) else None
+    return helped if was_tried(tried) else None
 
 
 def unhelpful_strategies(reports: Iterable[tuple[str, str, str | None]]) -> frozenset[str]:

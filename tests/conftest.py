@@ -343,6 +343,52 @@ def figures(html: str) -> dict[str, dict[str, Any]]:
     return {name: json.loads(body) for name, body in found}
 
 
+def radar_of(html: str) -> dict[str, Any]:
+    """What the server-drawn radar on a page shows: its labels, numbers and outlines by style.
+
+    ``names`` are the legend's, by style; ``scores`` maps a trace's style (0: the newest) to
+    the numbers written at its points, in the order of the areas; ``outlines`` to its closed
+    outline's points, if it closes.
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    found = re.search(r'<svg class="radar".*?</svg>', html, re.S)
+    assert found, "no radar on the page"
+    svg = ElementTree.fromstring(found.group(0))
+    space = "{http://www.w3.org/2000/svg}"
+    labels = [
+        " ".join(span.text or "" for span in words)
+        for words in svg.iter(f"{space}text")
+        if words.get("class") == "radar-label"
+    ]
+    scores: dict[int, list[str]] = {}
+    for words in svg.iter(f"{space}text"):
+        kind = words.get("class", "")
+        if kind.startswith("radar-score "):
+            scores.setdefault(int(kind.rsplit("-", 1)[1]), []).append(words.text or "")
+    outlines = {}
+    for group in svg.iter(f"{space}g"):
+        style = int(group.get("class", "").rsplit("-", 1)[1])
+        for polygon in group.iter(f"{space}polygon"):
+            if polygon.get("class") == "radar-area":
+                outlines[style] = [
+                    tuple(float(v) for v in pair.split(","))
+                    for pair in (polygon.get("points") or "").split()
+                ]
+    legend = re.search(r'<figcaption class="radar-legend">(.*?)</figcaption>', html, re.S)
+    names = [
+        re.sub(r"<[^>]+>", "", item).strip()
+        for item in re.findall(r"<li>(.*?)</li>", legend.group(1) if legend else "", re.S)
+    ]
+    return {
+        "labels": labels,
+        "names": names,
+        "scores": scores,
+        "outlines": outlines,
+        "aria_label": svg.get("aria-label"),
+    }
+
+
 def make_user(app: Flask, username: str, password: str = PASSWORD) -> int:
     """A user row written directly (the test's cheap hash); returns its id."""
     from assessment.account.hashing import hash_password

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from questionnaires.models import Questionnaire
 
-from ..checkup import store_assessment
+from ..checkup import Checkin, store_assessment
 from ..core import Assessment, PartnerLink, Plan, PlanStatus, User, current_catalog, db, utcnow
 from .hashing import hash_password
 
@@ -189,13 +189,11 @@ def _demo_plan(user: User, assessment: Assessment, chosen_at: datetime) -> Plan 
     return plan
 
 
-def _demo_checkin(
-    plan: Plan | None, answer: tuple[str, str | None] | None
-) -> dict[int, tuple[str, str | None]]:
+def _demo_checkin(plan: Plan | None, answer: tuple[str, str | None] | None) -> dict[int, Checkin]:
     """The check-in the demo gives for its open plan at this questionnaire, if any."""
     if plan is None or answer is None or plan.status != PlanStatus.ACTIVE:
         return {}
-    return {plan.id: answer}
+    return {plan.id: Checkin(*answer)}
 
 
 DEMO_PARTNER_USERNAME = "demo-partner"

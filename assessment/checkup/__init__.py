@@ -4,7 +4,7 @@ Also the plan check-ins a questionnaire opens with, deleting one result, and the
 rule every room asks of an assessment id: the person's own, or a 404.
 """
 
-from .checkins import active_plans, user_plans
+from .checkins import Checkin, active_plans, user_plans
 from .deletion import bp as deletion_bp
 from .pages import add_result_panel
 from .queries import offered_suggestions, own_assessment_or_404
@@ -15,6 +15,7 @@ from .submission import store_assessment, suggestions_to_json
 blueprints = (start_bp, bp, deletion_bp)
 
 __all__ = [
+    "Checkin",
     "active_plans",
     "add_result_panel",
     "blueprints",

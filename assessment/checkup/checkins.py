@@ -6,15 +6,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
-from scoring import HELPED_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
+from scoring import HELPED_CHOICES, KEEP_CHOICES, TRIED_CHOICES, closes_plan, counted_helped
 
 from ..core import Assessment, Plan, PlanCheckin, PlanStatus, db
 
-# plan id -> (tried, helped) as answered at the top of a questionnaire
-Checkins = Mapping[int, tuple[str, str | None]]
+
+class Checkin(NamedTuple):
+    """What was said of one plan at the top of a questionnaire."""
+
+    tried: str
+    helped: str | None
+    keep: bool = False  # "keep trying it": tried, and still on the list
+
+
+# plan id -> what was said of it
+Checkins = Mapping[int, Checkin]
 
 
 def user_plans(user_id: int) -> list[Plan]:
@@ -59,8 +69,9 @@ def plan_history(user_id: int) -> list[tuple[str, str, str | None, str | None, d
 def record_checkins(
     assessment: Assessment, plans: Mapping[int, Plan], checkins: Checkins, moment: datetime
 ) -> None:
-    """Add the check-ins to the session (same transaction); tried plans are closed."""
-    for plan_id, (tried, helped) in checkins.items():
+    """Add the check-ins to the session (same transaction); tried plans are closed unless
+    the person chose to keep trying them (docs/architecture.md#plans)."""
+    for plan_id, (tried, helped, keep) in checkins.items():
         plan = plans[plan_id]
         db.session.add(
             PlanCheckin(
@@ -71,12 +82,12 @@ def record_checkins(
                 created_at=moment,
             )
         )
-        if closes_plan(tried):
+        if closes_plan(tried, keep):
             plan.status = PlanStatus.CLOSED
             plan.closed_at = moment
 
 
-_PLAN_FIELD = re.compile(r"plan_([0-9]{1,9})_(tried|helped)")
+_PLAN_FIELD = re.compile(r"plan_([0-9]{1,9})_(tried|helped|keep)")
 
 
 def is_plan_field(name: str) -> bool:
@@ -92,7 +103,7 @@ def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | 
     lists; any other plan id, or any other value, makes the whole post unacceptable.
     """
     by_id = {plan.id: plan for plan in plans}
-    allowed = {"tried": TRIED_CHOICES, "helped": HELPED_CHOICES}
+    allowed = {"tried": TRIED_CHOICES, "helped": HELPED_CHOICES, "keep": KEEP_CHOICES}
     found: dict[int, dict[str, str]] = {}
     for name in formdata:
         match = _PLAN_FIELD.fullmatch(name)
@@ -106,7 +117,18 @@ def read_checkins(formdata: Mapping[str, str], plans: list[Plan]) -> Checkins | 
         if plan.status == PlanStatus.ACTIVE and value:
             found.setdefault(plan_id, {})[part] = value
     return {
-        plan_id: (parts["tried"], parts.get("helped"))
+        plan_id: Checkin(parts["tried"], parts.get("helped"), parts.get("keep") == "yes")
         for plan_id, parts in found.items()
         if "tried" in parts
     }
+
+
+def said_helped(assessment_id: int) -> list[str]:
+    """Strategy ids the person said helped, in the check-ins given with this assessment."""
+    rows = db.session.scalars(
+        select(Plan.strategy_id)
+        .join(PlanCheckin, PlanCheckin.plan_id == Plan.id)
+        .where(PlanCheckin.assessment_id == assessment_id, PlanCheckin.helped == "yes")
+        .order_by(PlanCheckin.id)
+    )
+    return list(rows)

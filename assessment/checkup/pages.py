@@ -3,15 +3,23 @@ the panels other rooms add to it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
 
-from ..core import Assessment, PlanStatus, current_catalog
-from ..safety import Flag
-from .checkins import plan_history
+from questionnaires.models import Questionnaire, StrategyLibrary
+from scoring import RELIABLE_DECLINE, RELIABLE_IMPROVEMENT, DimensionChange, Focus, band
+
+from ..core import Assessment, PlanStatus, current_catalog, format_date
+from ..safety import Flag, allowed_while
+from .checkins import plan_history, said_helped
 from .queries import offered_suggestions
+
+# From this many areas in "room to grow", a result suggests a counsellor (never while the
+# person is flagged: couples counselling is not advised while there is fear).
+COUNSELLOR_FROM = 3
 
 
 def plan_states(user_id: int) -> dict[str, dict]:
@@ -68,3 +76,105 @@ def result_panels(assessment: Assessment, flag: Flag | None) -> dict[str, Any]:
     """Every added panel's view data of this result, by the name the template reads."""
     panels: dict[str, ResultPanel] = current_app.extensions.get(_PANELS, {})
     return {name: panel(assessment, flag) for name, panel in panels.items()}
+
+
+def words_list(words: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c": a list as it is said."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _change_sentence(
+    definition: Questionnaire,
+    changes: Sequence[DimensionChange] | None,
+    previous_at: datetime | None,
+) -> str:
+    """What changed reliably since last time, or that this is the first."""
+    title = definition.title.lower()
+    if changes is None or previous_at is None:
+        return f"This is your first {title}, so there is nothing to compare with yet."
+    since = f"Since your {title} on {format_date(previous_at)}"
+    if not any(change.label for change in changes):
+        return f"{since}, there were not enough answers to compare any area."
+
+    def named(label: str) -> list[str]:
+        return [
+            definition.dimension(change.dimension).label.lower()
+            for change in changes
+            if change.label == label
+        ]
+
+    better, lower = named(RELIABLE_IMPROVEMENT), named(RELIABLE_DECLINE)
+    if better and lower:
+        return (
+            f"{since}, {words_list(better)} showed a reliable improvement and"
+            f" {words_list(lower)} a reliable decline."
+        )
+    if better:
+        return f"{since}, {words_list(better)} showed a reliable improvement."
+    if lower:
+        return f"{since}, {words_list(lower)} showed a reliable decline."
+    return f"{since}, no area changed by more than scores move on their own."
+
+
+def _focus_sentence(definition: Questionnaire, focus: Focus, shows_help: bool) -> str | None:
+    """The areas to focus on; while help comes first, only which areas scored lowest."""
+    labels = [definition.dimension(d).label.lower() for d in focus.dimensions]
+    if not labels:
+        return None
+    if shows_help:
+        noun = "area" if len(labels) == 1 else "areas"
+        return f"Your lowest {noun} this time: {words_list(labels)}."
+    if focus.keep_strong:
+        return f"Every area is a strength; {labels[0]}, your lowest, is the one to keep an eye on."
+    if len(labels) == 1:
+        return f"The area to focus on now is {labels[0]}."
+    return f"The areas to focus on now are {words_list(labels)}."
+
+
+def _helped_sentence(
+    assessment: Assessment, library: StrategyLibrary, flag: Flag | None, shows_help: bool
+) -> str | None:
+    """What the person said helped, in the check-ins given with this result.
+
+    While help comes first, only strategies that ask nothing of the partner are named, so a
+    paused plan is never shown (docs/architecture.md#safety).
+    """
+    titles = []
+    for strategy_id in dict.fromkeys(said_helped(assessment.id)):
+        try:
+            strategy = library.by_id(strategy_id)
+        except KeyError:
+            continue
+        if shows_help and not (
+            strategy.safe_if_flagged and (flag is None or allowed_while(flag, strategy))
+        ):
+            continue
+        titles.append(f"“{strategy.title}”")
+    if not titles:
+        return None
+    return f"You said {words_list(titles)} helped."
+
+
+def result_story(
+    assessment: Assessment,
+    definition: Questionnaire,
+    focus: Focus,
+    changes: Sequence[DimensionChange] | None,
+    previous_at: datetime | None,
+    flag: Flag | None,
+    shows_help: bool,
+) -> list[str]:
+    """The result in two or three sentences: what changed reliably, the focus, what helped."""
+    sentences = [_change_sentence(definition, changes, previous_at)]
+    sentences.append(_focus_sentence(definition, focus, shows_help) or "")
+    library = current_catalog().strategies
+    sentences.append(_helped_sentence(assessment, library, flag, shows_help) or "")
+    return [sentence for sentence in sentences if sentence]
+
+
+def suggests_counsellor(scores: Mapping[str, float | None], shows_help: bool) -> bool:
+    """Three or more areas in "room to grow", and nothing that puts help first."""
+    growing = sum(1 for score in scores.values() if band(score) == "growth")
+    return not shows_help and growing >= COUNSELLOR_FROM

@@ -16,10 +16,10 @@ from ..core import (
     Assessment,
     Plan,
     PlanStatus,
-    charts,
     current_catalog,
     latest_or_404,
     parse_id,
+    radar,
     reshown_when_unavailable,
 )
 from ..norms import norms_in_use
@@ -33,7 +33,13 @@ from .forms import (
     error_summary,
     with_blank_defaults,
 )
-from .pages import plan_states, result_panels, suggestions_for_page
+from .pages import (
+    plan_states,
+    result_panels,
+    result_story,
+    suggestions_for_page,
+    suggests_counsellor,
+)
 from .queries import find_by_token, own_assessment_or_404, previous_assessment
 from .submission import new_submission_token, store_assessment
 
@@ -58,6 +64,10 @@ STALE_FORM = (
 MALFORMED_FORM = (
     "Something in this form was not as the page sent it, so nothing was saved."
     " Please check your answers and send it again."
+)
+RADAR_DESCRIPTION = (
+    "Radar chart of your scores in each area, from 0 to 100. The same figures are in the"
+    " table beside it."
 )
 UNAVAILABLE_FORM = (
     "Rekindle is not available right now, so your answers are not saved yet; nothing you"
@@ -214,6 +224,7 @@ def _render_form(
             "strategy": strategies.by_id(plan.strategy_id),
             "tried": request.form.get(f"plan_{plan.id}_tried", ""),
             "helped": request.form.get(f"plan_{plan.id}_helped", ""),
+            "keep": request.form.get(f"plan_{plan.id}_keep", ""),
         }
         for plan in plans or []
         if plan.strategy_id in {s.id for s in strategies.strategies}
@@ -281,12 +292,16 @@ def result(assessment_id: int) -> str:
     # person is recently flagged; then only what asks nothing of the partner.
     shows_help = assessment.safety_flag or flag is not None
     here = url_for("checkup.result", assessment_id=assessment.id) + "#safety-resources"
+    focus = focus_areas(definition, scores)
+    previous_at = previous.created_at if previous is not None else None
     return render_template(
         "checkup/result.html",
         assessment=assessment,
         definition=definition,
         scores=scores,
-        focus=focus_areas(definition, scores),
+        focus=focus,
+        story=result_story(assessment, definition, focus, changes, previous_at, flag, shows_help),
+        suggests_counsellor=suggests_counsellor(scores, shows_help),
         suggestions=suggestions_for_page(assessment, flag),
         previous=previous,
         changes=changes,
@@ -294,7 +309,7 @@ def result(assessment_id: int) -> str:
         overall_areas=sum(1 for d in definition.dimensions if scores.get(d.id) is not None),
         norms=norms,
         questions_changed=questions_changed,
-        radar=charts.radar_figure(definition, traces),
+        radar=radar.radar_svg(definition, traces, RADAR_DESCRIPTION),
         radar_traces=traces,
         plan_states=plan_states(current_user.id),
         shows_help=shows_help,

@@ -104,7 +104,10 @@ def _unhelpful(
     earlier = [
         (strategy, tried, helped) for strategy, tried, helped, _ in followthrough.reports(user_id)
     ]
-    now = [(active[plan_id].strategy_id, *answer) for plan_id, answer in checkins.items()]
+    now = [
+        (active[plan_id].strategy_id, answer.tried, answer.helped)
+        for plan_id, answer in checkins.items()
+    ]
     return unhelpful_strategies(earlier + now)
 
 

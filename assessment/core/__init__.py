@@ -8,7 +8,7 @@ plotly.js asset route. Rooms import these names from ``assessment.core``; app.py
 the rest (see docs/architecture.md#rooms).
 """
 
-from . import charts
+from . import charts, radar
 from .assets import bp as assets_bp
 from .assets import plotly_filename
 from .catalog import current_catalog, latest_or_404
@@ -110,6 +110,7 @@ __all__ = [
     "plotly_filename",
     "private_instance",
     "private_sqlite_files",
+    "radar",
     "register_access_log",
     "register_error_pages",
     "register_odd_requests",

@@ -8,25 +8,14 @@ figure plotly would not accept fails a test.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
-
-from questionnaires.models import Questionnaire
 
 Figure = dict[str, Any]
 
 # Colours that stay apart for the common forms of colour blindness (Okabe & Ito).
 TRACE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-# The same colours, faint, for radar fills that overlap without turning grey.
-FILL_COLOURS = (
-    "rgba(0,114,178,0.18)",
-    "rgba(213,94,0,0.12)",
-    "rgba(0,158,115,0.12)",
-    "rgba(204,121,167,0.12)",
-    "rgba(230,159,0,0.12)",
-    "rgba(86,180,233,0.12)",
-)
 QUESTIONNAIRE_MARKERS = {"checkup": ("circle", "solid"), "pulse": ("diamond", "dot")}
 # Six lines on one chart are told apart by dash and marker too, not by colour alone.
 LINE_DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "longdashdot")
@@ -53,64 +42,44 @@ def _signed(value: float | None) -> str:
     return "0.0" if shown == 0 else f"{shown:+.1f}"
 
 
-def wrap_label(label: str, width: int = 12) -> str:
-    """Break a long axis label at the space nearest its middle (plotly reads ``<br>``)."""
-    if len(label) <= width or " " not in label:
-        return label
-    middle = len(label) // 2
-    spaces = [i for i, ch in enumerate(label) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return label[:cut] + "<br>" + label[cut + 1 :]
+# Date ticks by how far apart they are: days as "7 Dec", months as "Jul 2026", then years;
+# never a clock time, since each point is a day's check-in.
+DATE_FORMATS = [
+    {"dtickrange": [None, "M1"], "value": "%-d %b"},
+    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
+SHORT_SPAN = timedelta(days=14)
 
 
-def radar_figure(
-    questionnaire: Questionnaire, traces: Sequence[tuple[str, Mapping[str, float | None]]]
-) -> Figure:
-    """One scatterpolar trace per assessment, r in definition order, None where unscored.
-
-    The first dimension is repeated at the end of ``r`` and ``theta`` so the outline closes
-    (the last dimension joins back to the first).
-    """
-    labels = [d.label for d in questionnaire.dimensions]
-    data = []
-    for index, (name, scores) in enumerate(traces):
-        colour = TRACE_COLOURS[index % len(TRACE_COLOURS)]
-        r = [scores.get(d.id) for d in questionnaire.dimensions]
-        data.append(
-            {
-                "type": "scatterpolar",
-                "name": name,
-                "r": r + r[:1],
-                "theta": labels + labels[:1],
-                "fill": "toself",
-                "fillcolor": FILL_COLOURS[index % len(FILL_COLOURS)],
-                "mode": "lines+markers",
-                "line": {"color": colour, "dash": "solid" if index == 0 else "dash", "width": 2},
-                "marker": {"symbol": "circle" if index == 0 else "square", "size": 7},
-                "hovertemplate": "%{theta}: %{r:.1f}<extra>" + name + "</extra>",
-            }
-        )
-    layout = _base_layout(380)
-    layout["margin"] = {"l": 64, "r": 64, "t": 36, "b": 36}
-    layout["polar"] = {
-        "radialaxis": {
-            "range": [0, 100],
-            "tickvals": [25, 50, 75, 100],
-            # Halfway between the first dimension and the second, so no tick sits on a label
-            # (and, pointing up to the right, its numbers read the right way up).
-            "angle": 90 - 180 / max(1, len(labels)),
-            "tickfont": {"size": 10},
-        },
-        "angularaxis": {
-            "direction": "clockwise",
-            "tickfont": {"size": 12},
-            # Long labels wrap onto two lines so the radar fits a phone's width.
-            "tickvals": labels,
-            "ticktext": [wrap_label(label) for label in labels],
-        },
-    }
-    layout["showlegend"] = len(traces) > 1
-    return {"data": data, "layout": layout}
+def date_axis(times: Sequence[datetime]) -> dict[str, Any]:
+    """An x axis of dates. Over less than two weeks (a first day, say) the ticks are whole
+    days chosen here, as plotly would otherwise count the hours."""
+    axis: dict[str, Any] = {"type": "date", "fixedrange": True, "tickformatstops": DATE_FORMATS}
+    if not times:
+        return axis
+    first = min(times).replace(hour=0, minute=0, second=0, microsecond=0)
+    last = max(times).replace(hour=0, minute=0, second=0, microsecond=0)
+    if last - first >= SHORT_SPAN:
+        return axis
+    step = max(1, (last - first).days // 4 + 1)
+    # Ticks at midday, so a day's points sit by their own day's label.
+    start = first - timedelta(days=step) + timedelta(hours=12)
+    end = last + timedelta(days=step) + timedelta(hours=12)
+    del axis["tickformatstops"]  # they would outrank the format chosen here
+    axis.update(
+        {
+            "tickmode": "linear",
+            "tick0": start.isoformat(timespec="seconds"),
+            "dtick": step * 86_400_000,
+            "tickformat": "%-d %b %Y" if first == last else "%-d %b",
+            "range": [
+                (start - timedelta(hours=12)).isoformat(timespec="seconds"),
+                (end + timedelta(hours=12)).isoformat(timespec="seconds"),
+            ],
+        }
+    )
+    return axis
 
 
 def trend_figure(
@@ -141,7 +110,7 @@ def trend_figure(
     layout["title"] = {"text": title, "x": 0, "font": {"size": 15}}
     layout["margin"] = {"l": 44, "r": 16, "t": 40, "b": 40}
     layout["yaxis"] = {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "fixedrange": True}
-    layout["xaxis"] = {"type": "date", "fixedrange": True}
+    layout["xaxis"] = date_axis([moment for _, _, times, _ in series for moment in times])
     layout["showlegend"] = len(series) > 1
     return {"data": data, "layout": layout}
 
@@ -187,7 +156,8 @@ def gap_trend_figure(
         "automargin": True,
         "fixedrange": True,
     }
-    layout["xaxis"] = {"type": "date", "fixedrange": True, "automargin": True}
+    layout["xaxis"] = date_axis([moment for _, times, _ in series for moment in times])
+    layout["xaxis"]["automargin"] = True
     # Below the plot, two entries a row on a phone; each entry shows its dash and marker.
     layout["legend"] = {"orientation": "h", "y": -0.15, "yanchor": "top", "itemwidth": 40}
     layout["showlegend"] = True

@@ -69,8 +69,12 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
             "today": datetime.now(UTC),  # printed pages carry the day they were printed
-            "plotly_src": lambda: url_for("assets.plotly_js", filename=plotly_filename()),
         }
+
+    # A global, not a context value, so the chart macro (imported without context) sees it.
+    app.jinja_env.globals["plotly_src"] = lambda: url_for(
+        "assets.plotly_js", filename=plotly_filename()
+    )
 
     app.jinja_env.filters["band_name"] = band_name
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from scoring import history_frame
 
-from ..core import charts, current_catalog
+from ..core import current_catalog, radar
 from ..plans import plans_with_checkins
 from ..safety import is_paused, recently_flagged
 from ..talk import talks_of
@@ -15,6 +15,11 @@ from . import pages
 from .queries import assessment_page, page_number, score_rows
 
 bp = Blueprint("history", __name__)
+
+RADAR_DESCRIPTION = (
+    "Radar chart comparing your first and latest scores in each area, from 0 to 100. The same"
+    " figures are in the table beside it."
+)
 
 
 @bp.get("/history")
@@ -37,11 +42,11 @@ def history() -> str:
     anchor = catalog.latest("checkup")
     sections = pages.change_sections(frame, catalog)
     radar_section = next((s for s in sections if s.count >= 1), None)
-    radar = None
+    drawing = None
     radar_traces = []
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
-        radar = charts.radar_figure(radar_section.definition, radar_traces)
+        drawing = radar.radar_svg(radar_section.definition, radar_traces, RADAR_DESCRIPTION)
     # Plans paused while the person is flagged are not shown (docs/architecture.md#safety).
     flag = recently_flagged(current_user)
     plan_rows = [
@@ -75,7 +80,7 @@ def history() -> str:
         tried_norms=tried_norms,
         talk_offer=flag is None,
         sections=sections,
-        radar=radar,
+        radar=drawing,
         radar_traces=radar_traces,
         radar_definition=radar_section.definition if radar_section else None,
         assessment_count=listing.total,

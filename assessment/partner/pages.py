@@ -17,13 +17,18 @@ from scoring import (
     thin_series,
 )
 
-from ..core import Assessment, charts, current_catalog
+from ..core import Assessment, charts, current_catalog, radar
 from ..norms import NormsInUse, norms_in_use
 from ..safety import Flag
 from .queries import SHAREABLE, SharedCheckup, is_linked
 
 DATES_APART = timedelta(days=30)
 MAX_CHART_POINTS = 300
+
+RADAR_DESCRIPTION = (
+    "Radar chart of the shared scores in each area, from 0 to 100. The same figures are in the"
+    " table beside it."
+)
 
 
 def share_switch(assessment: Assessment, flag: Flag | None) -> dict[str, bool] | None:
@@ -96,7 +101,7 @@ def comparison(
         "mine": latest_mine,
         "theirs": latest_theirs,
         "definition": definition,
-        "radar": charts.radar_figure(definition, traces),
+        "radar": radar.radar_svg(definition, traces, RADAR_DESCRIPTION),
         "radar_traces": traces,
         "gaps": None,
         # Judged on the newer version's norms, only where both asked the same questions; the

@@ -1,5 +1,5 @@
 // Rekindle's only script: the quick exit, questionnaire progress, copy and print buttons,
-// and drawing charts.
+// and drawing History's and Partner's charts (the radar is drawn on the server).
 // No inline script anywhere (the Content-Security-Policy forbids it); figures arrive as
 // JSON in <script type="application/json"> and are drawn here when they come into view.
 (function () {
@@ -90,18 +90,23 @@
     }
   }
 
-  // --- Plan check-ins: ask "did it help?" only once the plan was tried. ---
+  // --- Plan check-ins: ask "did it help?" and "keep it?" only once the plan was tried. ---
   function setUpPlanCheckins() {
     document.querySelectorAll(".plan-checkin").forEach(function (block) {
       var id = block.getAttribute("data-plan");
-      var helped = block.querySelector('[data-helped-for="' + id + '"]');
+      var asked = [
+        block.querySelector('[data-helped-for="' + id + '"]'),
+        block.querySelector('[data-keep-for="' + id + '"]'),
+      ].filter(Boolean);
       function update() {
         var tried = block.querySelector('input[name="plan_' + id + '_tried"]:checked');
         var show = tried && (tried.value === "yes" || tried.value === "partly");
-        helped.hidden = !show;
-        if (!show) {
-          helped.querySelectorAll("input").forEach(function (input) { input.checked = false; });
-        }
+        asked.forEach(function (part) {
+          part.hidden = !show;
+          if (!show) {
+            part.querySelectorAll("input").forEach(function (input) { input.checked = false; });
+          }
+        });
       }
       block.addEventListener("change", update);
       update();
@@ -207,12 +212,6 @@
         Object.assign(layout[name], { gridcolor: grid, linecolor: muted, zerolinecolor: muted });
       }
     });
-    if (layout.polar) {
-      layout.polar.bgcolor = "rgba(0,0,0,0)";
-      ["radialaxis", "angularaxis"].forEach(function (name) {
-        layout.polar[name] = Object.assign(layout.polar[name] || {}, { gridcolor: grid, linecolor: muted });
-      });
-    }
     if (printing) { layout.width = PRINT_WIDTH; }
     return figure;
   }
@@ -281,17 +280,47 @@
     });
   }
 
+  // plotly.js is large: it is fetched only when the first chart comes near the screen,
+  // by adding its script tag then (the URL is on each chart), and every chart that came
+  // near while it loaded is drawn once it has.
+  var plotlyLoading = false;
+  var waiting = [];
+
+  function loadPlotly(src) {
+    if (plotlyLoading || !src) { return; }
+    plotlyLoading = true;
+    var script = document.createElement("script");
+    script.src = src;
+    script.async = true;
+    script.addEventListener("load", function () {
+      var ready = waiting;
+      waiting = [];
+      ready.forEach(enqueue);
+    });
+    document.head.appendChild(script);
+  }
+
+  function want(figureScript) {
+    if (window.Plotly) { enqueue(figureScript); return; }
+    waiting.push(figureScript);
+    var target = document.getElementById(figureScript.getAttribute("data-target"));
+    loadPlotly(target && target.getAttribute("data-plotly-src"));
+  }
+
   function setUpCharts() {
     var figures = document.querySelectorAll("script.chart-figure");
-    if (!figures.length || !window.Plotly) { return; }
+    if (!figures.length) { return; }
     if (window.matchMedia) {
       var dark = window.matchMedia("(prefers-color-scheme: dark)");
       if (dark.addEventListener) {
-        dark.addEventListener("change", function () { colours = null; redraw(false); });
+        dark.addEventListener("change", function () {
+          colours = null;
+          if (window.Plotly) { redraw(false); }
+        });
       }
     }
     if (!("IntersectionObserver" in window)) {
-      figures.forEach(enqueue);
+      figures.forEach(want);
       return;
     }
     var byTarget = {};
@@ -300,10 +329,10 @@
       entries.forEach(function (entry) {
         if (entry.isIntersecting) {
           observer.unobserve(entry.target);
-          enqueue(byTarget[entry.target.id]);
+          want(byTarget[entry.target.id]);
         }
       });
-    }, { rootMargin: "200px 0px" });
+    }, { rootMargin: "400px 0px" });
     figures.forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-target"));
       if (target) { observer.observe(target); }

@@ -9,25 +9,6 @@ import plotly.graph_objects as go
 from assessment.core import charts
 
 
-def test_radar_is_valid_plotly_with_one_trace_per_assessment(checkup) -> None:
-    """Does plotly accept the radar, with r in definition order and None where unscored?"""
-    latest = {d.id: 60.0 for d in checkup.dimensions} | {"intimacy": None}
-    previous = {d.id: 40.0 for d in checkup.dimensions}
-    figure = charts.radar_figure(checkup, [("Latest", latest), ("Before", previous)])
-    go.Figure(figure)  # raises on anything plotly.js would not understand
-    assert [t["type"] for t in figure["data"]] == ["scatterpolar", "scatterpolar"]
-    first = figure["data"][0]
-    labels = [d.label for d in checkup.dimensions]
-    # The first dimension is repeated at the end so the outline closes.
-    assert first["theta"] == labels + labels[:1]
-    assert first["r"][[d.id for d in checkup.dimensions].index("intimacy")] is None
-    assert len(first["r"]) == 7 and first["r"][-1] == first["r"][0] == 60.0
-    assert figure["data"][1]["r"] == [40.0] * 7
-    assert figure["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
-    # The radial axis lies between the first two labels, not on one of them.
-    assert figure["layout"]["polar"]["radialaxis"]["angle"] == 60
-
-
 def test_gap_trend_lines_differ_in_dash_and_marker_not_only_colour() -> None:
     """Can six gap lines be told apart without colour, with the axis title kept whole?"""
     times = [datetime(2026, 1, 5), datetime(2026, 2, 5)]
@@ -52,3 +33,29 @@ def test_trend_is_valid_plotly_with_iso_times() -> None:
     assert checkup_trace["x"] == ["2026-01-05T09:30:00", "2026-02-05T10:00:00"]
     assert checkup_trace["mode"] == pulse_trace["mode"] == "lines+markers"
     assert checkup_trace["marker"]["symbol"] != pulse_trace["marker"]["symbol"]
+
+
+def test_a_first_days_axis_shows_dates_not_clock_times() -> None:
+    """Two check-ins on one day: ticks a day apart, written as dates, the day in the middle."""
+    day = [datetime(2026, 12, 7, 9, 30), datetime(2026, 12, 7, 21, 15)]
+    figure = charts.trend_figure("Romance", [("checkup", "Check-up", day, [40.0, 55.5])])
+    go.Figure(figure)
+    axis = figure["layout"]["xaxis"]
+    assert axis["tickmode"] == "linear" and axis["dtick"] == 86_400_000
+    assert "%H" not in axis["tickformat"] and "%b" in axis["tickformat"]
+    assert "tickformatstops" not in axis  # they would outrank the day format
+    start, end = (datetime.fromisoformat(moment) for moment in axis["range"])
+    assert start < day[0] and day[1] < end and (end - start).days == 3
+    gaps = charts.gap_trend_figure([("Romance", day, [1.0, -1.0])])
+    assert gaps["layout"]["xaxis"]["dtick"] == 86_400_000
+
+
+def test_a_long_history_lets_plotly_choose_ticks_but_never_clock_times() -> None:
+    """Over months plotly picks the ticks; each format it may use is a date."""
+    months = [datetime(2026, 1, 5), datetime(2026, 6, 5)]
+    axis = charts.trend_figure("Romance", [("checkup", "Check-up", months, [40.0, 55.5])])[
+        "layout"
+    ]["xaxis"]
+    assert "tickmode" not in axis and "range" not in axis
+    assert all("%H" not in stop["value"] for stop in axis["tickformatstops"])
+    assert axis["tickformatstops"][0]["dtickrange"][0] is None  # short ticks too

@@ -10,7 +10,15 @@ from datetime import timedelta
 from assessment.core.assets import plotly_filename
 from assessment.core.models import utcnow
 from assessment.history.pages import MAX_CHART_POINTS
-from tests.conftest import PASSWORD, Person, figures, levels, make_assessment, make_user
+from tests.conftest import (
+    PASSWORD,
+    Person,
+    figures,
+    levels,
+    make_assessment,
+    make_user,
+    radar_of,
+)
 
 
 def _signed_in(client, app, username: str) -> tuple[Person, int]:  # type: ignore[no-untyped-def]
@@ -35,8 +43,9 @@ def test_a_pulse_is_compared_only_with_pulses(app, client, checkup, pulse) -> No
     second = make_assessment(app, user_id, pulse, levels(), created_at=start + timedelta(days=20))
 
     page = person.client.get(f"/results/{second}").get_data(as_text=True)
-    radar = {trace["name"]: trace for trace in figures(page)["radar"]["data"]}
-    assert radar["The one before"]["r"][:6] == [50.0] * 6  # the first pulse, not the check-up
+    radar = radar_of(page)
+    assert radar["names"] == ["This pulse check", "The one before"]
+    assert radar["scores"][1] == ["50.0"] * 6  # the first pulse, not the check-up
     change = page[page.index('id="change-heading"') :]
     assert "reliable improvement" not in change and "reliable decline" not in change
 

@@ -241,3 +241,33 @@ def test_the_form_takes_exactly_a_file(member, app) -> None:
     assert "Please choose your export.json file." in no_file.get_data(as_text=True)
     assert upload(member, b"{}", note="hi").status_code == 400
     assert every_table(app) == before
+
+
+def test_a_plan_kept_going_moves_servers_as_it_is(app, other_server, member, checkup) -> None:
+    """A plan that was tried and kept exports active with its "yes", and imports the same."""
+    first = member.take(checkup, dict.fromkeys([d.id for d in checkup.dimensions], 2))
+    page = member.client.get(f"/results/{first}").get_data(as_text=True)
+    strategy = page.split('data-strategy="', 1)[1].split('"', 1)[0]
+    chosen = member.client.post(
+        "/plans",
+        data={
+            "csrf_token": member.csrf("/account"),
+            "strategy_id": strategy,
+            "assessment_id": first,
+        },
+    )
+    assert chosen.status_code == 303
+    plan_id = member.client.get("/export.json").get_json()["plans"][0]["id"]
+    kept = {f"plan_{plan_id}_tried": "yes", f"plan_{plan_id}_helped": "yes"}
+    kept[f"plan_{plan_id}_keep"] = "yes"
+    answers = keyed_answers(checkup, dict.fromkeys([d.id for d in checkup.dimensions], 3))
+    safety = {item.id: "no" for item in checkup.safety}
+    assert member.submit("checkup", answers, safety, extra=kept).status_code == 303
+    document = member.client.get("/export.json?safety=yes").get_json()
+    (plan,) = document["plans"]
+    assert plan["status"] == "active" and plan["checkins"][0]["tried"] == "yes"
+    newcomer = Person(other_server.test_client())
+    assert newcomer.register("moved").status_code == 303
+    assert upload(newcomer, json.dumps(document).encode()).status_code == 303
+    again = newcomer.client.get("/export.json?safety=yes").get_json()
+    assert comparable(again) == comparable(document)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from assessment.core.extensions import db
 from assessment.core.models import Answer, Assessment, DimensionScore, SafetyResponse
-from tests.conftest import SPREAD, SPREAD_SCORES, figures, keyed_answers
+from tests.conftest import SPREAD, SPREAD_SCORES, figures, keyed_answers, radar_of
 
 # The first check-up: the spread of levels whose scores are worked out by hand.
 FIRST = SPREAD
@@ -86,15 +86,12 @@ def test_checkup_scores_match_hand_computed_values(member, checkup, app) -> None
     assert stored == FIRST_SCORES
 
     html = member.client.get(f"/results/{assessment_id}").get_data(as_text=True)
-    radar = figures(html)["radar"]
-    trace = radar["data"][0]
-    assert trace["type"] == "scatterpolar"
-    # The first dimension comes again at the end, so the outline closes.
-    labels = [d.label for d in checkup.dimensions]
-    assert trace["theta"] == labels + labels[:1]
-    scores = [FIRST_SCORES[d.id] for d in checkup.dimensions]
-    assert trace["r"] == scores + scores[:1]
-    assert radar["layout"]["polar"]["radialaxis"]["range"] == [0, 100]
+    # The radar is drawn on the server: every area labelled, every score written at its point.
+    radar = radar_of(html)
+    assert radar["labels"] == [d.label for d in checkup.dimensions]
+    assert radar["scores"] == {0: [f"{FIRST_SCORES[d.id]:.1f}" for d in checkup.dimensions]}
+    assert len(radar["outlines"][0]) == len(checkup.dimensions)
+    assert figures(html) == {} and "plotly" not in html
     assert "54.2" in html
     assert "room to grow" in html and "strength" in html and "steady" in html
     # Focus: the two lowest that are not strengths, romance (0.0) then communication (25.0).
@@ -136,8 +133,9 @@ def test_retake_shows_change_with_reliable_change_labels(member, checkup) -> Non
     romance = re.search(r"<th scope=\"row\">Romance</th>(.*?)</tr>", change, re.S).group(1)
     # No change reads "0.0", never "+0.0" (docs/architecture.md#scoring; issue 15).
     assert 'data-label="Change">0.0<' in romance and "within normal variation" in romance
-    radar = figures(html)["radar"]
-    assert len(radar["data"]) == 2  # the previous check-up is overlaid
+    radar = radar_of(html)
+    assert set(radar["scores"]) == {0, 1}  # the previous check-up is overlaid, numbers and all
+    assert radar["scores"][0][0] == "75.0" and radar["scores"][1][0] == "25.0"
 
 
 def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
@@ -159,8 +157,7 @@ def test_history_shows_trends_radar_and_changes(member, checkup, pulse) -> None:
         assert len(kinds[pulse.title]["y"]) == 1
         assert kinds[checkup.title]["marker"]["symbol"] != kinds[pulse.title]["marker"]["symbol"]
         assert all(re.match(r"\d{4}-\d\d-\d\dT", x) for x in kinds[checkup.title]["x"])
-    radar = charts["radar"]
-    assert [trace["name"] for trace in radar["data"]] == ["Latest", "First"]
+    assert radar_of(html)["names"] == ["Latest", "First"]
     assert "reliable decline" in html
     assert "within normal variation" in html
     assert html.count('class="data-table') >= 6 + 1  # a table beside every chart
@@ -194,10 +191,14 @@ def test_healthz_reports_the_database(client) -> None:
 
 
 def test_plotly_is_served_by_the_app_compressed_and_immutable(member, checkup) -> None:
-    """Is plotly.js served from our own URL, gzip, cached for a year?"""
+    """Is plotly.js served from our own URL, gzip, cached for a year, and only named by charts?"""
     response = member.submit("checkup", keyed_answers(checkup, FIRST), _safety(checkup))
-    html = member.client.get(response.headers["Location"]).get_data(as_text=True)
-    src = re.search(r'<script src="(/assets/plotly-[\w.-]+\.min\.js)"', html).group(1)
+    result = member.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/assets/plotly-" not in result  # the result's radar is drawn on the server
+    html = member.client.get("/history").get_data(as_text=True)
+    # No script tag: the page's script adds one when a chart comes near the screen.
+    assert '<script src="/assets/plotly-' not in html
+    src = re.search(r'data-plotly-src="(/assets/plotly-[\w.-]+\.min\.js)"', html).group(1)
     asset = member.client.get(src, headers={"Accept-Encoding": "gzip"})
     assert asset.status_code == 200
     assert asset.headers["Content-Encoding"] == "gzip"

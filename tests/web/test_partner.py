@@ -28,6 +28,7 @@ from tests.conftest import (
     figures,
     hidden_fields,
     levels,
+    radar_of,
     row_counts,
     time_passes,
     user_id_of,
@@ -329,9 +330,10 @@ def test_a_partner_sees_only_date_scores_and_bands(app, couple, checkup) -> None
     partner_page = pages["/partner"]
     # The walk sees the share: alex's own figures, in the radar and in the table beside it.
     alex_scores = [0.0, 50.0, 50.0, 0.0, 50.0, 75.0]  # levels 1, 3, 3, 1, 3, 4
-    radar = {trace["name"]: trace for trace in figures(partner_page)["couple-radar"]["data"]}
-    assert radar["Your partner"]["r"][: len(alex_scores)] == alex_scores
-    radar_table = partner_page[partner_page.index('id="chart-couple-radar"') :]
+    radar = radar_of(partner_page)
+    assert radar["names"] == ["You", "Your partner"]
+    assert radar["scores"][1] == [f"{score:.1f}" for score in alex_scores]
+    radar_table = partner_page[partner_page.index('class="radar"') :]
     assert score_cells(radar_table, "Communication") == [
         ("100.0", "strength"),  # sam's own, in the first column
         ("0.0", "room to grow"),  # alex's shared figure, beside it
@@ -426,8 +428,7 @@ def test_one_shared_checkup_shows_alone_without_gaps(app, couple, checkup) -> No
     alex, sam = couple
     share(alex, alex.take(checkup, levels(communication=1)))
     page = sam.client.get("/partner").get_data(as_text=True)
-    radar = figures(page)["couple-radar"]
-    assert [t["name"] for t in radar["data"]] == ["Your partner"]
+    assert radar_of(page)["names"] == ["Your partner"]
     assert "Your partner's check-up:" in page
     assert "gap-table" not in page and SEE_SAME not in page
 
@@ -439,10 +440,9 @@ def test_both_shared_shows_two_traces_gaps_and_starters(app, couple, checkup, ca
     share(sam, sam.take(checkup, levels(communication=4, romance=3)))
     page = alex.client.get("/partner").get_data(as_text=True)
     assert 'id="quick-exit"' in page
-    radar = figures(page)["couple-radar"]
-    go.Figure(radar)
-    assert [t["name"] for t in radar["data"]] == ["You", "Your partner"]
-    assert radar["data"][0]["r"][0] == 25.0 and radar["data"][1]["r"][0] == 75.0
+    radar = radar_of(page)
+    assert radar["names"] == ["You", "Your partner"]
+    assert radar["scores"][0][0] == "25.0" and radar["scores"][1][0] == "75.0"
     rows = dict(re.findall(r'data-dimension="(\w+)">.*?class="gap-label">([^<]+)<', page, re.S))
     # Two answer steps are 50 points; 1.96 x S_diff is 27.3 with the check-up's v3 norms, so
     # one step (romance, 25 points) is much the same.

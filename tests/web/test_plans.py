@@ -344,3 +344,44 @@ def test_plans_with_a_non_numeric_or_unknown_id_store_nothing(
     assert row_counts(app) == before
     assert _count(app, Plan) == 0
     assert real_id != 987654
+
+
+def test_a_plan_that_helped_can_be_kept_going(member, checkup, pulse, app) -> None:
+    """Tried, helped, "keep trying it": the plan stays on the list and is asked about again."""
+    plan_id = _planned(member, checkup, app)[2]
+    form = member.client.get("/checkup/pulse").get_data(as_text=True)
+    assert f'name="plan_{plan_id}_keep" value="yes"' in form  # a checkbox, unticked
+    answers = keyed_answers(pulse, LOW_TALK)
+    said = {
+        f"plan_{plan_id}_tried": "yes",
+        f"plan_{plan_id}_helped": "yes",
+        f"plan_{plan_id}_keep": "yes",
+    }
+    first = member.result_id(member.submit("pulse", answers, extra=said))
+    with app.app_context():
+        plan = db.session.get(Plan, plan_id)
+        assert plan.status == PlanStatus.ACTIVE and plan.closed_at is None
+        checkin = db.session.scalars(select(PlanCheckin)).one()
+        assert (checkin.assessment_id, checkin.tried, checkin.helped) == (first, "yes", "yes")
+    # Asked about again next time; this time it closes, as a tried plan does without "keep".
+    again = member.client.get("/checkup/pulse").get_data(as_text=True)
+    assert f'name="plan_{plan_id}_tried"' in again
+    said.pop(f"plan_{plan_id}_keep")
+    member.result_id(member.submit("pulse", answers, extra=said))
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).status == PlanStatus.CLOSED
+
+
+def test_keep_takes_only_yes_and_only_counts_for_a_tried_plan(member, checkup, pulse, app) -> None:
+    """Any other value is a 400 and nothing is stored; "keep" with "not yet" keeps it anyway."""
+    plan_id = _planned(member, checkup, app)[2]
+    answers = keyed_answers(pulse, LOW_TALK)
+    before = row_counts(app)
+    odd = member.submit(
+        "pulse", answers, extra={f"plan_{plan_id}_tried": "yes", f"plan_{plan_id}_keep": "no"}
+    )
+    assert odd.status_code == 400 and row_counts(app) == before
+    not_yet = {f"plan_{plan_id}_tried": "no", f"plan_{plan_id}_keep": "yes"}
+    member.result_id(member.submit("pulse", answers, extra=not_yet))
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).status == PlanStatus.ACTIVE
