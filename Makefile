@@ -61,7 +61,7 @@ bench: $(VENV)/.dev lighthouse chromium nginx
 lighthouse:
 	cd tools/lighthouse && npm ci --no-audit --no-fund
 
-# Rebuilds static/vendor/plotly-rekindle.min.js (core + scatterpolar) from the pinned recipe.
+# Rebuilds static/vendor/plotly-rekindle.min.js (plotly.js core: scatter) from the pinned recipe.
 # Needs Node and npm; the built file is committed, so `make run` and `make test` do not.
 plotly-bundle:
 	cd tools/plotly-bundle && npm ci --no-audit --no-fund && npm run build

@@ -23,11 +23,21 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument(
         "--lighthouse-only", action="store_true", help="only the Lighthouse section (minutes)"
     )
+    parser.add_argument(
+        "--pages", default="", help="with --lighthouse-only: these pages only, e.g. result,History"
+    )
+    parser.add_argument(
+        "--presets", default="mobile,desktop", help="with --lighthouse-only: mobile, desktop"
+    )
     options = parser.parse_args(argv)
     if options.lighthouse_only:
         report = Report()
         print("Rekindle benchmarks: the Lighthouse section alone (figures, not tests)")
-        lighthouse.run(report, lighthouse.Settings())
+        chosen = lighthouse.Settings(
+            presets=tuple(options.presets.split(",")),
+            pages=tuple(page for page in options.pages.split(",") if page),
+        )
+        lighthouse.run(report, chosen)
         report.write(options.output)
         print(f"written to {options.output}")
         return report

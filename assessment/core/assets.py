@@ -1,8 +1,9 @@
 """plotly.js served by the app itself: versioned URL, compressed, cached for a year.
 
-The file is Rekindle's own build of plotly.js with only what it draws (core, which holds
-scatter, plus scatterpolar), committed under static/vendor/ so that running the app needs
-no Node; `make plotly-bundle` rebuilds it from the pinned recipe in tools/plotly-bundle/.
+The file is Rekindle's own build of plotly.js with only what it draws (its core, which holds
+scatter: the radars are SVG drawn on the server), committed under static/vendor/ so that
+running the app needs no Node; `make plotly-bundle` rebuilds it from the pinned recipe in
+tools/plotly-bundle/.
 """
 
 from __future__ import annotations

@@ -44,9 +44,10 @@ def _signed(value: float | None) -> str:
 
 # Date ticks by how far apart they are: days as "7 Dec", months as "Jul 2026", then years;
 # never a clock time, since each point is a day's check-in.
+TWO_WEEKS_MS = 14 * 86_400_000
 DATE_FORMATS = [
-    {"dtickrange": [None, "M1"], "value": "%-d %b"},
-    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": [None, TWO_WEEKS_MS], "value": "%-d %b"},
+    {"dtickrange": [TWO_WEEKS_MS + 1, "M12"], "value": "%b %Y"},
     {"dtickrange": ["M12", None], "value": "%Y"},
 ]
 SHORT_SPAN = timedelta(days=14)

@@ -77,6 +77,12 @@
 
     form.addEventListener("change", update);
     update();
+    // Back to this page after sending it: the browser puts the answers back after the page
+    // has loaded, without a "change" event, so count them again then.
+    window.addEventListener("pageshow", update);
+    window.addEventListener("load", update);
+
+    keepTokenWithAnswers(form);
 
     var summary = document.getElementById("error-summary");
     var firstError = form.querySelector("fieldset.has-error");
@@ -88,6 +94,58 @@
         if (firstRadio) { firstRadio.focus({ preventScroll: true }); }
       }
     }
+  }
+
+  // Back after sending the questionnaire shows the page again with the answers the browser
+  // kept. Chromium keeps a text field's typed value, never a hidden field's, so the token
+  // becomes a hidden text field whose value differs from its default: the browser then puts
+  // it back with the answers, and sending them again sends the same token, which leads to
+  // the result already stored and stores nothing new. Nothing goes to browser storage.
+  function keepTokenWithAnswers(form) {
+    var token = form.querySelector('input[name="submission_token"]');
+    if (!token) { return; }
+    var drawn = token.value;
+    token.type = "text";
+    token.hidden = true;
+    token.setAttribute("aria-hidden", "true");
+    token.tabIndex = -1;
+    token.value = drawn;
+    token.defaultValue = "";
+    function sayWhenRestored() {
+      if (token.value === drawn || document.getElementById("answers-restored")) { return; }
+      var note = document.createElement("p");
+      note.id = "answers-restored";
+      note.className = "note";
+      note.setAttribute("role", "status");
+      note.textContent = "Your earlier answers are back on this page. If you sent them already," +
+        " sending them again shows that result and saves nothing new.";
+      form.parentNode.insertBefore(note, form);
+    }
+    window.addEventListener("pageshow", sayWhenRestored);
+    window.addEventListener("load", sayWhenRestored);
+  }
+
+  // --- A page shown again with an error: the error takes focus, wherever it is. ---
+  // A long page (Account) reloads at its top; the problem may be far below. Its field takes
+  // focus (its error is read with it), or else the error summary; the questionnaire does
+  // its own (setUpProgress).
+  function focusFirstProblem() {
+    if (document.getElementById("questionnaire")) { return; }
+    var summary = document.querySelector("main .error-summary");
+    var fieldError = document.querySelector("main .field-error");
+    var target = null;
+    var shown = null;
+    if (summary) {
+      if (!summary.hasAttribute("tabindex")) { summary.tabIndex = -1; }
+      target = shown = summary;
+    } else if (fieldError) {
+      shown = fieldError.closest(".form-row, fieldset") || fieldError;
+      target = shown.querySelector("input:not([type=hidden]), select, textarea") || fieldError;
+      if (target === fieldError) { fieldError.tabIndex = -1; }
+    }
+    if (!target) { return; }
+    shown.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
   }
 
   // --- Plan check-ins: ask "did it help?" and "keep it?" only once the plan was tried. ---
@@ -140,6 +198,47 @@
         } else {
           fallback();
         }
+      });
+    });
+  }
+
+  // --- Recovery codes: copied or downloaded as a text file, made here from the page. ---
+  // Nothing is fetched, so no request can mint or show codes again; the file's name says
+  // nothing of Rekindle, should someone else look through the device's downloads.
+  function setUpRecoveryCodes() {
+    var status = document.querySelector("[data-codes-status]");
+    function say(text) { if (status) { status.textContent = text; } }
+    function codesText(id) {
+      var list = document.getElementById(id);
+      if (!list) { return ""; }
+      var codes = Array.prototype.map.call(list.querySelectorAll(".recovery-code"), function (code) {
+        return code.textContent.trim();
+      });
+      return "Recovery codes (each works once)\r\n\r\n" + codes.join("\r\n") + "\r\n";
+    }
+    document.querySelectorAll("button[data-copy-codes]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var text = codesText(button.getAttribute("data-copy-codes"));
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(function () {
+            say("Copied. Paste them into your password manager.");
+          }, function () { say("Copying did not work here: select the codes and copy them."); });
+        } else {
+          say("Copying does not work on this connection: select the codes and copy them.");
+        }
+      });
+    });
+    document.querySelectorAll("button[data-download-codes]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var text = codesText(button.getAttribute("data-download-codes"));
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+        link.download = "recovery-codes.txt";
+        document.body.appendChild(link);
+        link.click();
+        document.body.removeChild(link);
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+        say("Downloaded as recovery-codes.txt.");
       });
     });
   }
@@ -332,7 +431,7 @@
           want(byTarget[entry.target.id]);
         }
       });
-    }, { rootMargin: "400px 0px" });
+    }, { rootMargin: "150px 0px" });
     figures.forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-target"));
       if (target) { observer.observe(target); }
@@ -341,9 +440,11 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
+    focusFirstProblem();
     setUpProgress();
     setUpPlanCheckins();
     setUpCopyButtons();
+    setUpRecoveryCodes();
     setUpPrinting();
     setUpCharts();
   });

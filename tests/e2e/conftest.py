@@ -137,6 +137,40 @@ def serious_axe_findings(page: Page, axe: Axe) -> list[tuple[str, str, list[Any]
     ]
 
 
+# The server-drawn radar as the browser lays it out: every label and number inside the
+# drawing, none on another (each label's lines, and each number, measured by the browser).
+RADAR_PROBLEMS = """() => {
+  const found = [];
+  for (const svg of document.querySelectorAll('svg.radar')) {
+    const frame = svg.getBoundingClientRect();
+    const boxes = [];
+    for (const text of svg.querySelectorAll('text')) {
+      const parts = text.querySelectorAll('tspan').length ? text.querySelectorAll('tspan') : [text];
+      for (const part of parts) {
+        const r = part.getBoundingClientRect();
+        boxes.push([part.textContent, r]);
+        if (r.left < frame.left - 0.5 || r.right > frame.right + 0.5
+            || r.top < frame.top - 0.5 || r.bottom > frame.bottom + 0.5) {
+          found.push(['outside the drawing', part.textContent]);
+        }
+      }
+    }
+    for (let i = 0; i < boxes.length; i += 1) {
+      for (let j = i + 1; j < boxes.length; j += 1) {
+        const [a, ra] = boxes[i];
+        const [b, rb] = boxes[j];
+        // Glyph boxes of a label's stacked lines touch by a pixel: only real overlap counts.
+        if (ra.left < rb.right - 1 && rb.left < ra.right - 1
+            && ra.top < rb.bottom - 2 && rb.top < ra.bottom - 2) {
+          found.push(['on each other', a, b]);
+        }
+      }
+    }
+  }
+  return found;
+}"""
+
+
 def horizontal_overflow(page: Page) -> int:
     """How many pixels the page is wider than the screen (0 when it fits)."""
     return page.evaluate(

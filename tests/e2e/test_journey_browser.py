@@ -94,13 +94,10 @@ def register_with_keyboard(
 
 
 def radar_labels(page: Page) -> list[str]:
-    """The six angular axis labels plotly drew (line breaks removed)."""
-    page.locator("#chart-radar").scroll_into_view_if_needed()
-    page.wait_for_selector("#chart-radar .angularaxistick text", state="attached")
+    """The radar's area labels as drawn on the server (wrapped lines joined by spaces)."""
     return page.evaluate(
-        "() => Array.from(document.querySelectorAll('#chart-radar .angularaxistick text'))"
-        ".map(t => Array.from(t.childNodes).map(n => n.textContent).join(' ')"
-        ".replace(/\\s+/g, ' ').trim())"
+        "() => Array.from(document.querySelectorAll('svg.radar .radar-label'),"
+        " t => Array.from(t.querySelectorAll('tspan'), s => s.textContent).join(' '))"
     )
 
 
@@ -140,15 +137,10 @@ def test_keyboard_journey(open_context, live_site, axe, checkup, pulse, viewport
     assert re.search(r"/results/\d+$", page.url), page.url
     expect(page.locator("#focus-heading")).to_be_visible()
     expect(page.locator(".strategy").first).to_be_visible()
-    labels = radar_labels(page)
-    assert len(labels) == 6
-    assert [label.replace(" ", "") for label in labels] == [
-        d.label.replace(" ", "") for d in checkup.dimensions
-    ]
-    drawn = page.evaluate("() => document.getElementById('chart-radar').data[0].r")
-    expected = [100 * (LEVELS[d.id] - 1) / 4 for d in checkup.dimensions]
-    assert drawn == expected + expected[:1]  # the outline closes on the first dimension
-    radar_width = page.locator("#chart-radar .main-svg").first.bounding_box()["width"]
+    assert radar_labels(page) == [d.label for d in checkup.dimensions]
+    written = page.locator("svg.radar .radar-score-0").all_text_contents()
+    assert written == [f"{100 * (LEVELS[d.id] - 1) / 4:.1f}" for d in checkup.dimensions]
+    radar_width = page.locator("svg.radar").bounding_box()["width"]
     assert radar_width <= viewport["width"]
     check_page(page, watch, axe, viewport)
 
@@ -239,14 +231,17 @@ def test_flagged_result_in_the_browser(open_context, live_site, axe, checkup) ->
 def test_plotly_is_fetched_once_then_served_from_the_cache(
     open_context, live_site, member_in_browser
 ) -> None:
-    """A second page with charts makes no request for plotly.js in the same browser."""
+    """The result asks for no plotly.js; History fetches it once, then from the cache."""
     context, watch = open_context(DESKTOP, block=False)
     page = context.new_page()
-    result = member_in_browser(page)
+    member_in_browser(page)
+    assert not [path for path in live_site.hits if path.startswith("/assets/plotly-")]
+    page.goto("/history")
+    page.wait_for_function("() => window.Plotly !== undefined")
     plotly = [path for path in live_site.hits if path.startswith("/assets/plotly-")]
     assert len(plotly) == 1 and live_site.hits[plotly[0]] == 1
+    page.goto("/")
     page.goto("/history")
-    page.goto(result)
     page.wait_for_function("() => window.Plotly !== undefined")
     assert live_site.hits[plotly[0]] == 1
     assert watch.outside == []
@@ -263,7 +258,6 @@ def member_in_browser(checkup):  # type: ignore[no-untyped-def]
             page.check(f'input[name="{item.id}"][value="3"]')
         with page.expect_navigation():
             page.click("#questionnaire button[type=submit]")
-        page.wait_for_function("() => window.Plotly !== undefined")
         return page.url
 
     return make

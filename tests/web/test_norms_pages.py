@@ -138,6 +138,8 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     page = response.get_data(as_text=True)
     for heading in ("Scores", "Bands", "Reliable change", "The norms in use"):
         assert f">{heading}</h2>" in page
+    # Open to anyone: it says what the person who runs the server can do, not their commands.
+    assert "flask" not in page and "can measure them and store them" in page
     checkup_table = page[page.index('data-questionnaire="checkup"') :]
     row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [

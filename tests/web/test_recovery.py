@@ -80,6 +80,7 @@ def test_registration_shows_ten_codes_once_stored_only_hashed(person, app) -> No
     app_session = app.session_interface.get_signing_serializer(app)
     held = json.dumps(app_session.loads(person.client.get_cookie("session").value))
     assert not any(code in held or code.replace("-", "") in held for code in codes)
+    assert "older codes" not in page  # a first sign-up had none
     again = person.client.get("/account/recovery-codes/new").get_data(as_text=True)
     assert codes_from(again) == []
     assert "shown only once" in again

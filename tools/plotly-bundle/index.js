@@ -1,6 +1,5 @@
-// Only what Rekindle draws: plotly.js core (which holds scatter) and scatterpolar.
+// Only what Rekindle draws with plotly.js: its core, which holds scatter (History's trend
+// lines and Partner's gaps over time). Radars are SVG drawn on the server.
 var Plotly = require("plotly.js/lib/core");
-
-Plotly.register([require("plotly.js/lib/scatterpolar")]);
 
 module.exports = Plotly;

@@ -10,7 +10,7 @@ const manifest = {
   file: "plotly-rekindle.min.js",
   "plotly.js": require("plotly.js/package.json").version,
   esbuild: require("esbuild/package.json").version,
-  traces: ["scatter", "scatterpolar"],
+  traces: ["scatter"],
   bytes: bytes.length,
   sha256: crypto.createHash("sha256").update(bytes).digest("hex"),
 };
