@@ -67,9 +67,11 @@ def main() -> None:
                     page.goto("/checkup/checkup")
                     page.screenshot(path=OUTPUT / f"questionnaire-{name}.png")
                     page.goto(f"/results/{latest}")
-                    page.locator("#chart-radar").scroll_into_view_if_needed()
-                    page.wait_for_selector("#chart-radar .main-svg")
-                    page.evaluate("window.scrollTo(0, 0)")
+                    # The radar is drawn on the server; on a phone, its story and radar.
+                    page.wait_for_selector("svg.radar")
+                    if name == "phone":
+                        page.locator("#story").scroll_into_view_if_needed()
+                        page.evaluate("window.scrollBy(0, -70)")
                     page.screenshot(path=OUTPUT / f"result-{name}.png")
                     page.goto("/history")
                     trend = page.locator("#chart-trend-communication")

@@ -112,6 +112,8 @@ def trend_figure(
     layout["margin"] = {"l": 44, "r": 16, "t": 40, "b": 40}
     layout["yaxis"] = {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100], "fixedrange": True}
     layout["xaxis"] = date_axis([moment for _, _, times, _ in series for moment in times])
+    # Below the dates, clear of them: the figure grows its bottom margin to hold it.
+    layout["legend"] = {"orientation": "h", "x": 0, "y": -0.24, "yanchor": "top"}
     layout["showlegend"] = len(series) > 1
     return {"data": data, "layout": layout}
 

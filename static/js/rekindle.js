@@ -56,6 +56,7 @@
     var bar = document.getElementById("progress-bar");
     var count = document.getElementById("progress-count");
     var scored = form.querySelectorAll(".q-section:not(.safety-section) fieldset[data-question]");
+    var line = progressLine();
 
     function update() {
       var answered = 0;
@@ -65,6 +66,7 @@
       bar.value = answered;
       bar.textContent = answered + " of " + scored.length;
       count.textContent = String(answered);
+      if (line) { line.style.width = (100 * answered / Math.max(1, scored.length)) + "%"; }
       form.querySelectorAll(".q-section[data-section]").forEach(function (section) {
         var questions = section.querySelectorAll("fieldset[data-question]");
         var done = Array.prototype.every.call(questions, function (q) {
@@ -83,17 +85,158 @@
     window.addEventListener("load", update);
 
     keepTokenWithAnswers(form);
+    keepQuestionsInSight(form);
+    var steps = setUpSteps(form);
 
     var summary = document.getElementById("error-summary");
     var firstError = form.querySelector("fieldset.has-error");
     if (summary) {
       summary.focus();
       if (firstError) {
+        steps.showStepOf(firstError);
         firstError.scrollIntoView({ block: "center" });
         var firstRadio = firstError.querySelector("input[type=radio]");
         if (firstRadio) { firstRadio.focus({ preventScroll: true }); }
       }
     }
+  }
+
+  // A slim line along the bottom of the fixed bar: how much is answered. It is the only
+  // thing the questionnaire keeps on screen besides the bar (a phone needs its height).
+  function progressLine() {
+    var topBar = document.querySelector(".top-bar");
+    if (!topBar) { return null; }
+    var track = document.createElement("div");
+    track.className = "progress-line";
+    track.setAttribute("aria-hidden", "true");
+    var fill = document.createElement("span");
+    track.appendChild(fill);
+    topBar.appendChild(track);
+    return fill;
+  }
+
+  // A question's words stay in sight whenever its answers are brought into view: answers
+  // scrolled to (a link, the browser) stop below the question, and an answer that takes
+  // focus brings its question back out from under the bar.
+  function keepQuestionsInSight(form) {
+    function measure() {
+      form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+        var legend = fieldset.querySelector("legend");
+        if (legend && legend.offsetHeight) {
+          fieldset.style.setProperty("--legend-room", legend.offsetHeight + "px");
+        }
+      });
+    }
+    measure();
+    window.addEventListener("resize", measure);
+    form.addEventListener("rekindle:step", measure);
+    form.addEventListener("focusin", function (event) {
+      var fieldset = event.target.closest && event.target.closest("fieldset.question");
+      var topBar = document.querySelector(".top-bar");
+      if (!fieldset || !topBar) { return; }
+      var legend = fieldset.querySelector("legend");
+      window.requestAnimationFrame(function () {
+        var clear = topBar.getBoundingClientRect().bottom + 8;
+        var top = legend.getBoundingClientRect().top;
+        var bottom = event.target.getBoundingClientRect().bottom;
+        // Only when the question and this answer both fit below the bar.
+        if (top < clear && bottom - top < window.innerHeight - clear) {
+          window.scrollBy(0, top - clear);
+        }
+      });
+    });
+  }
+
+  // --- On a phone, one area per screen, with Back and Next; every area on one page above
+  // 768 px and without JavaScript. Only the form holds the answers (never browser storage).
+  function setUpSteps(form) {
+    var none = { showStepOf: function () {} };
+    if (!document.querySelector(".section-steps") || !window.matchMedia) { return none; }
+    var phone = window.matchMedia("(max-width: 47.99rem)");
+    var steps = Array.prototype.slice.call(form.querySelectorAll(".q-section"));
+    var submitRow = form.querySelector(".submit-row");
+    if (steps.length < 2) { return none; }
+    var current = 0;
+
+    function headingOf(step) {
+      return step.querySelector("h2");
+    }
+
+    function nameOf(step) {
+      var heading = headingOf(step);
+      var text = heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+      return text.replace(/^Part \d+ of \d+: /, "");
+    }
+
+    steps.forEach(function (step, index) {
+      var nav = document.createElement("div");
+      nav.className = "step-nav";
+      if (index > 0) {
+        var back = document.createElement("button");
+        back.type = "button";
+        back.className = "button button-quiet step-back";
+        back.textContent = "Back";
+        back.addEventListener("click", function () { show(index - 1, true); });
+        nav.appendChild(back);
+      }
+      if (index < steps.length - 1) {
+        var next = document.createElement("button");
+        next.type = "button";
+        next.className = "button step-next";
+        next.textContent = "Next: " + nameOf(steps[index + 1]);
+        next.addEventListener("click", function () { show(index + 1, true); });
+        nav.appendChild(next);
+      }
+      nav.hidden = true;
+      step.appendChild(nav);
+    });
+
+    function stepping() { return phone.matches; }
+
+    function show(index, moveFocus) {
+      current = Math.max(0, Math.min(steps.length - 1, index));
+      var on = stepping();
+      steps.forEach(function (step, i) {
+        step.hidden = on && i !== current;
+        step.querySelector(".step-nav").hidden = !on;
+      });
+      if (submitRow) { submitRow.hidden = on && current !== steps.length - 1; }
+      form.classList.toggle("stepping", on);
+      form.dispatchEvent(new CustomEvent("rekindle:step"));
+      if (on && moveFocus) {
+        var heading = headingOf(steps[current]) || steps[current];
+        heading.setAttribute("tabindex", "-1");
+        heading.focus({ preventScroll: true });
+        steps[current].scrollIntoView({ block: "start" });
+      }
+    }
+
+    function stepOf(element) {
+      for (var i = 0; i < steps.length; i += 1) {
+        if (steps[i].contains(element)) { return i; }
+      }
+      return -1;
+    }
+
+    // Links to a question or a part (the error summary, the list of parts) open its step.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest('a[href^="#"]');
+      if (!link || !stepping()) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      var index = target ? stepOf(target) : -1;
+      if (index >= 0 && index !== current) { show(index, false); }
+    });
+
+    show(0, false);
+    if (phone.addEventListener) {
+      phone.addEventListener("change", function () { show(current, false); });
+    }
+    return {
+      showStepOf: function (element) {
+        var index = stepOf(element);
+        if (index >= 0) { show(index, false); }
+      },
+    };
   }
 
   // Back after sending the questionnaire shows the page again with the answers the browser
