@@ -7,7 +7,7 @@ installs Debian's chromium when it can).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,6 +169,20 @@ RADAR_PROBLEMS = """() => {
   }
   return found;
 }"""
+
+
+def answer_in_parts(page: Page, answers: Mapping[str, str]) -> None:
+    """Answer as a person does: the questions of the part on screen, then "Next", to the
+    last part (on a phone the check-up shows one part at a time; elsewhere, all at once)."""
+    while True:
+        for name, value in answers.items():
+            option = page.locator(f'input[name="{name}"][value="{value}"]')
+            if option.is_visible():
+                option.check()
+        following = page.locator(".q-section:not([hidden]) .step-next")
+        if following.count() == 0 or not following.is_visible():
+            return
+        following.click()
 
 
 def horizontal_overflow(page: Page) -> int:

@@ -42,11 +42,20 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def next_part_if_hidden(page: Page, name: str) -> None:
+    """On a phone the check-up shows one part at a time: Tab to "Next" and press Enter until
+    the part holding this question is on screen."""
+    while not page.locator(f'input[name="{name}"]').first.is_visible():
+        tab_to(page, ".q-section:not([hidden]) .step-next")
+        page.keyboard.press("Enter")
+
+
 def answer_with_keyboard(page: Page, definition: Any, skip: str | None = None) -> None:
     """Answer every question with Tab, Space and the arrow keys, as a keyboard user does."""
     for item in definition.items:
         if item.id == skip:
             continue
+        next_part_if_hidden(page, item.id)
         tab_to(page, f'input[name="{item.id}"]')
         value = LEVELS[item.dimension]
         keyed = 6 - value if item.reverse else value
@@ -55,6 +64,7 @@ def answer_with_keyboard(page: Page, definition: Any, skip: str | None = None) -
             page.keyboard.press("ArrowRight")
         expect(page.locator(f'input[name="{item.id}"][value="{keyed}"]')).to_be_checked()
     for safety in definition.safety:
+        next_part_if_hidden(page, safety.id)
         tab_to(page, f'input[name="{safety.id}"]')
         page.keyboard.press("ArrowRight")  # "Yes" -> "No"
         page.keyboard.press("ArrowLeft")  # back: prove the arrows move the choice

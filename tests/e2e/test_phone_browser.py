@@ -336,8 +336,11 @@ def test_the_checkup_on_a_phone_is_one_area_per_screen(
                     " - document.querySelector('.top-bar').getBoundingClientRect().bottom + 12)"
                 )
                 fieldset.locator("input").first.focus()
-                page.wait_for_timeout(100)
-                seen, words, top, bar = fieldset.evaluate(QUESTION_IN_SIGHT)
+                for _ in range(40):  # the page scrolls on the next frame: wait up to 2 s
+                    seen, words, top, bar = fieldset.evaluate(QUESTION_IN_SIGHT)
+                    if seen and words:
+                        break
+                    page.wait_for_timeout(50)
                 assert seen and words, (step, index, "focus", top, bar)
                 assert page.evaluate(STICKY_HEIGHT) <= STICKY_LIMIT
             answer_shown_questions(page)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, csp_violations, horizontal_overflow, serious_axe_findings
+from tests.e2e.conftest import (
+    PHONE,
+    answer_in_parts,
+    csp_violations,
+    horizontal_overflow,
+    serious_axe_findings,
+)
 from tests.e2e.test_journey_browser import register_with_keyboard
 
 
@@ -14,10 +20,11 @@ def test_choose_a_plan_check_in_and_see_it_on_history(open_context, live_site, a
     page = context.new_page()
     register_with_keyboard(page, "tryer")
     page.goto("/checkup/checkup")
+    answers = {}
     for item in checkup.items:
         low = 1 if item.dimension == "communication" else 4
-        value = 6 - low if item.reverse else low
-        page.check(f'input[name="{item.id}"][value="{value}"]')
+        answers[item.id] = str(6 - low if item.reverse else low)
+    answer_in_parts(page, answers)
     with page.expect_navigation():
         page.click("#questionnaire button[type=submit]")
     first = page.locator(".strategy").first
