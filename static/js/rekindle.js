@@ -524,7 +524,7 @@
 
   // plotly.js is large: it is fetched only when the first chart comes near the screen,
   // by adding its script tag then (the URL is on each chart), and every chart that came
-  // near while it loaded is drawn once it has.
+  // into view while it loaded is drawn once it has.
   var plotlyLoading = false;
   var waiting = [];
 
@@ -567,17 +567,31 @@
     }
     var byTarget = {};
     figures.forEach(function (script) { byTarget[script.getAttribute("data-target")] = script; });
-    var observer = new IntersectionObserver(function (entries) {
+    // plotly.js is fetched when the first chart comes within 150 px of the screen, so it is
+    // there when the chart is; each chart is drawn once a tenth of it is on screen: a phone
+    // works only on what is seen.
+    var near = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
         if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
-          want(byTarget[entry.target.id]);
+          near.disconnect();
+          loadPlotly(entry.target.getAttribute("data-plotly-src"));
         }
       });
     }, { rootMargin: "150px 0px" });
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          seen.unobserve(entry.target);
+          want(byTarget[entry.target.id]);
+        }
+      });
+    }, { threshold: 0.1 });
     figures.forEach(function (script) {
       var target = document.getElementById(script.getAttribute("data-target"));
-      if (target) { observer.observe(target); }
+      if (target) {
+        near.observe(target);
+        seen.observe(target);
+      }
     });
   }
 
