@@ -52,6 +52,16 @@ class RadarTrace:
     name: str
     style: int  # 0: solid line and circles; 1: dashed line and squares; 2: dotted, diamonds
 
+    @property
+    def swatch(self) -> Markup:
+        """The legend's sample of this outline: its line and its marker, in its colour."""
+        return Markup(
+            f'<svg class="radar-swatch" viewBox="0 0 34 12" aria-hidden="true">'
+            f'<g class="radar-trace radar-trace-{self.style}">'
+            f'<line class="radar-edge" x1="2" y1="6" x2="32" y2="6"/>'
+            f"{_marker(self.style, 17, 6)}</g></svg>"
+        )
+
 
 @dataclass(frozen=True)
 class RadarDrawing:

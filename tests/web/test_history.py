@@ -50,7 +50,9 @@ def test_a_pulse_is_compared_only_with_pulses(app, client, checkup, pulse) -> No
     assert "reliable improvement" not in change and "reliable decline" not in change
 
     history = person.client.get("/history").get_data(as_text=True)
-    pulse_section = history[history.index(f"Since the previous {pulse.title.lower()}") :]
+    # Two pulses: the first is also the previous, one table.
+    pulse_section = history[history.index(f"Since the first {pulse.title.lower()}") :]
+    assert "which is also the previous one" in pulse_section[: pulse_section.index("</caption>")]
     pulse_section = pulse_section[: pulse_section.index("</table>")]
     assert "within normal variation" in pulse_section
     assert "reliable" not in pulse_section.replace("within normal variation", "")
