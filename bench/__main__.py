@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> Report:
             pages=tuple(page for page in options.pages.split(",") if page),
         )
         lighthouse.run(report, chosen)
-        report.write(options.output)
-        print(f"written to {options.output}")
+        report.write_section(options.output, "lighthouse")
+        print(f"the Lighthouse rows of {options.output} written again")
         return report
 
     if options.smoke:

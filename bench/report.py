@@ -66,3 +66,33 @@ class Report:
     def write(self, path: Path) -> None:
         """Write the Markdown table to ``path``."""
         path.write_text(self.markdown())
+
+    def write_section(self, path: Path, prefix: str) -> None:
+        """Put these rows in place of the sections starting ``prefix`` in the table at
+        ``path``, keeping every other figure (and the date they were measured), so one
+        section can be measured again alone. A missing file is written whole."""
+        if not path.exists():
+            self.write(path)
+            return
+        stamp_start = f"- {prefix} section measured on"
+        facts, header, rows, notes, in_notes = [], [], [], [], False
+        lines = path.read_text().splitlines()
+        for line in lines[1:]:
+            if line == "## Notes":
+                in_notes = True
+            elif in_notes:
+                if line.startswith("- ") and not line.lower().startswith(f"- {prefix}"):
+                    notes.append(line)
+            elif line.startswith("| section ") or line.startswith("|---"):
+                header.append(line)
+            elif line.startswith("| "):
+                if not line.startswith(f"| {prefix}"):
+                    rows.append(line)
+            elif line.startswith("- ") and not line.startswith(stamp_start):
+                facts.append(line)
+        mine = [line for line in self.markdown().splitlines() if line.startswith(f"| {prefix}")]
+        stamp = f"{stamp_start} {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        out = [lines[0], "", *facts, stamp, "", *header, *rows, *mine]
+        if notes or self.notes:
+            out += ["", "## Notes", "", *notes, *(f"- {note}" for note in self.notes)]
+        path.write_text("\n".join(out) + "\n")

@@ -34,3 +34,26 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
         "/healthz p50 / p95 / max",
     ):
         assert expected in whats, expected
+
+
+def test_one_section_measured_again_keeps_the_others(tmp_path) -> None:
+    """`--lighthouse-only` puts its rows and notes in place of the old ones, nothing else."""
+    from bench.report import Report, Row
+
+    output = tmp_path / "RESULTS.md"
+    before = Report()
+    before.rows += [Row("baseline", "bare route", "0.3 ms"), Row("lighthouse mobile", "old", "0.5")]
+    before.notes += ["Lighthouse: the old runs.", "Something else."]
+    before.write(output)
+    again = Report()
+    again.rows.append(Row("lighthouse mobile", "new", "0.9"))
+    again.notes.append("Lighthouse: three runs each.")
+    again.write_section(output, "lighthouse")
+    text = output.read_text()
+    assert (
+        "| baseline | bare route | 0.3 ms |" in text and "| lighthouse mobile | new | 0.9 |" in text
+    )
+    assert "| old |" not in text and "the old runs" not in text
+    assert "- Something else." in text and "- Lighthouse: three runs each." in text
+    assert "- lighthouse section measured on" in text and text.startswith("# Benchmark results\n\n")
+    assert text.index("| section |") < text.index("| baseline |") < text.index("| lighthouse")
