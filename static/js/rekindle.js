@@ -491,7 +491,7 @@
 
   // Folds open for print, so every table is on paper; closed again afterwards.
   function openFolds() {
-    document.querySelectorAll("main details:not([open])").forEach(function (fold) {
+    document.querySelectorAll("main details:not([open]):not(.confirm)").forEach(function (fold) {
       fold.setAttribute("data-opened-for-print", "");
       fold.open = true;
     });
