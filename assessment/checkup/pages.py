@@ -10,7 +10,14 @@ from typing import Any
 from flask import Flask, current_app
 
 from questionnaires.models import Questionnaire, StrategyLibrary
-from scoring import RELIABLE_DECLINE, RELIABLE_IMPROVEMENT, DimensionChange, Focus, band
+from scoring import (
+    RELIABLE_DECLINE,
+    RELIABLE_IMPROVEMENT,
+    WITHIN_NORMAL,
+    DimensionChange,
+    Focus,
+    band,
+)
 
 from ..core import Assessment, PlanStatus, current_catalog, format_date
 from ..safety import Flag, allowed_while
@@ -95,8 +102,11 @@ def _change_sentence(
     if changes is None or previous_at is None:
         return f"This is your first {title}, so there is nothing to compare with yet."
     since = f"Since your {title} on {format_date(previous_at)}"
+    judged = {RELIABLE_IMPROVEMENT, RELIABLE_DECLINE, WITHIN_NORMAL}
     if not any(change.label for change in changes):
         return f"{since}, there were not enough answers to compare any area."
+    if not any(change.label in judged for change in changes):
+        return f"{since}, the questions changed, so no change is judged this time."
 
     def named(label: str) -> list[str]:
         return [
@@ -115,7 +125,9 @@ def _change_sentence(
         return f"{since}, {words_list(better)} showed a reliable improvement."
     if lower:
         return f"{since}, {words_list(lower)} showed a reliable decline."
-    return f"{since}, no area changed by more than scores move on their own."
+    unjudged = any(change.label and change.label not in judged for change in changes)
+    also = "; areas whose questions changed are not judged" if unjudged else ""
+    return f"{since}, no area changed by more than scores move on their own{also}."
 
 
 def _focus_sentence(definition: Questionnaire, focus: Focus, shows_help: bool) -> str | None:

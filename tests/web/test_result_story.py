@@ -63,10 +63,8 @@ def test_a_decline_is_named_too(member, checkup) -> None:
     """Stress from 75 to 0 beside communication up: both, in one sentence."""
     member.take(checkup, SPREAD)
     story = _story(_result(member, member.take(checkup, dict(SPREAD, communication=4, stress=1))))
-    assert (
-        "communication showed a reliable improvement and stress and life changes a reliable"
-        in story
-    )
+    stress = checkup.dimension("stress").label.lower()
+    assert f"communication showed a reliable improvement and {stress} a reliable decline" in story
 
 
 def test_what_the_person_said_helped_is_the_third_sentence(member, checkup, pulse, app) -> None:
@@ -126,3 +124,16 @@ def test_never_a_counsellor_while_flagged(member, checkup) -> None:
     assert 'id="counsellor"' not in page
     later = _result(member, member.take(checkup, THREE_LOW))  # a "no" now; the flag lasts
     assert 'id="safety-resources"' in later and 'id="counsellor"' not in later
+
+
+def test_across_versions_the_story_judges_only_the_same_questions(app, member, catalog) -> None:
+    """A v2 check-up, then the v3 one: areas whose questions changed are named as not judged."""
+    from tests.conftest import make_assessment, user_id_of
+
+    v2 = catalog.get("checkup", 2)
+    make_assessment(app, user_id_of(app, "alex"), v2, levels())
+    story = _story(_result(member, member.take(catalog.latest("checkup"), levels())))
+    assert story.startswith("Since your relationship check-up on")
+    # Every area of v3 asks new questions: nothing is judged, and the story says so.
+    assert "the questions changed, so no change is judged this time." in story
+    assert "reliable" not in story
