@@ -23,7 +23,7 @@ PAD = 3.0  # kept clear at every edge
 LABEL_SIZE = 14.0  # font sizes in viewBox units: about 12.6 px and 11.3 px on a 320 px phone
 LABEL_LINE = 16.0
 SCORE_SIZE = 12.5
-SCORE_HEIGHT = 13.0
+SCORE_HEIGHT = 15.0  # a line of DejaVu Sans at 12.5: 1.16 em
 LABEL_GAP = 8.0  # between an axis's tip and its label
 MAX_RADIUS = 112.0
 MIN_RADIUS = 48.0
@@ -32,7 +32,7 @@ RINGS = (25, 50, 75, 100)
 SIDE_LINE_CHARS = 10
 END_LINE_CHARS = 22
 # How far from its point a number may sit, nearest first.
-SCORE_DISTANCES = (15.0, 24.0, 34.0, 46.0)
+SCORE_DISTANCES = (15.0, 24.0, 34.0, 46.0, 58.0, 72.0)
 
 # Widths of glyphs in ems, measured on DejaVu Sans (the widest common system font) and
 # rounded up, to lay labels out before any browser measures them.
@@ -110,13 +110,11 @@ class _Box:
     right: float
     bottom: float
 
-    def overlaps(self, other: _Box, margin: float = 1.5) -> bool:
-        return (
-            self.left < other.right + margin
-            and other.left < self.right + margin
-            and self.top < other.bottom + margin
-            and other.top < self.bottom + margin
-        )
+    def covered(self, other: _Box, margin: float = 1.5) -> float:
+        """How much of this box (grown by ``margin``) the other covers: 0 when apart."""
+        across = min(self.right + margin, other.right) - max(self.left - margin, other.left)
+        down = min(self.bottom + margin, other.bottom) - max(self.top - margin, other.top)
+        return across * down if across > 0 and down > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -205,26 +203,29 @@ def _place(
     taken: list[_Box],
     bounds: _Box,
 ) -> tuple[float, float, _Box]:
-    """The nearest free place for a number near its point (the first choice when none is)."""
+    """The nearest free place for a number near its point; when none is free (many low
+    scores crowd the centre), the place that covers the least of the others."""
     width = text_width(text, SCORE_SIZE)
-    first: tuple[float, float, _Box] | None = None
+    least: tuple[float, tuple[float, float, _Box]] | None = None
     for distance in SCORE_DISTANCES:
         for dx, dy in _directions(axis, style):
             # Measured from the box's edge, so a wide number keeps the same gap as a narrow one.
             reach = distance + abs(dx) * (width / 2 - SCORE_HEIGHT / 2)
             x, y = point[0] + dx * reach, point[1] + dy * reach
             box = _Box(x - width / 2, y - SCORE_HEIGHT / 2, x + width / 2, y + SCORE_HEIGHT / 2)
-            first = first or (x, y, box)
             inside = (
                 box.left >= bounds.left
                 and box.right <= bounds.right
                 and box.top >= bounds.top
                 and box.bottom <= bounds.bottom
             )
-            if inside and not any(box.overlaps(other) for other in taken):
+            covered = sum(box.covered(other) for other in taken)
+            if inside and covered == 0:
                 return x, y, box
-    assert first is not None
-    return first
+            if inside and (least is None or covered < least[0]):
+                least = (covered, (x, y, box))
+    assert least is not None
+    return least[1]
 
 
 def _marker(style: int, x: float, y: float) -> str:

@@ -71,6 +71,8 @@ def test_labels_and_numbers_stay_inside_and_apart(checkup) -> None:
         ([5, 0, 10, 2, 8, 12], [8, 3, 2, 0, 15, 10]),
         ([100, 100, 95, 100, 98, 100], [100, 97, 100, 90, 100, 100]),
         ([20, 90, 45, 55, 30, 100], [85, 20, 60, 50, 35, 0]),
+        # The demo's first and latest: two low numbers close together near the centre.
+        ([79.2, 62.5, 50, 75, 62.5, 79.2], [30, 50, 60, 25, 30, 65]),
     ]
     for now, before in cases:
         drawing = radar_svg(
@@ -95,7 +97,7 @@ def test_labels_and_numbers_stay_inside_and_apart(checkup) -> None:
             else:
                 width = text_width(text.text or "", 12.5)
                 x, y = float(text.get("x")), float(text.get("y"))
-                boxes.append((x - width / 2, y - 6.5, x + width / 2, y + 6.5))
+                boxes.append((x - width / 2, y - 7.5, x + width / 2, y + 7.5))
         for left, top, right, bottom in boxes:
             assert left >= 0 and right <= WIDTH and top >= 0 and bottom <= height
         for index, a in enumerate(boxes):
