@@ -116,8 +116,8 @@
   }
 
   // A question's words stay in sight whenever its answers are brought into view: answers
-  // scrolled to (a link, the browser) stop below the question, and an answer that takes
-  // focus brings its question back out from under the bar.
+  // scrolled to (a link, the browser) stop below the question, and an answer reached with
+  // the keyboard brings its question back out from under the bar.
   function keepQuestionsInSight(form) {
     function measure() {
       form.querySelectorAll("fieldset.question").forEach(function (fieldset) {
@@ -134,6 +134,8 @@
       var fieldset = event.target.closest && event.target.closest("fieldset.question");
       var topBar = document.querySelector(".top-bar");
       if (!fieldset || !topBar) { return; }
+      // Only for the keyboard: scrolling under a finger or a mouse mid-tap would lose the tap.
+      if (event.target.matches && !event.target.matches(":focus-visible")) { return; }
       var legend = fieldset.querySelector("legend");
       window.requestAnimationFrame(function () {
         var clear = topBar.getBoundingClientRect().bottom + 8;
