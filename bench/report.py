@@ -68,9 +68,9 @@ class Report:
         path.write_text(self.markdown())
 
     def write_section(self, path: Path, prefix: str) -> None:
-        """Put these rows in place of the sections starting ``prefix`` in the table at
-        ``path``, keeping every other figure (and the date they were measured), so one
-        section can be measured again alone. A missing file is written whole."""
+        """Put these rows (of the sections starting ``prefix``) in place of the rows they
+        measure again in the table at ``path``, keeping every other figure, so one section,
+        or one page of it, can be measured again alone. A missing file is written whole."""
         if not path.exists():
             self.write(path)
             return
@@ -86,13 +86,20 @@ class Report:
             elif line.startswith("| section ") or line.startswith("|---"):
                 header.append(line)
             elif line.startswith("| "):
-                if not line.startswith(f"| {prefix}"):
-                    rows.append(line)
+                rows.append(line)
             elif line.startswith("- ") and not line.startswith(stamp_start):
                 facts.append(line)
         mine = [line for line in self.markdown().splitlines() if line.startswith(f"| {prefix}")]
+
+        # A row measured again takes its old one's place (same section and page); new rows go
+        # last; the rest stay as they were.
+        def key(line: str) -> str:
+            return " | ".join(line.split(" | ")[:2]).split(",")[0]
+
+        again = {key(line): line for line in mine}
+        kept = [again.pop(key(line), line) for line in rows]
         stamp = f"{stamp_start} {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-        out = [lines[0], "", *facts, stamp, "", *header, *rows, *mine]
+        out = [lines[0], "", *facts, stamp, "", *header, *kept, *again.values()]
         if notes or self.notes:
             out += ["", "## Notes", "", *notes, *(f"- {note}" for note in self.notes)]
         path.write_text("\n".join(out) + "\n")

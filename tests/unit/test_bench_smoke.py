@@ -37,23 +37,29 @@ def test_benchmarks_run_and_write_their_table(tmp_path) -> None:
 
 
 def test_one_section_measured_again_keeps_the_others(tmp_path) -> None:
-    """`--lighthouse-only` puts its rows and notes in place of the old ones, nothing else."""
+    """`--lighthouse-only` puts each row it measured again in its old one's place, its notes
+    in place of the old Lighthouse notes, and keeps everything else."""
     from bench.report import Report, Row
 
     output = tmp_path / "RESULTS.md"
     before = Report()
-    before.rows += [Row("baseline", "bare route", "0.3 ms"), Row("lighthouse mobile", "old", "0.5")]
+    before.rows += [
+        Row("baseline", "bare route", "0.3 ms"),
+        Row("lighthouse mobile", "History, N = 200", "0.5"),
+        Row("lighthouse mobile", "home, N = 200", "1.0"),
+    ]
     before.notes += ["Lighthouse: the old runs.", "Something else."]
     before.write(output)
     again = Report()
-    again.rows.append(Row("lighthouse mobile", "new", "0.9"))
+    again.rows.append(Row("lighthouse mobile", "History, N = 200", "0.9"))
     again.notes.append("Lighthouse: three runs each.")
     again.write_section(output, "lighthouse")
     text = output.read_text()
-    assert (
-        "| baseline | bare route | 0.3 ms |" in text and "| lighthouse mobile | new | 0.9 |" in text
-    )
-    assert "| old |" not in text and "the old runs" not in text
+    assert "| baseline | bare route | 0.3 ms |" in text
+    assert "| History, N = 200 | 0.5 |" not in text  # measured again
+    assert "| home, N = 200 | 1.0 |" in text  # not measured again: kept
+    assert text.index("| History, N = 200 | 0.9 |") < text.index("| home, N = 200 |")  # its place
+    assert "the old runs" not in text
     assert "- Something else." in text and "- Lighthouse: three runs each." in text
     assert "- lighthouse section measured on" in text and text.startswith("# Benchmark results\n\n")
     assert text.index("| section |") < text.index("| baseline |") < text.index("| lighthouse")
