@@ -10,12 +10,12 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from assessment import account, checkup, core, history, norms, partner, plans, safety, talk
+from assessment import account, checkup, core, history, i18n, norms, partner, plans, safety, talk
 from questionnaires.loader import DEFINITIONS_DIR, load_catalog
 
 ROOT = Path(__file__).resolve().parent
 # Every room of assessment/, core first: each exports its blueprints (docs/architecture.md).
-ROOMS = (core, account, checkup, history, partner, plans, norms, safety, talk)
+ROOMS = (core, i18n, account, checkup, history, partner, plans, norms, safety, talk)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -83,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     core.init_database(app)
     core.migrate.init_app(app, core.db, directory=str(ROOT / "migrations"))
     core.csrf.init_app(app)
+    core.babel.init_app(app, locale_selector=i18n.chosen_language)
     core.configure_rate_limits(app)
     core.limiter.init_app(app)
     core.login_manager.init_app(app)

@@ -17,7 +17,7 @@ from .database import engine_options
 from .database import init_app as init_database
 from .errors import register as register_error_pages
 from .errors import reshown_when_unavailable
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .file_modes import private_instance, private_sqlite_files
 from .forms import CsrfForm, StrictForm
 from .headers import register as register_security_headers
@@ -83,6 +83,7 @@ __all__ = [
     "TrustedDevice",
     "User",
     "add_memberships",
+    "babel",
     "band_name",
     "blueprints",
     "charts",

@@ -1,5 +1,6 @@
 """Every Flask extension, created once here and bound to an app in ``app.py``."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,5 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+# The interface's words come from translations/<lang>/LC_MESSAGES (docs/architecture.md#languages).
+babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -17,6 +17,7 @@ CORE = "core"
 IMPORT_TIME_HOOKS = {"listens_for", "listen", "app_context_processor", "context_processor"}
 FRAMEWORKS = {
     "flask",
+    "flask_babel",
     "flask_login",
     "flask_wtf",
     "flask_sqlalchemy",
