@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assessment import account, checkup, core, history, i18n, norms, partner, plans, safety, talk
-from questionnaires.loader import DEFINITIONS_DIR, load_catalog
+from questionnaires.loader import DEFINITIONS_DIR, SOURCE_LANGUAGE, load_catalogs
 
 ROOT = Path(__file__).resolve().parent
 # Every room of assessment/, core first: each exports its blueprints (docs/architecture.md).
@@ -67,9 +67,13 @@ def trust_proxies(app: Flask) -> None:
 
 
 def load_definitions(app: Flask) -> None:
-    """Load and validate every questionnaire once; a broken file stops start-up here."""
+    """Load and validate every questionnaire once, in every language; a broken file (or a
+    translation that drifted from its source) stops start-up here."""
     directory = Path(app.config.get("QUESTIONNAIRE_DIR") or DEFINITIONS_DIR)
-    app.extensions["rekindle.catalog"] = load_catalog(directory)
+    catalogs = load_catalogs(directory)
+    app.extensions["rekindle.catalogs"] = catalogs
+    # The source language's catalog: ids, versions and scoring keys are the same in every one.
+    app.extensions["rekindle.catalog"] = catalogs[SOURCE_LANGUAGE]
 
 
 def register_extensions(app: Flask) -> None:

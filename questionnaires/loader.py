@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .helplines import Helplines
 from .models import DIMENSION_IDS, Questionnaire, StrategyLibrary
+from .translations import TranslationError, translate
 
 DEFINITIONS_DIR = Path(__file__).parent
 STRATEGIES_FILE = "strategies.yaml"
@@ -22,6 +23,10 @@ QUESTIONNAIRE_FILE = re.compile(r"^(?P<id>[a-z][a-z0-9-]*)\.v(?P<version>[1-9][0
 MIN_STRATEGIES_PER_DIMENSION = 4
 MIN_SAFE_STRATEGIES_PER_DIMENSION = 2
 QUESTIONNAIRE_ORDER = ("checkup", "pulse")
+# Translations live in i18n/<lang>/, one file per source file (docs/architecture.md#languages).
+TRANSLATIONS_DIR = "i18n"
+SOURCE_LANGUAGE = "en"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -219,6 +224,62 @@ def load_helplines(directory: Path = DEFINITIONS_DIR) -> Helplines:
     if not path.exists():
         raise QuestionnaireError(HELPLINES_FILE, "", f"missing from {directory}")
     return _validate(Helplines, _read_yaml(path), HELPLINES_FILE)
+
+
+def _translation_texts(path: Path, language: str) -> dict[str, object]:
+    """A translation file's keys and words; a missing file stops start-up like a broken one."""
+    if not path.exists():
+        raise QuestionnaireError(
+            f"{TRANSLATIONS_DIR}/{language}/{path.name}", "", "missing: every source file needs one"
+        )
+    data = _read_yaml(path)
+    return {str(key): value for key, value in data.items()}
+
+
+def translate_catalog(source: Catalog, directory: Path, language: str) -> Catalog:
+    """The catalog in ``language``: every questionnaire version, the strategies and the help
+    lines from ``directory`` (``i18n/<language>/``), each checked key by key against its
+    source. Ids, keys and numbers stay the source's, so scores cannot differ by language."""
+
+    def translated(source_model: Model, name: str) -> Model:
+        file = f"{TRANSLATIONS_DIR}/{language}/{name}"
+        texts = _translation_texts(directory / name, language)
+        try:
+            return translate(source_model, texts, file)
+        except TranslationError as error:
+            raise QuestionnaireError(error.file, error.key, error.why) from None
+
+    questionnaires = {
+        (qid, version): translated(questionnaire, f"{qid}.v{version}.yaml")
+        for (qid, version), questionnaire in source.questionnaires.items()
+    }
+    known = {f"{qid}.v{version}.yaml" for qid, version in questionnaires}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name not in known | {STRATEGIES_FILE, HELPLINES_FILE}:
+            raise QuestionnaireError(
+                f"{TRANSLATIONS_DIR}/{language}/{path.name}", "", "has no source file to translate"
+            )
+    return Catalog(
+        questionnaires=questionnaires,
+        strategies=translated(source.strategies, STRATEGIES_FILE),
+        helplines=translated(source.helplines, HELPLINES_FILE),
+    )
+
+
+def load_catalogs(directory: Path = DEFINITIONS_DIR) -> dict[str, Catalog]:
+    """The source catalog (English) and one per ``i18n/<lang>/`` directory, all checked."""
+    source = load_catalog(directory)
+    catalogs = {SOURCE_LANGUAGE: source}
+    root = Path(directory) / TRANSLATIONS_DIR
+    if root.is_dir():
+        for language_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+            language = language_dir.name
+            if not LANGUAGE_CODE.match(language):
+                raise QuestionnaireError(
+                    f"{TRANSLATIONS_DIR}/{language}", "", "must be named by a language code like es"
+                )
+            catalogs[language] = translate_catalog(source, language_dir, language)
+    return catalogs
 
 
 @lru_cache(maxsize=1)

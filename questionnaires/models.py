@@ -92,6 +92,10 @@ class Scale(_Strict):
     min: StrictInt
     max: StrictInt
     labels: list[str]
+    # The words of the two ways to leave an item unanswered: part of the scale, so that they
+    # are translated with it (docs/architecture.md#languages).
+    prefer_not_to_say: str = Field(default=PREFER_NOT_TO_SAY, min_length=1)
+    does_not_apply: str = Field(default=DOES_NOT_APPLY, min_length=1)
 
     @model_validator(mode="after")
     def _labels_cover_every_point(self) -> Scale:
@@ -164,13 +168,13 @@ class Item(_Strict):
         """Whether this item can be answered ``na`` (missing, never zero)."""
         return self.optional or self.not_applicable
 
-    @property
-    def left_label(self) -> str | None:
-        """The words of the ``na`` answer this item offers, or None when it offers none."""
+    def left_label(self, scale: Scale) -> str | None:
+        """The words of the ``na`` answer this item offers on ``scale`` (in the scale's
+        language), or None when it offers none."""
         if self.not_applicable:
-            return DOES_NOT_APPLY
+            return scale.does_not_apply
         if self.optional:
-            return PREFER_NOT_TO_SAY
+            return scale.prefer_not_to_say
         return None
 
 

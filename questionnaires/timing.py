@@ -29,7 +29,9 @@ def words_to_read(questionnaire: Questionnaire) -> int:
     texts = [questionnaire.intro or ""]
     texts += [item.text for item in questionnaire.items]
     texts += questionnaire.scale.labels
-    texts += sorted({label for item in questionnaire.items if (label := item.left_label)})
+    texts += sorted(
+        {label for item in questionnaire.items if (label := item.left_label(questionnaire.scale))}
+    )
     if questionnaire.safety:
         texts += [item.text for item in questionnaire.safety]
         texts += SAFETY_CHOICE_WORDS

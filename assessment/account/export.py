@@ -286,7 +286,7 @@ def _assessment_rows(
 ) -> Iterator[tuple[object, ...]]:
     """An assessment's answers, safety responses and scores: ids, the question, the answer."""
     items = {i.id: i.text for i in definition.items} if definition else {}
-    left = {i.id: i.left_label for i in definition.items} if definition else {}
+    left = {i.id: i.left_label(definition.scale) for i in definition.items} if definition else {}
     safety_texts = {i.id: i.text for i in definition.safety} if definition else {}
     labels: dict[str, str] = {d.id: d.label for d in definition.dimensions} if definition else {}
     head = (a.id, a.questionnaire_id, a.questionnaire_version, a.created_at.isoformat())

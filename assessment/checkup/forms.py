@@ -73,8 +73,8 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     fields: dict[str, Any] = {"questionnaire": questionnaire}
     for item in questionnaire.items:
         choices = [SelectChoice(str(value), scale.label(value)) for value in scale.points]
-        if item.left_label is not None:
-            choices.append(SelectChoice(NOT_ANSWERED, item.left_label))
+        if item.left_label(questionnaire.scale) is not None:
+            choices.append(SelectChoice(NOT_ANSWERED, item.left_label(questionnaire.scale)))
         fields[item.id] = AnswerField(item.text, choices=choices)
     for safety_item in questionnaire.safety:
         fields[safety_item.id] = AnswerField(safety_item.text, choices=SAFETY_CHOICES)

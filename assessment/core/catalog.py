@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, has_request_context
+from flask_babel import get_locale
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
 
 
 def current_catalog() -> Catalog:
-    """The catalog ``create_app`` loaded and validated."""
-    return current_app.extensions["rekindle.catalog"]
+    """The catalog ``create_app`` loaded and validated, in the request's language (its words;
+    ids, versions and scoring are the same in every language). Outside a request, or in a
+    language with no translated definitions, the source's (docs/architecture.md#languages)."""
+    source: Catalog = current_app.extensions["rekindle.catalog"]
+    if not has_request_context():
+        return source
+    catalogs: dict[str, Catalog] = current_app.extensions.get("rekindle.catalogs", {})
+    locale = get_locale()
+    return catalogs.get(locale.language if locale else "", source)
 
 
 def latest_or_404(questionnaire_id: str) -> Questionnaire:

@@ -80,8 +80,8 @@ def test_an_event_that_may_not_happen_offers_doesnt_apply_to_us() -> None:
     for item in CHECKUP.items:
         assert item.not_applicable == (item.id in events), item.id
         if item.not_applicable:
-            assert item.left_label == DOES_NOT_APPLY and not item.optional
-    assert {i.left_label for i in CHECKUP.items if i.optional} == {PREFER_NOT_TO_SAY}
+            assert item.left_label(CHECKUP.scale) == DOES_NOT_APPLY and not item.optional
+    assert {i.left_label(CHECKUP.scale) for i in CHECKUP.items if i.optional} == {PREFER_NOT_TO_SAY}
 
 
 def test_six_questions_per_area_two_naming_a_problem_intimacy_alone_optional() -> None:

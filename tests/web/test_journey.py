@@ -46,7 +46,7 @@ def test_questionnaire_page_is_built_from_the_definition(member, checkup) -> Non
         if item.may_be_left:
             choice = html[html.index(f'id="{item.id}-na"') :]
             shown = choice[: choice.index("</label>")].rstrip()
-            assert shown.endswith(f"<span>{escape(item.left_label)}</span>"), item.id
+            assert shown.endswith(f"<span>{escape(item.left_label(checkup.scale))}</span>"), item.id
     assert any(item.not_applicable for item in checkup.items)
     for label in checkup.scale.labels:
         assert label in html
