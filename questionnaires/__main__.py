@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel
 
 from .loader import DEFINITIONS_DIR, LANGUAGE_CODE, TRANSLATIONS_DIR, load_catalog
 from .translations import missing_texts
@@ -21,7 +22,9 @@ from .translations import missing_texts
 def top_up(language: str, directory: Path = DEFINITIONS_DIR) -> dict[str, int]:
     """Add every missing key of every file of ``language``; how many keys each file got."""
     catalog = load_catalog(directory)
-    sources = {f"{qid}.v{v}.yaml": q for (qid, v), q in catalog.questionnaires.items()}
+    sources: dict[str, BaseModel] = {
+        f"{qid}.v{v}.yaml": q for (qid, v), q in catalog.questionnaires.items()
+    }
     sources["strategies.yaml"] = catalog.strategies
     sources["helplines.yaml"] = catalog.helplines
     target = directory / TRANSLATIONS_DIR / language
