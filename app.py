@@ -97,6 +97,7 @@ def register_rooms(app: Flask) -> None:
     """What rooms bind: the account's sign-in and commands, the partner link's hooks and its
     share switch on the result page, ``flask norms``, the talk's hooks and its offer on the
     result page. Importing a room binds nothing."""
+    i18n.init_app(app)
     account.init_app(app)
     partner.init_app(app)
     norms.init_app(app)

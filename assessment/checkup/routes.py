@@ -17,6 +17,7 @@ from ..core import (
     Plan,
     PlanStatus,
     current_catalog,
+    current_language,
     latest_or_404,
     parse_id,
     radar,
@@ -143,6 +144,7 @@ def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
         form.safety(),
         token,
         checkins=checkins,
+        language=current_language(),
     )
     return redirect(url_for("checkup.result", assessment_id=assessment.id), 303)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from questionnaires.loader import Catalog
+from questionnaires.loader import SOURCE_LANGUAGE, Catalog
 from questionnaires.models import Questionnaire
 from scoring import ScoredAssessment, Suggestion, score_assessment, unhelpful_strategies
 
@@ -50,6 +50,7 @@ def store_assessment(
     submission_token: str,
     created_at: datetime | None = None,
     checkins: followthrough.Checkins | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> Assessment:
     """Score and store answers, safety responses, scores and plan check-ins, or nothing.
 
@@ -78,6 +79,7 @@ def store_assessment(
         sexual_violence_before=flag is not None and flag.sexual_violence,
     )
     assessment = _assessment_row(user, questionnaire, scored, submission_token, moment)
+    assessment.language = language
     assessment.answers = [Answer(item_id=k, value=v) for k, v in answers.items()]
     assessment.safety_responses = [SafetyResponse(item_id=k, response=v) for k, v in safety.items()]
     db.session.add(assessment)

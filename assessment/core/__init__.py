@@ -11,7 +11,7 @@ the rest (see docs/architecture.md#rooms).
 from . import charts, radar
 from .assets import bp as assets_bp
 from .assets import plotly_filename
-from .catalog import current_catalog, latest_or_404
+from .catalog import current_catalog, current_language, latest_or_404
 from .compression import init_app as init_compression
 from .database import engine_options
 from .database import init_app as init_database
@@ -91,6 +91,7 @@ __all__ = [
     "configure_rate_limits",
     "csrf",
     "current_catalog",
+    "current_language",
     "db",
     "default_settings",
     "end_every_session",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, has_request_context
 from flask_babel import get_locale
 
-from questionnaires.loader import Catalog
+from questionnaires.loader import SOURCE_LANGUAGE, Catalog
 from questionnaires.models import Questionnaire
 
 
@@ -14,11 +14,19 @@ def current_catalog() -> Catalog:
     ids, versions and scoring are the same in every language). Outside a request, or in a
     language with no translated definitions, the source's (docs/architecture.md#languages)."""
     source: Catalog = current_app.extensions["rekindle.catalog"]
-    if not has_request_context():
-        return source
     catalogs: dict[str, Catalog] = current_app.extensions.get("rekindle.catalogs", {})
+    return catalogs.get(current_language(), source)
+
+
+def current_language() -> str:
+    """The language a request's questions are read in: the request's, where this server has
+    its definitions translated, else the source's ("en"). Stored with each check-in."""
+    catalogs: dict[str, Catalog] = current_app.extensions.get("rekindle.catalogs", {})
+    if not has_request_context():
+        return SOURCE_LANGUAGE
     locale = get_locale()
-    return catalogs.get(locale.language if locale else "", source)
+    language = locale.language if locale else SOURCE_LANGUAGE
+    return language if language in catalogs else SOURCE_LANGUAGE
 
 
 def latest_or_404(questionnaire_id: str) -> Questionnaire:

@@ -83,6 +83,9 @@ class User(UserMixin, Model):
     # SHA-256 of the one-time permission to mint the first recovery codes, set at sign-up
     # and cleared when they are shown: a copied cookie holding it mints nothing later.
     recovery_codes_due: Mapped[str | None] = mapped_column(String(64))
+    # The language chosen in the footer (a code Rekindle offers); None: the browser's
+    # (docs/architecture.md#languages).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -120,6 +123,9 @@ class Assessment(Model):
     safe_suggestions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # Shown to a linked partner (date, scores, bands only); off until the person turns it on.
     shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The language its questions were read in: norms are kept per version and language
+    # (docs/architecture.md#norms).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     user: Mapped[User] = relationship(back_populates="assessments")
     answers: Mapped[list[Answer]] = relationship(

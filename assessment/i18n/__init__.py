@@ -5,8 +5,19 @@ strategies' and help lines' words from ``questionnaires/i18n/<lang>/``.
 See docs/architecture.md#languages.
 """
 
-from .languages import LANGUAGES, chosen_language
+from flask import Flask
 
-blueprints = ()
+from . import languages
+from .languages import LANGUAGES, chosen_language, spoken
+from .routes import bp, language_form
 
-__all__ = ["LANGUAGES", "blueprints", "chosen_language"]
+blueprints = (bp,)
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the page's language, direction and the footer's chooser."""
+    languages.init_app(app)
+    app.add_template_global(language_form)
+
+
+__all__ = ["LANGUAGES", "blueprints", "chosen_language", "init_app", "language_form", "spoken"]

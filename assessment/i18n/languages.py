@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 # Each language by its own name, so a person who cannot read English still finds theirs.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
 COOKIE = "lang"
+# Languages written right to left; none is offered yet, but the page's ``dir`` asks here.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 
 
 def spoken() -> dict[str, str]:
@@ -15,11 +20,40 @@ def spoken() -> dict[str, str]:
     return offered
 
 
+def _saved_language() -> str | None:
+    """The signed-in person's choice, if any. A database that cannot answer right now must
+    not turn every page into an error about the language: the page's own query says so."""
+    try:
+        if current_user.is_authenticated:
+            saved: str | None = current_user.language
+            return saved
+    except SQLAlchemyError:
+        return None
+    return None
+
+
 def chosen_language() -> str:
-    """The cookie set by the footer's chooser, else the browser's ``Accept-Language``, else
-    English."""
+    """The account's saved choice, else the cookie the footer's chooser set, else the
+    browser's ``Accept-Language``, else English."""
+    if not has_request_context():
+        return "en"  # a command or a start-up check: the operator's console is in English
     offered = spoken()
-    cookie = request.cookies.get(COOKIE, "")
-    if cookie in offered:
-        return cookie
+    for candidate in (_saved_language(), request.cookies.get(COOKIE, "")):
+        if candidate in offered:
+            return candidate
     return request.accept_languages.best_match(list(offered), default="en") or "en"
+
+
+def page_language() -> dict[str, str]:
+    """``<html lang dir>`` for the page being drawn, and the chooser's choices."""
+    locale = get_locale()
+    language = locale.language if locale else "en"
+    return {
+        "page_language": language,
+        "page_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the page's language and direction."""
+    app.context_processor(page_language)
