@@ -7,7 +7,7 @@ from flask import Flask
 
 from ..checkup import add_result_panel
 from . import hooks
-from .pages import gaps_between, share_switch
+from .pages import gap_words, gaps_between, share_switch
 from .queries import SharedCheckup, link_of, other_side, shared_checkups
 from .routes import bp
 
@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
 __all__ = [
     "SharedCheckup",
     "blueprints",
+    "gap_words",
     "gaps_between",
     "init_app",
     "link_of",

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from questionnaires.models import Questionnaire, Starter, StarterDirection
 from scoring import (
     SEE_DIFFERENTLY,
+    SEE_SAME,
     AnsweredOn,
     Gap,
     pair_checkups,
@@ -25,10 +29,22 @@ from .queries import SHAREABLE, SharedCheckup, is_linked
 DATES_APART = timedelta(days=30)
 MAX_CHART_POINTS = 300
 
-RADAR_DESCRIPTION = (
+RADAR_DESCRIPTION = _l(
     "Radar chart of the shared scores in each area, from 0 to 100. The same figures are in the"
     " table beside it."
 )
+
+# The scoring engine names a gap in English and stays free of Flask; the page says it in the
+# reader's language (docs/architecture.md#languages).
+GAP_WORDS = {
+    SEE_DIFFERENTLY: _l("you see this differently"),
+    SEE_SAME: _l("you see this much the same"),
+}
+
+
+def gap_words(label: str) -> str:
+    """A gap's label from ``scoring`` as the reader's language says it."""
+    return str(GAP_WORDS.get(label, label))
 
 
 def share_switch(assessment: Assessment, flag: Flag | None) -> dict[str, bool] | None:
@@ -94,16 +110,17 @@ def comparison(
     definition = _definition_for(*shown)
     traces = []
     if latest_mine:
-        traces.append(("You", latest_mine.scores))
+        traces.append((_("You"), latest_mine.scores))
     if latest_theirs:
-        traces.append(("Your partner", latest_theirs.scores))
+        traces.append((_("Your partner"), latest_theirs.scores))
     page: dict[str, Any] = {
         "mine": latest_mine,
         "theirs": latest_theirs,
         "definition": definition,
-        "radar": radar.radar_svg(definition, traces, RADAR_DESCRIPTION),
+        "radar": radar.radar_svg(definition, traces, str(RADAR_DESCRIPTION)),
         "radar_traces": traces,
         "gaps": None,
+        "gap_words": gap_words,
         # Judged on the newer version's norms, only where both asked the same questions; the
         # page says so (docs/architecture.md#versions).
         "questions_changed": len({c.version for c in shown}) > 1,

@@ -22,6 +22,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -62,22 +64,26 @@ _SESSION_INVITE = "partner_invite_token"
 
 PROBLEMS = {
     400: (
-        "This is your own invitation",
-        "Send this link to your partner: they open it while signed in to their own account.",
+        _l("This is your own invitation"),
+        _l("Send this link to your partner: they open it while signed in to their own account."),
     ),
     404: (
-        "We could not find this invitation",
-        "Please check that the whole link was copied, or ask for a new one.",
+        _l("We could not find this invitation"),
+        _l("Please check that the whole link was copied, or ask for a new one."),
     ),
     409: (
-        "Already linked",
-        "A person can be linked with one partner at a time, and you or the person who sent"
-        " this is linked already. Nothing was changed.",
+        _l("Already linked"),
+        _l(
+            "A person can be linked with one partner at a time, and you or the person who sent"
+            " this is linked already. Nothing was changed."
+        ),
     ),
     410: (
-        "This invitation can no longer be used",
-        "Invitations work once and for seven days, and a newer one replaces an older one."
-        " Please ask for a new link. Nothing was changed.",
+        _l("This invitation can no longer be used"),
+        _l(
+            "Invitations work once and for seven days, and a newer one replaces an older one."
+            " Please ask for a new link. Nothing was changed."
+        ),
     ),
 }
 
@@ -106,7 +112,9 @@ def end_link(link: PartnerLink) -> None:
 
 def _problem(code: int) -> tuple[str, int]:
     title, message = PROBLEMS[code]
-    return render_template("partner/problem.html", title=title, message=message), code
+    # As plain text, so the page escapes them like any other value.
+    page = render_template("partner/problem.html", title=str(title), message=str(message))
+    return page, code
 
 
 @bp.get("/partner")
@@ -231,7 +239,12 @@ def join(token: str) -> Response | tuple[str, int] | str:
     except IntegrityError:
         db.session.rollback()  # one of you is in a link already (partner_memberships)
         return _problem(409)
-    flash(f"You are now linked with {inviter.username}. Nothing is shared until you choose.")
+    flash(
+        _(
+            "You are now linked with %(name)s. Nothing is shared until you choose.",
+            name=inviter.username,
+        )
+    )
     return redirect(url_for("partner.partner"), 303)
 
 
@@ -244,7 +257,7 @@ def unlink() -> Response:
     if link is not None:
         end_link(link)
         db.session.commit()
-        flash("The link has ended. Nothing of yours is shared any more.", "info")
+        flash(_("The link has ended. Nothing of yours is shared any more."), "info")
     return redirect(url_for("partner.partner"), 303)
 
 
@@ -270,8 +283,8 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
             return (
                 render_template(
                     "partner/problem.html",
-                    title="You are not linked with a partner",
-                    message="A check-up can be shared once you are linked. Nothing was changed.",
+                    title=_("You are not linked with a partner"),
+                    message=_("A check-up can be shared once you are linked. Nothing was changed."),
                 ),
                 409,
             )

@@ -8,6 +8,7 @@ form here is ever stored as typed (docs/architecture.md#talk).
 from __future__ import annotations
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -16,9 +17,9 @@ from ..core import PlainText, StrictForm
 # Long enough for a heartfelt clause, short enough to stay one sentence.
 MAX_PART = 300
 _PART = [
-    InputRequired("Please fill in this part."),
-    Length(max=MAX_PART),
-    PlainText("Please use letters, digits, spaces and punctuation only.", lines=True),
+    InputRequired(_l("Please fill in this part.")),
+    Length(max=MAX_PART),  # its message comes translated with WTForms (Flask-WTF's i18n)
+    PlainText(_l("Please use letters, digits, spaces and punctuation only."), lines=True),
 ]
 
 
@@ -39,9 +40,12 @@ class SentenceForm(StrictForm):
     """Step 4: the speaker's sentence, in three parts, shown back whole."""
 
     step = HiddenField()
-    when = TextAreaField("When …", validators=_PART)
-    feel = TextAreaField("I feel …", validators=_PART)
-    like = TextAreaField("and I'd like …", validators=_PART)
+    # NOTE: The first of three parts of one sentence: "When …, I feel …, and I'd like …".
+    when = TextAreaField(_l("When …"), validators=_PART)
+    # NOTE: The second part of "When …, I feel …, and I'd like …".
+    feel = TextAreaField(_l("I feel …"), validators=_PART)
+    # NOTE: The last part of "When …, I feel …, and I'd like …".
+    like = TextAreaField(_l("and I'd like …"), validators=_PART)
 
 
 class ChoiceForm(StrictForm):
@@ -61,9 +65,12 @@ class PrepareForm(StrictForm):
     """Preparing alone: an area and the three parts of one sentence, shown back whole."""
 
     dimension = HiddenField()  # a select of the six areas; checked against their ids
-    when = TextAreaField("When …", validators=_PART)
-    feel = TextAreaField("I feel …", validators=_PART)
-    like = TextAreaField("and I'd like …", validators=_PART)
+    # NOTE: The first of three parts of one sentence: "When …, I feel …, and I'd like …".
+    when = TextAreaField(_l("When …"), validators=_PART)
+    # NOTE: The second part of "When …, I feel …, and I'd like …".
+    feel = TextAreaField(_l("I feel …"), validators=_PART)
+    # NOTE: The last part of "When …, I feel …, and I'd like …".
+    like = TextAreaField(_l("and I'd like …"), validators=_PART)
 
 
 STEP_FORMS: tuple[type[StrictForm], ...] = (StepForm, AreaForm, SentenceForm, ChoiceForm)

@@ -10,27 +10,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
 from questionnaires.models import Questionnaire, Strategy, TalkPrompts
 from scoring import SEE_DIFFERENTLY, band, focus_areas, unhelpful_strategies
 
 from ..core import Assessment, Talk, current_catalog
-from ..partner import SharedCheckup, gaps_between
+from ..partner import SharedCheckup, gap_words, gaps_between
 from ..plans import plans_with_checkins
 
 # What step 3 says of an area, beside its name.
-FOR_BOTH = "room to grow for both of you"
-FOR_ONE = "room to grow for one of you"
-SEEN_DIFFERENTLY = SEE_DIFFERENTLY
+FOR_BOTH = _l("room to grow for both of you")
+FOR_ONE = _l("room to grow for one of you")
 # Only full check-ups are shared, so a talk's areas are named as the newest one names them.
 MEASURED_ON = "checkup"
 
 STEP_TITLES = {
-    1: "Before you start",
-    2: "Start with what works",
-    3: "Choose one area",
-    4: "Take turns",
-    5: "One small thing to try",
-    6: "Close",
+    1: _l("Before you start"),
+    2: _l("Start with what works"),
+    3: _l("Choose one area"),
+    4: _l("Take turns"),
+    5: _l("One small thing to try"),
+    # NOTE: The last step of a talk: closing it (thanking each other), not "near".
+    6: _l("Close"),
 }
 
 
@@ -58,6 +64,17 @@ def shared_strengths(mine: SharedCheckup, theirs: SharedCheckup) -> list[Area]:
     ]
 
 
+def strengths_phrase(areas: list[Area]) -> Markup:
+    """Step 2's shared strengths as one list, joined as the reader's language joins a list
+    (never glued with English "and"); each name stays marked for its area."""
+    names = [
+        Markup('<strong data-strength="{}">{}</strong>').format(area.id, area.label.lower())
+        for area in areas
+    ]
+    # The names are escaped above; the pattern around them is the locale's (CLDR) own words.
+    return Markup(format_list(names, locale=get_locale() or "en"))
+
+
 def areas_to_choose(mine: SharedCheckup, theirs: SharedCheckup) -> list[Area]:
     """Step 3: every area that is room to grow for either of you, or that you see
     differently (the partner page's rule); all six when none is."""
@@ -71,11 +88,11 @@ def areas_to_choose(mine: SharedCheckup, theirs: SharedCheckup) -> list[Area]:
         ]
         reasons: list[str] = []
         if all(growing):
-            reasons.append(FOR_BOTH)
+            reasons.append(str(FOR_BOTH))
         elif any(growing):
-            reasons.append(FOR_ONE)
+            reasons.append(str(FOR_ONE))
         if dimension.id in differently:
-            reasons.append(SEEN_DIFFERENTLY)
+            reasons.append(gap_words(SEE_DIFFERENTLY))
         if reasons:
             offered.append(Area(dimension.id, dimension.label, tuple(reasons)))
     if offered:
@@ -135,7 +152,7 @@ def strategy_title(strategy_id: str | None) -> str:
     try:
         return current_catalog().strategies.by_id(strategy_id).title
     except KeyError:
-        return "A strategy no longer offered"
+        return _("A strategy no longer offered")
 
 
 def talked_at(talk: Talk) -> datetime:
@@ -145,7 +162,13 @@ def talked_at(talk: Talk) -> datetime:
 
 def sentence(when: str, feel: str, like: str) -> str:
     """The three parts as one sentence, shown whole and never kept."""
-    return f"When {_clause(when)}, I feel {_clause(feel)}, and I'd like {_clause(like)}."
+    # NOTE: One sentence made of the three parts a person typed, in the order of the form.
+    return _(
+        "When %(when)s, I feel %(feel)s, and I'd like %(like)s.",
+        when=_clause(when),
+        feel=_clause(feel),
+        like=_clause(like),
+    )
 
 
 def _clause(part: str) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -58,48 +61,60 @@ STEP_RATE_LIMIT = "60 per minute"
 ASK_RATE_LIMIT = "10 per minute"
 LAST_STEP = len(pages.STEP_TITLES)
 
-PROBLEMS: dict[Refusal, tuple[int, str, str]] = {
+PROBLEMS: dict[Refusal, tuple[int, LazyString, LazyString]] = {
     Refusal.NOT_LINKED: (
         409,
-        "Talking together needs a partner link",
-        "A talk together is for two people whose accounts are linked. You can link on the"
-        " Partner page, or prepare on your own. Nothing was changed.",
+        _l("Talking together needs a partner link"),
+        _l(
+            "A talk together is for two people whose accounts are linked. You can link on the"
+            " Partner page, or prepare on your own. Nothing was changed."
+        ),
     ),
     Refusal.NOT_SHARED: (
         409,
-        "Each of you shares a check-up first",
-        "A talk together starts from a check-up each of you chose to share, so that it shows"
-        " only what both of you chose to show. Nothing was changed.",
+        _l("Each of you shares a check-up first"),
+        _l(
+            "A talk together starts from a check-up each of you chose to share, so that it shows"
+            " only what both of you chose to show. Nothing was changed."
+        ),
     ),
     Refusal.NOT_OPEN: (
         410,
-        "This talk has ended",
-        "Requests and talks last seven days, and either of you can end one. You can start a"
-        " new talk whenever you both like. Nothing was changed.",
+        _l("This talk has ended"),
+        _l(
+            "Requests and talks last seven days, and either of you can end one. You can start a"
+            " new talk whenever you both like. Nothing was changed."
+        ),
     ),
     Refusal.OWN_REQUEST: (
         400,
-        "This is your own request",
-        "Your partner accepts it on their own account. Nothing was changed.",
+        _l("This is your own request"),
+        _l("Your partner accepts it on their own account. Nothing was changed."),
     ),
     Refusal.FULL: (
         409,
-        "You are trying three things already",
-        "Rekindle keeps it to three at once, so each one gets a fair try. Let one go on your"
-        " Plans page, then come back to this. Nothing was changed.",
+        _l("You are trying three things already"),
+        _l(
+            "Rekindle keeps it to three at once, so each one gets a fair try. Let one go on your"
+            " Plans page, then come back to this. Nothing was changed."
+        ),
     ),
     Refusal.NOTHING_SHARED: (
         409,
-        "A plan from a talk starts from a shared check-up",
-        "Share one of your check-ups with your partner, then come back to this."
-        " Nothing was changed.",
+        _l("A plan from a talk starts from a shared check-up"),
+        _l(
+            "Share one of your check-ups with your partner, then come back to this."
+            " Nothing was changed."
+        ),
     ),
 }
 
 
 def _problem(refusal: Refusal) -> tuple[str, int]:
     status, title, message = PROBLEMS[refusal]
-    return render_template("talk/problem.html", title=title, message=message), status
+    # As plain text, so the page escapes them like any other value.
+    page = render_template("talk/problem.html", title=str(title), message=str(message))
+    return page, status
 
 
 def _safety_page(flag: Flag, status: int = 200) -> tuple[str, int]:
@@ -219,7 +234,9 @@ def show(talk_id: int) -> str | tuple[str, int]:
 def _partner_name(talk: Talk) -> str:
     other = talk.partner_id if talk.started_by_id == current_user.id else talk.started_by_id
     person = db.session.get(User, other) if other is not None else None
-    return person.username if person is not None else "your partner"
+    # NOTE: Stands in for the partner's name when their account has gone, mid-sentence
+    # ("Waiting for your partner"); lower case.
+    return person.username if person is not None else _("your partner")
 
 
 def _step_page(
@@ -243,6 +260,7 @@ def _step_page(
     if couple is not None and couple.mine is not None and couple.theirs is not None:
         if talk.step == 2:
             view["strengths"] = pages.shared_strengths(couple.mine, couple.theirs)
+            view["strengths_phrase"] = pages.strengths_phrase(view["strengths"])
         if talk.step == 3:
             view["areas"] = pages.areas_to_choose(couple.mine, couple.theirs)
     if talk.step == 4 and talk.dimension is not None:
@@ -291,7 +309,7 @@ def step(talk_id: int) -> Response | str | tuple[str, int]:
         return _choose_strategy(talk, form, target)
     assert isinstance(form, StepForm)
     if target > 3 and talk.dimension is None:
-        return _step_page(talk, 400, error="Please choose one area to talk about.")
+        return _step_page(talk, 400, error=_("Please choose one area to talk about."))
     move_to(talk, target)
     return redirect(url_for("talk.show", talk_id=talk.id), 303)
 

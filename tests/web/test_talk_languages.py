@@ -1,0 +1,37 @@
+"""Talk pages in the reader's language where no catalog is needed: a list of areas is joined
+the way the reader's language joins a list (docs/architecture.md#languages)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.support.talking import Couple, begun, go, linked_couple
+from tests.web.test_talk import FIRST, SECOND
+
+STRENGTHS = re.compile(r"You both see (.*?)\s+as a strength", re.S)
+
+
+@pytest.fixture
+def couple(app: Flask) -> Couple:
+    """alex and sam, linked, each with one shared check-up (intimacy and support: strengths)."""
+    return linked_couple(app, FIRST, SECOND)
+
+
+@pytest.mark.parametrize(("language", "joined_by"), [("en", " and "), ("de", " und ")])
+def test_shared_strengths_are_joined_as_the_readers_language_joins_a_list(
+    couple: Couple, language: str, joined_by: str
+) -> None:
+    """Does step 2 join the two shared strengths with the reader's own word for "and"?"""
+    number = begun(couple)
+    assert go(couple.first, number, 2).status_code == 303
+    response = couple.first.client.get(f"/talk/{number}", headers={"Accept-Language": language})
+    assert response.status_code == 200
+    found = STRENGTHS.search(response.get_data(as_text=True))
+    assert found is not None
+    assert found.group(1) == (
+        f'<strong data-strength="intimacy">intimacy</strong>{joined_by}'
+        '<strong data-strength="support">support and growth</strong>'
+    )
