@@ -14,6 +14,8 @@ from scoring import (
     QUESTIONS_CHANGED,
     RELIABLE_DECLINE,
     RELIABLE_IMPROVEMENT,
+    SEE_DIFFERENTLY,
+    SEE_SAME,
     WITHIN_NORMAL,
     band,
 )
@@ -36,6 +38,9 @@ CHANGE_WORDS = {
     WITHIN_NORMAL: _l("within normal variation"),
     QUESTIONS_CHANGED: _l("the questions changed: not judged"),
     AREAS_DIFFER: _l("different areas scored: not judged"),
+    # NOTE: partners' scores of an area differ by more than scores move on their own.
+    SEE_DIFFERENTLY: _l("you see this differently"),
+    SEE_SAME: _l("you see this much the same"),
 }
 
 
@@ -46,7 +51,8 @@ def band_words(score: float | None) -> str:
 
 
 def change_words(label: str | None) -> str:
-    """What a change means, in the page's language; an unknown code is shown as it is."""
+    """What a change (or a gap between partners) means, in the page's language; an unknown
+    code is shown as it is."""
     if label is None:
         return ""
     words = CHANGE_WORDS.get(label)
