@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import delete, or_, select
 from werkzeug.wrappers import Response
@@ -58,5 +59,5 @@ def delete_result(assessment_id: int) -> Response:
         abort(400)
     delete_assessment(assessment)
     db.session.commit()
-    flash("That check-in and everything recorded with it have been deleted.", "info")
+    flash(_("That check-in and everything recorded with it have been deleted."), "info")
     return redirect(url_for("history.history"), 303)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, RadioField
@@ -19,13 +20,16 @@ from ..core import StrictForm
 # "Prefer not to say" (optional items) and "Doesn't apply to us" (items about an event that
 # may not happen) both post this, and both count as missing, never zero.
 NOT_ANSWERED = "na"
+# The answers to a safety question (the questions' own words come from the questionnaire).
 SAFETY_CHOICES = [
-    SelectChoice("yes", "Yes"),
-    SelectChoice("no", "No"),
-    SelectChoice("skip", "I'd rather not say"),
+    # NOTE: an answer to a safety question such as "Are you afraid of your partner?".
+    SelectChoice("yes", _l("Yes")),
+    # NOTE: an answer to a safety question such as "Are you afraid of your partner?".
+    SelectChoice("no", _l("No")),
+    SelectChoice("skip", _l("I'd rather not say")),
 ]
-REQUIRED_MESSAGE = "Please choose an answer to this question."
-INVALID_CHOICE_MESSAGE = "Please choose one of the answers shown."
+REQUIRED_MESSAGE = _l("Please choose an answer to this question.")
+INVALID_CHOICE_MESSAGE = _l("Please choose one of the answers shown.")
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # whole: fullmatch, never match
 
 

@@ -8,6 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from questionnaires.models import Questionnaire, StrategyLibrary
 from scoring import (
@@ -28,6 +31,25 @@ from .queries import offered_suggestions
 # person is flagged: couples counselling is not advised while there is fear).
 COUNSELLOR_FROM = 3
 
+# What "You tried this before" says of each stored answer, lowercase inside its sentence.
+# NOTE: words after "tried:" and "helped:" in "You tried this before: 3 March 2026, tried:
+# yes, helped: unsure".
+REPORT_WORDS = {
+    "yes": _l("yes"),
+    "partly": _l("partly"),
+    "no": _l("no"),
+    # NOTE: after "helped:", the person was not sure whether the plan helped.
+    "unsure": _l("unsure"),
+}
+
+
+def _report_words(code: str | None) -> str | None:
+    """A stored tried/helped answer in the page's language (None stays None)."""
+    if code is None:
+        return None
+    words = REPORT_WORDS.get(code)
+    return code if words is None else str(words)
+
 
 def plan_states(user_id: int) -> dict[str, dict]:
     """Strategy id -> whether the person is trying it now, and what they said of it before.
@@ -40,7 +62,9 @@ def plan_states(user_id: int) -> dict[str, dict]:
         state = states.setdefault(strategy_id, {"trying": False, "reports": []})
         state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
         if tried is not None:
-            state["reports"].append({"tried": tried, "helped": helped, "when": when})
+            state["reports"].append(
+                {"tried": _report_words(tried), "helped": _report_words(helped), "when": when}
+            )
     return states
 
 
@@ -86,10 +110,12 @@ def result_panels(assessment: Assessment, flag: Flag | None) -> dict[str, Any]:
 
 
 def words_list(words: Sequence[str]) -> str:
-    """ "a", "a and b", "a, b and c": a list as it is said."""
+    """ "a", "a and b", "a, b and c": a list as it is said in the page's language."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    # NOTE: the end of a list of areas or plans, "romance, money and time together": the
+    # items before the last are already joined with ", ".
+    return _("%(items)s and %(last)s", items=", ".join(words[:-1]), last=words[-1])
 
 
 def _change_sentence(
@@ -97,16 +123,31 @@ def _change_sentence(
     changes: Sequence[DimensionChange] | None,
     previous_at: datetime | None,
 ) -> str:
-    """What changed reliably since last time, or that this is the first."""
+    """What changed reliably since last time, or that this is the first.
+
+    Each outcome is one whole sentence in the catalog, so a translation can order it freely.
+    """
+    # NOTE: "title" is the questionnaire's name in lowercase: "check-up" or "pulse".
     title = definition.title.lower()
     if changes is None or previous_at is None:
-        return f"This is your first {title}, so there is nothing to compare with yet."
-    since = f"Since your {title} on {format_date(previous_at)}"
+        return _(
+            "This is your first %(title)s, so there is nothing to compare with yet.", title=title
+        )
+    day = format_date(previous_at)
     judged = {RELIABLE_IMPROVEMENT, RELIABLE_DECLINE, WITHIN_NORMAL}
     if not any(change.label for change in changes):
-        return f"{since}, there were not enough answers to compare any area."
+        return _(
+            "Since your %(title)s on %(date)s, there were not enough answers to compare any area.",
+            title=title,
+            date=day,
+        )
     if not any(change.label in judged for change in changes):
-        return f"{since}, the questions changed, so no change is judged this time."
+        return _(
+            "Since your %(title)s on %(date)s, the questions changed, so no change is judged"
+            " this time.",
+            title=title,
+            date=day,
+        )
 
     def named(label: str) -> list[str]:
         return [
@@ -117,17 +158,41 @@ def _change_sentence(
 
     better, lower = named(RELIABLE_IMPROVEMENT), named(RELIABLE_DECLINE)
     if better and lower:
-        return (
-            f"{since}, {words_list(better)} showed a reliable improvement and"
-            f" {words_list(lower)} a reliable decline."
+        # NOTE: "better" and "lower" are lists of areas, e.g. "romance and money".
+        return _(
+            "Since your %(title)s on %(date)s, %(better)s showed a reliable improvement and"
+            " %(lower)s a reliable decline.",
+            title=title,
+            date=day,
+            better=words_list(better),
+            lower=words_list(lower),
         )
     if better:
-        return f"{since}, {words_list(better)} showed a reliable improvement."
+        return _(
+            "Since your %(title)s on %(date)s, %(areas)s showed a reliable improvement.",
+            title=title,
+            date=day,
+            areas=words_list(better),
+        )
     if lower:
-        return f"{since}, {words_list(lower)} showed a reliable decline."
-    unjudged = any(change.label and change.label not in judged for change in changes)
-    also = "; areas whose questions changed are not judged" if unjudged else ""
-    return f"{since}, no area changed by more than scores move on their own{also}."
+        return _(
+            "Since your %(title)s on %(date)s, %(areas)s showed a reliable decline.",
+            title=title,
+            date=day,
+            areas=words_list(lower),
+        )
+    if any(change.label and change.label not in judged for change in changes):
+        return _(
+            "Since your %(title)s on %(date)s, no area changed by more than scores move on"
+            " their own; areas whose questions changed are not judged.",
+            title=title,
+            date=day,
+        )
+    return _(
+        "Since your %(title)s on %(date)s, no area changed by more than scores move on their own.",
+        title=title,
+        date=day,
+    )
 
 
 def _focus_sentence(definition: Questionnaire, focus: Focus, shows_help: bool) -> str | None:
@@ -136,13 +201,20 @@ def _focus_sentence(definition: Questionnaire, focus: Focus, shows_help: bool) -
     if not labels:
         return None
     if shows_help:
-        noun = "area" if len(labels) == 1 else "areas"
-        return f"Your lowest {noun} this time: {words_list(labels)}."
+        return ngettext(
+            "Your lowest area this time: %(areas)s.",
+            "Your lowest areas this time: %(areas)s.",
+            len(labels),
+            areas=words_list(labels),
+        )
     if focus.keep_strong:
-        return f"Every area is a strength; {labels[0]}, your lowest, is the one to keep an eye on."
+        return _(
+            "Every area is a strength; %(area)s, your lowest, is the one to keep an eye on.",
+            area=labels[0],
+        )
     if len(labels) == 1:
-        return f"The area to focus on now is {labels[0]}."
-    return f"The areas to focus on now are {words_list(labels)}."
+        return _("The area to focus on now is %(area)s.", area=labels[0])
+    return _("The areas to focus on now are %(areas)s.", areas=words_list(labels))
 
 
 def _helped_sentence(
@@ -163,10 +235,16 @@ def _helped_sentence(
             strategy.safe_if_flagged and (flag is None or allowed_while(flag, strategy))
         ):
             continue
-        titles.append(f"“{strategy.title}”")
+        # NOTE: a strategy's title quoted inside a sentence; use your language's quotation marks.
+        titles.append(_("“%(title)s”", title=strategy.title))
     if not titles:
         return None
-    return f"You said {words_list(titles)} helped."
+    return ngettext(
+        "You said %(titles)s helped.",
+        "You said %(titles)s helped.",
+        len(titles),
+        titles=words_list(titles),
+    )
 
 
 def result_story(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -55,22 +57,24 @@ class PlanShown:
     strategy_id: str
 
 
-TRIED_LABELS = (("yes", "Yes"), ("partly", "Partly"), ("no", "Not yet, keep it"))
-HELPED_LABELS = (("yes", "Yes"), ("unsure", "Not sure"), ("no", "No"))
+# NOTE: answers to "Did you try ...?" (a plan chosen from an earlier result).
+TRIED_LABELS = (("yes", _l("Yes")), ("partly", _l("Partly")), ("no", _l("Not yet, keep it")))
+# NOTE: answers to "If you tried it: did it help?".
+HELPED_LABELS = (("yes", _l("Yes")), ("unsure", _l("Not sure")), ("no", _l("No")))
 
-STALE_FORM = (
+STALE_FORM = _l(
     "This questionnaire has changed since the page was opened, so nothing was saved."
     " Please answer the questions below."
 )
-MALFORMED_FORM = (
+MALFORMED_FORM = _l(
     "Something in this form was not as the page sent it, so nothing was saved."
     " Please check your answers and send it again."
 )
-RADAR_DESCRIPTION = (
+RADAR_DESCRIPTION = _l(
     "Radar chart of your scores in each area, from 0 to 100. The same figures are in the"
     " table beside it."
 )
-UNAVAILABLE_FORM = (
+UNAVAILABLE_FORM = _l(
     "Rekindle is not available right now, so your answers are not saved yet; nothing you"
     " sent was half-saved. Every answer is still below: please send the form again in a few"
     " minutes."
@@ -130,7 +134,7 @@ def _receive(qid: str, latest: Questionnaire) -> Response | tuple[str, int]:
     problem = _shape_problem(definition, form)
     checkins = followthrough.read_checkins(request.form, plans)
     if checkins is None:
-        problem = problem or MALFORMED_FORM
+        problem = problem or str(MALFORMED_FORM)
     if problem:
         form.validate()  # still show which questions need an answer
         return _render_form(definition, form, problem=problem, plans=active), 400
@@ -173,7 +177,12 @@ def reshow_unavailable() -> str | None:
     if plans is None:
         carried = [(name, request.form[name]) for name in request.form if is_plan_field(name)]
     return _render_form(
-        definition, form, problem=UNAVAILABLE_FORM, plans=plans, keep_token=True, carried=carried
+        definition,
+        form,
+        problem=str(UNAVAILABLE_FORM),
+        plans=plans,
+        keep_token=True,
+        carried=carried,
     )
 
 
@@ -191,11 +200,11 @@ def _posted_version(qid: str) -> Questionnaire | None:
 def _shape_problem(definition: Questionnaire, form: QuestionnaireForm) -> str | None:
     """What makes a post unacceptable before any answer is read, or None."""
     if _posted_version(definition.id) is None:
-        return STALE_FORM
+        return str(STALE_FORM)
     if not TOKEN_PATTERN.fullmatch(request.form.get("submission_token", "")):
-        return MALFORMED_FORM
+        return str(MALFORMED_FORM)
     if not form.has_exact_fields(also=followthrough.is_plan_field):
-        return MALFORMED_FORM
+        return str(MALFORMED_FORM)
     return None
 
 
@@ -265,14 +274,16 @@ def result(assessment_id: int) -> str:
     definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
     scores = assessment.score_map()
     previous = previous_assessment(assessment)
-    traces = [(f"This {definition.title.lower()}", scores)]
+    # NOTE: the radar's legend and the table's column: "This check-up", "This pulse".
+    traces = [(_("This %(title)s", title=definition.title.lower()), scores)]
     changes = None
     overall_change = None
     questions_changed = None
     norms = norms_in_use(definition)
     if previous is not None:
         previous_scores = previous.score_map()
-        traces.append(("The one before", previous_scores))
+        # NOTE: the radar's legend and the table's column: the check-in before this one.
+        traces.append((_("The one before"), previous_scores))
         # Across versions the newer version's norms judge, and only the areas that asked the
         # same questions both times (docs/architecture.md#versions).
         newer = catalog.get(
@@ -311,7 +322,7 @@ def result(assessment_id: int) -> str:
         overall_areas=sum(1 for d in definition.dimensions if scores.get(d.id) is not None),
         norms=norms,
         questions_changed=questions_changed,
-        radar=radar.radar_svg(definition, traces, RADAR_DESCRIPTION),
+        radar=radar.radar_svg(definition, traces, str(RADAR_DESCRIPTION)),
         radar_traces=traces,
         plan_states=plan_states(current_user.id),
         shows_help=shows_help,

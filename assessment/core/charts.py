@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 Figure = dict[str, Any]
 
 # Colours that stay apart for the common forms of colour blindness (Okabe & Ito).
@@ -155,7 +157,8 @@ def gap_trend_figure(
         "range": [-reach, reach],
         "zeroline": True,
         "zerolinewidth": 2,
-        "title": {"text": "You minus your partner", "standoff": 6},
+        # NOTE: the y axis of the partners' gap chart: your score minus your partner's.
+        "title": {"text": _("You minus your partner"), "standoff": 6},
         "automargin": True,
         "fixedrange": True,
     }
@@ -169,16 +172,18 @@ def gap_trend_figure(
 
 def plan_marker_trace(
     points: Sequence[tuple[datetime, float | None, str]],
-    name: str = "Plans",
+    name: str | None = None,
     symbol: str = "star",
     color: str = "#E69F00",
 ) -> dict[str, Any]:
     """Plans on a trend line: a star where one was chosen or reported on, with its words
-    (talks use it too, with their own name, shape and colour)."""
+    (talks use it too, with their own name, shape and colour). The legend says "Plans"
+    unless given a name, in the page's language."""
     return {
         "type": "scatter",
         "mode": "markers",
-        "name": name,
+        # NOTE: legend entry of the stars marking plans on a trend chart.
+        "name": _("Plans") if name is None else name,
         "x": [moment.isoformat(timespec="seconds") for moment, _, _ in points],
         "y": [score for _, score, _ in points],
         "text": [label for _, _, label in points],

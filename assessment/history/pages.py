@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from questionnaires.loader import Catalog
 from questionnaires.models import Questionnaire
@@ -120,14 +122,19 @@ def first_and_latest(
     rows = frame[frame["questionnaire_id"] == definition.id]
     ids = rows["assessment_id"].drop_duplicates().tolist()
     if len(ids) == 1:
-        return [("Your only " + definition.title.lower(), scores_of(rows, ids[0]))]
-    return [("Latest", scores_of(rows, ids[-1])), ("First", scores_of(rows, ids[0]))]
+        # NOTE: the radar's legend when there is one check-in: "Your only check-up".
+        only = _("Your only %(title)s", title=definition.title.lower())
+        return [(only, scores_of(rows, ids[0]))]
+    # NOTE: the radar's legend: the latest and the first check-in of a kind.
+    return [(_("Latest"), scores_of(rows, ids[-1])), (_("First"), scores_of(rows, ids[0]))]
 
 
-TRIED_WORDS = {"yes": "yes", "partly": "partly", "no": "not yet"}
-HELPED_WORDS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+# NOTE: "What you tried" table, the Tried column: did the person try the plan?
+TRIED_WORDS = {"yes": _l("yes"), "partly": _l("partly"), "no": _l("not yet")}
+# NOTE: "What you tried" table, the Helped column: did the plan help?
+HELPED_WORDS = {"yes": _l("yes"), "unsure": _l("not sure"), "no": _l("no")}
 # What "tried" says of a plan nobody reported on yet.
-UNREPORTED_WORDS = {PlanStatus.ACTIVE: "not asked yet", PlanStatus.DROPPED: "let go"}
+UNREPORTED_WORDS = {PlanStatus.ACTIVE: _l("not asked yet"), PlanStatus.DROPPED: _l("let go")}
 
 
 def plan_markers(
@@ -161,7 +168,8 @@ def plan_markers(
                 (
                     chosen_at.to_pydatetime(),
                     scores.get((row.plan.assessment_id, row.plan.dimension)),
-                    f"Chose to try: {title}",
+                    # NOTE: hover text of a star on a trend chart; title is a strategy's.
+                    _("Chose to try: %(title)s", title=title),
                 )
             )
         for checkin in row.checkins:
@@ -171,7 +179,11 @@ def plan_markers(
                     (
                         reported_at.to_pydatetime(),
                         scores.get((checkin.assessment_id, row.plan.dimension)),
-                        f"Said how it went: {title} (tried: {TRIED_WORDS[checkin.tried]})",
+                        _(
+                            "Said how it went: %(title)s (tried: %(tried)s)",
+                            title=title,
+                            tried=str(TRIED_WORDS[checkin.tried]),
+                        ),
                     )
                 )
     return markers
@@ -181,7 +193,7 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
     try:
         return catalog.strategies.by_id(strategy_id).title
     except KeyError:
-        return "A strategy no longer offered"
+        return _("A strategy no longer offered")
 
 
 def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) -> list[TriedRow]:
@@ -208,10 +220,10 @@ def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) 
     for row in reversed(plan_rows):
         last = row.checkins[-1] if row.checkins else None
         if last is not None:
-            tried = TRIED_WORDS[last.tried]
+            tried = str(TRIED_WORDS[last.tried])
         else:
-            tried = UNREPORTED_WORDS.get(PlanStatus(row.plan.status), "—")
-        helped = HELPED_WORDS.get(last.helped, "—") if last and last.helped else "—"
+            tried = str(UNREPORTED_WORDS.get(PlanStatus(row.plan.status), "—"))
+        helped = str(HELPED_WORDS.get(last.helped, "—")) if last and last.helped else "—"
         tried_rows.append(
             TriedRow(
                 title=_strategy_title(catalog, row.plan.strategy_id),
@@ -238,7 +250,9 @@ def tried_norms(catalog: Catalog, plan_rows: list[PlanRow]) -> list[NormsInUse]:
 
 # Talks are judged on check-ups: only full check-ups are shared, and a talk starts from them.
 TALKS_MEASURED_ON = "checkup"
-TALK_MARKER = {"name": "Talks", "symbol": "triangle-up", "color": "#009E73"}
+TALK_MARKER = {"symbol": "triangle-up", "color": "#009E73"}
+# NOTE: legend entry of the triangles marking talks on a trend chart.
+TALK_MARKER_NAME = _l("Talks")
 
 
 def talk_rows(
@@ -257,10 +271,12 @@ def talk_rows(
     )
     rows = [
         TriedRow(
-            title=f"Talked about {area_label(t.dimension)}",
+            # NOTE: a talk's row in "What you tried"; area is the area talked about.
+            title=_("Talked about %(area)s", area=area_label(t.dimension)),
             dimension=area_label(t.dimension),
             chosen=talked_at(t),
-            tried="talked together",
+            # NOTE: the Tried column of a talk's row: the two of you talked.
+            tried=_("talked together"),
             helped="—",
             change=change,
             talk=True,
@@ -285,7 +301,7 @@ def talk_markers(
         before = area[area["created_at"] <= moment]
         near = before.tail(1) if not before.empty else area.head(1)
         score = score_or_none(near["score"].iloc[0]) if not near.empty else None
-        label = f"Talked about {area_label(talk.dimension)}"
+        label = _("Talked about %(area)s", area=area_label(talk.dimension))
         markers.setdefault(talk.dimension, []).append((moment, score, label))
     return markers
 
@@ -328,7 +344,11 @@ def trend_panels(
             figure["data"].append(charts.plan_marker_trace(markers[dimension.id]))
             figure["layout"]["showlegend"] = True
         if talks and talks.get(dimension.id):
-            figure["data"].append(charts.plan_marker_trace(talks[dimension.id], **TALK_MARKER))
+            figure["data"].append(
+                charts.plan_marker_trace(
+                    talks[dimension.id], name=str(TALK_MARKER_NAME), **TALK_MARKER
+                )
+            )
             figure["layout"]["showlegend"] = True
         panels.append(
             TrendPanel(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from scoring import history_frame
@@ -16,7 +17,7 @@ from .queries import assessment_page, page_number, score_rows
 
 bp = Blueprint("history", __name__)
 
-RADAR_DESCRIPTION = (
+RADAR_DESCRIPTION = _l(
     "Radar chart comparing your first and latest scores in each area, from 0 to 100. The same"
     " figures are in the table beside it."
 )
@@ -46,7 +47,7 @@ def history() -> str:
     radar_traces = []
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
-        drawing = radar.radar_svg(radar_section.definition, radar_traces, RADAR_DESCRIPTION)
+        drawing = radar.radar_svg(radar_section.definition, radar_traces, str(RADAR_DESCRIPTION))
     # Plans paused while the person is flagged are not shown (docs/architecture.md#safety).
     flag = recently_flagged(current_user)
     plan_rows = [

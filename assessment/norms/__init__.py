@@ -8,7 +8,8 @@ change and the norms in use.
 from .commands import init_app
 from .routes import bp
 from .store import NormsInUse, norms_in_use
+from .words import band_words, change_words
 
 blueprints = (bp,)
 
-__all__ = ["NormsInUse", "blueprints", "init_app", "norms_in_use"]
+__all__ = ["NormsInUse", "band_words", "blueprints", "change_words", "init_app", "norms_in_use"]

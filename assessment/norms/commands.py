@@ -36,6 +36,7 @@ from .store import (
     server_figures,
     store_norms,
 )
+from .words import band_words, change_words
 
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
@@ -50,8 +51,11 @@ def norms_group() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Add ``flask norms`` to the app's commands."""
+    """Add ``flask norms`` to the app's commands, and the verdicts' words to every template
+    (``band_words`` and ``change_words``: scoring's codes in the reader's language)."""
     app.cli.add_command(norms_group)
+    app.jinja_env.filters["band_words"] = band_words
+    app.jinja_env.filters["change_words"] = change_words
 
 
 # --- What the report says -------------------------------------------------------------

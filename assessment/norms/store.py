@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, case, func, select
 
 from questionnaires.loader import Catalog
@@ -162,8 +164,22 @@ class MeasuredNorms:
 
     def describe(self) -> str:
         """Where these norms come from, in the words every change table uses."""
-        where = "on this server" if self.origin == ORIGIN_SERVER else "pooled from several servers"
-        return f"from {self.n} people {where}, {format_date(self.created_at)}"
+        day = format_date(self.created_at)
+        if self.origin == ORIGIN_SERVER:
+            # NOTE: where a change table's norms come from: "from 240 people on this server,
+            # 3 March 2026". Lowercase: it follows "Norms:" or an area's name.
+            return ngettext(
+                "from %(num)d person on this server, %(date)s",
+                "from %(num)d people on this server, %(date)s",
+                self.n,
+                date=day,
+            )
+        return ngettext(
+            "from %(num)d person pooled from several servers, %(date)s",
+            "from %(num)d people pooled from several servers, %(date)s",
+            self.n,
+            date=day,
+        )
 
 
 def all_newest_norms() -> dict[tuple[str, int], dict[str, MeasuredNorms]]:
@@ -241,7 +257,8 @@ class NormsInUse:
     def describe(self, dimension_id: str) -> str:
         """ "provisional" or "from N people on this server, <date>"."""
         found = self.measured.get(dimension_id)
-        return found.describe() if found else "provisional"
+        # NOTE: norms that are careful starting guesses, not yet measured on real answers.
+        return found.describe() if found else _("provisional")
 
     def summary(self) -> str:
         """One sentence naming the norms of every dimension, grouped by where they come from."""
@@ -249,9 +266,16 @@ class NormsInUse:
         for dimension in self.definition.dimensions:
             groups.setdefault(self.describe(dimension.id), []).append(dimension.label)
         if len(groups) == 1:
-            return f"Norms: {next(iter(groups))}."
-        parts = [f"{', '.join(labels)}: {source}" for source, labels in groups.items()]
-        return "Norms: " + "; ".join(parts) + "."
+            # NOTE: the line under a change table; the source is e.g. "provisional".
+            return _("Norms: %(source)s.", source=next(iter(groups)))
+        parts = [
+            # NOTE: areas judged by one source of norms: "Romance, Money: provisional".
+            _("%(areas)s: %(source)s", areas=", ".join(labels), source=source)
+            for source, labels in groups.items()
+        ]
+        # NOTE: the line under a change table when its areas' norms come from different places;
+        # the groups are joined with "; ".
+        return _("Norms: %(groups)s.", groups="; ".join(parts))
 
 
 def norms_in_use(definition: Questionnaire) -> NormsInUse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +28,8 @@ from .records import MAX_ACTIVE_PLANS
 bp = Blueprint("plans", __name__)
 
 # What the list of past plans says of each way a plan ended.
-OUTCOME_WORDS = {PlanStatus.CLOSED: "tried", PlanStatus.DROPPED: "let go"}
+# NOTE: how a past plan ended, after its title: "Plan a date night: tried on 3 March 2026."
+OUTCOME_WORDS = {PlanStatus.CLOSED: _l("tried"), PlanStatus.DROPPED: _l("let go")}
 
 
 def offered_strategies(assessment: Assessment, flag: Flag | None) -> set[str]:
@@ -121,7 +123,11 @@ def _plans_page(full: bool, paused_choice: bool = False) -> str:
         paused_choice=paused_choice,
         active=[(p, strategies.by_id(p.strategy_id)) for p in active],
         past=[
-            (p, strategies.by_id(p.strategy_id), OUTCOME_WORDS.get(PlanStatus(p.status), "let go"))
+            (
+                p,
+                strategies.by_id(p.strategy_id),
+                str(OUTCOME_WORDS.get(PlanStatus(p.status), OUTCOME_WORDS[PlanStatus.DROPPED])),
+            )
             for p in plans
             if p.status != PlanStatus.ACTIVE
         ],
