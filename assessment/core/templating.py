@@ -8,18 +8,67 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from questionnaires.models import Questionnaire
 from questionnaires.timing import minutes_to_answer, seconds_to_answer
-from scoring import BAND_LABELS, band
+from scoring import (
+    AREAS_DIFFER,
+    BAND_LABELS,
+    QUESTIONS_CHANGED,
+    RELIABLE_DECLINE,
+    RELIABLE_IMPROVEMENT,
+    SEE_DIFFERENTLY,
+    SEE_SAME,
+    WITHIN_NORMAL,
+    band,
+)
 
 from .assets import plotly_filename
+
+# scoring/ stays free of Flask and speaks English: its words reach a page through these
+# mappings, by the key or the value scoring returns (docs/architecture.md#languages).
+BAND_NAMES = {
+    # NOTE: a band a score falls in: a clear strength of the relationship.
+    "strength": _l("strength"),
+    # NOTE: a band a score falls in: neither a strength nor a worry.
+    "steady": _l("steady"),
+    # NOTE: a band a score falls in: where attention would help most (never "bad").
+    "growth": _l("room to grow"),
+}
+VERDICTS = {
+    # NOTE: what a change between two check-ups means: larger than chance, for the better.
+    RELIABLE_IMPROVEMENT: _l("reliable improvement"),
+    # NOTE: what a change between two check-ups means: larger than chance, for the worse.
+    RELIABLE_DECLINE: _l("reliable decline"),
+    # NOTE: what a change between two check-ups means: small enough to be chance.
+    WITHIN_NORMAL: _l("within normal variation"),
+    QUESTIONS_CHANGED: _l("the questions changed: not judged"),
+    AREAS_DIFFER: _l("different areas scored: not judged"),
+    # NOTE: two partners' scores for one area are far apart.
+    SEE_DIFFERENTLY: _l("you see this differently"),
+    SEE_SAME: _l("you see this much the same"),
+}
 
 
 def band_name(score: float | None) -> str:
     """The band's words as people read them ("room to grow", never "bad")."""
     key = band(score)
-    return BAND_LABELS[key] if key else "needs more answers"
+    if not key:
+        return _("needs more answers")
+    return str(BAND_NAMES.get(key, BAND_LABELS[key]))
+
+
+def verdict(label: str | None) -> str:
+    """A label scoring returns (a change's, a gap's) in the reader's language.
+
+    A label with no words here is shown as scoring gave it, rather than failing the page.
+    """
+    if label is None:
+        return ""
+    return str(VERDICTS.get(label, label))
 
 
 def format_score(score: float | None) -> str:
@@ -42,8 +91,9 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
     start page, the choice and the questionnaire never disagree.
     """
     if seconds_to_answer(questionnaire) <= 60:
-        return "under a minute"
-    return f"about {minutes_to_answer(questionnaire)} minutes"
+        return _("under a minute")
+    minutes = minutes_to_answer(questionnaire)
+    return ngettext("about %(num)d minute", "about %(num)d minutes", minutes)
 
 
 def anchor(text: str) -> str:
@@ -77,6 +127,7 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.filters["band_name"] = band_name
+    app.jinja_env.filters["verdict"] = verdict
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
     app.jinja_env.filters["score"] = format_score
     app.jinja_env.filters["date"] = format_date

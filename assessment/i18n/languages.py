@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 # Each language by its own name, so a person who cannot read English still finds theirs.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
@@ -17,7 +17,10 @@ def spoken() -> dict[str, str]:
 
 def chosen_language() -> str:
     """The cookie set by the footer's chooser, else the browser's ``Accept-Language``, else
-    English."""
+    English. Outside a request (a command, a test calling a helper) there is no reader to
+    ask: English."""
+    if not has_request_context():
+        return "en"
     offered = spoken()
     cookie = request.cookies.get(COOKIE, "")
     if cookie in offered:
