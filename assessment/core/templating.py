@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from babel.lists import format_list
 from flask import Flask, current_app, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from questionnaires.models import Questionnaire
 from questionnaires.timing import minutes_to_answer, seconds_to_answer
@@ -96,6 +98,35 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
     return ngettext("about %(num)d minute", "about %(num)d minutes", minutes)
 
 
+# Languages whose nouns keep their capital inside a sentence: a name in a list stays as it is.
+_NOUNS_CAPITALISED = frozenset({"de"})
+
+
+def word_list(
+    words: Iterable[str],
+    style: str = "standard",
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """Names joined the way the reader's language lists them: "Trust, care, and fun", or
+    with ``style="or"`` "a crisis line or a sexual-violence line".
+
+    ``names`` turns each key into its words (keys unknown to it are left out). Without it,
+    the first word keeps its capital and the others are lower-cased as words inside a
+    sentence, except in a language that capitalises nouns. Babel's list patterns give each
+    language's commas and "and" or "or", so no template glues a list together in English.
+    """
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    if names is not None:
+        shown = [str(names[word]) for word in words if word in names]
+    else:
+        shown = [
+            word if index == 0 or language in _NOUNS_CAPITALISED else word.lower()
+            for index, word in enumerate(words)
+        ]
+    return format_list(shown, style=style, locale=locale or "en") if shown else ""
+
+
 def anchor(text: str) -> str:
     """Words as a page anchor or a class name: "couple's therapy" -> "couple-s-therapy"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -134,3 +165,4 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["change"] = format_change
     app.jinja_env.filters["time_to_answer"] = time_to_answer
     app.jinja_env.filters["anchor"] = anchor
+    app.jinja_env.filters["word_list"] = word_list
