@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from babel.lists import format_list
 from flask import Flask, current_app, url_for
@@ -104,7 +104,7 @@ _NOUNS_CAPITALISED = frozenset({"de"})
 
 def word_list(
     words: Iterable[str],
-    style: str = "standard",
+    style: Literal["standard", "or"] = "standard",
     names: Mapping[str, str] | None = None,
 ) -> str:
     """Names joined the way the reader's language lists them: "Trust, care, and fun", or
