@@ -8,6 +8,7 @@ See docs/architecture.md#accounts.
 """
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from ..core import login_manager
 from . import reminders
@@ -34,8 +35,11 @@ def init_app(app: Flask) -> None:
     """Bind who a session names and where to sign in, the commands, the reminder choices."""
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = _l("Please sign in to see that page.")
     login_manager.login_message_category = "info"
+    # Flashed as plain text in the request's language (a lazy string in the session would
+    # come back as markup).
+    login_manager.localize_callback = str
     reminders.init_app(app)
     app.cli.add_command(demo_command)
     register_commands(app)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,8 +32,8 @@ from .recovery_codes import first_codes_due, show_codes_next
 bp = Blueprint("auth", __name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
-WRONG_CREDENTIALS = "That user name and password do not match an account."
-USERNAME_TAKEN = "That user name is taken. Please choose another."
+WRONG_CREDENTIALS = _l("That user name and password do not match an account.")
+USERNAME_TAKEN = _l("That user name is taken. Please choose another.")
 # Guessing passwords or flooding sign-ups: 10 tries a minute per address and per user name.
 ACCOUNT_RATE_LIMIT = "10 per minute"
 
@@ -108,7 +110,7 @@ def register() -> Response | tuple[str, int] | str:
         else:
             start_session(user)
             remember_device(user)
-            flash("Welcome to Rekindle. Your answers are stored on this server only.", "success")
+            flash(_("Welcome to Rekindle. Your answers are stored on this server only."), "success")
             return show_codes_next(permission, after)
     return render_template("auth/register.html", form=form), 400
 
@@ -144,5 +146,5 @@ def logout() -> Response:
     end_every_session(db.session.get_one(User, current_user.id))
     db.session.commit()
     close_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("start.index"), 303)

@@ -14,6 +14,8 @@ from functools import partial
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from questionnaires.loader import Catalog
@@ -45,17 +47,43 @@ CSV_COLUMNS = (
     "value",
     "answer",
 )
-SAFETY_LABELS = {"yes": "Yes", "no": "No", "skip": "I'd rather not say"}
-PLAN_STATUS_LABELS: dict[str, str] = {
-    PlanStatus.ACTIVE: "trying it now",
-    PlanStatus.CLOSED: "tried",
-    PlanStatus.DROPPED: "let go",
+# The words beside each machine value (the ids and values stay as they are: imports read
+# them); in the language of the person who downloads.
+SAFETY_LABELS = {
+    # NOTE: an answer to a safety question, in the CSV download.
+    "yes": _l("Yes"),
+    # NOTE: an answer to a safety question, in the CSV download.
+    "no": _l("No"),
+    # NOTE: a safety question left unanswered on purpose, in the CSV download.
+    "skip": _l("I'd rather not say"),
+}
+PLAN_STATUS_LABELS: dict[str, Any] = {
+    # NOTE: a plan's state in the CSV download: the person is trying it now.
+    PlanStatus.ACTIVE: _l("trying it now"),
+    # NOTE: a plan's state in the CSV download: tried, and finished with.
+    PlanStatus.CLOSED: _l("tried"),
+    # NOTE: a plan's state in the CSV download: stopped without finishing.
+    PlanStatus.DROPPED: _l("let go"),
 }
 # Assessments read at a time: about 40 rows each, so memory stays flat however long the
 # history, and each batch goes out before the next is read.
 BATCH = 100
-TRIED_LABELS = {"yes": "yes", "partly": "partly", "no": "not yet"}
-HELPED_LABELS = {"yes": "yes", "unsure": "not sure", "no": "no"}
+TRIED_LABELS = {
+    # NOTE: "Did you try it?" answered in the CSV download.
+    "yes": _l("yes"),
+    # NOTE: "Did you try it?" answered in the CSV download.
+    "partly": _l("partly"),
+    # NOTE: "Did you try it?" answered in the CSV download.
+    "no": _l("not yet"),
+}
+HELPED_LABELS = {
+    # NOTE: "Did it help?" answered in the CSV download.
+    "yes": _l("yes"),
+    # NOTE: "Did it help?" answered in the CSV download.
+    "unsure": _l("not sure"),
+    # NOTE: "Did it help?" answered in the CSV download.
+    "no": _l("no"),
+}
 
 
 @dataclass
@@ -267,7 +295,11 @@ def _csv_pieces(user_id: int, safety: bool, catalog: Catalog) -> Iterator[str]:
 
 def _talk_row(talk: Talk) -> tuple[object, ...]:
     """A talk's row: when, the area and, in words, what was chosen."""
-    words = f"Talked about {area_label(talk.dimension)}" if talk.dimension else "Asked to talk"
+    if talk.dimension:
+        # NOTE: a talk in the CSV download; %(area)s is an area of the relationship.
+        words = _("Talked about %(area)s", area=area_label(talk.dimension))
+    else:
+        words = _("Asked to talk")
     return (
         "",
         "",
@@ -300,7 +332,7 @@ def _assessment_rows(
         yield (*head, "answer", item_id, items.get(item_id, ""), value, label)
     for item_id, response in a.safety_responses if safety else ():
         question = safety_texts.get(item_id, "")
-        label = SAFETY_LABELS.get(response, "")
+        label = str(SAFETY_LABELS.get(response, ""))
         yield (*head, "safety", item_id, question, response, label)
     for dimension, score in a.scores:
         value = "" if score is None else score
@@ -312,13 +344,18 @@ def _plan_rows(row: PlanRow, title: str) -> Iterator[tuple[object, ...]]:
     """A plan's row, then one row per check-in ("tried/helped" beside it in words)."""
     plan = row.plan
     head = (plan.assessment_id, row.questionnaire_id, "", plan.created_at.isoformat())
-    status = PLAN_STATUS_LABELS.get(plan.status, "")
+    status = str(PLAN_STATUS_LABELS.get(plan.status, ""))
     yield (*head, "plan", plan.strategy_id, title, plan.status, status)
     for checkin in row.checkins:
         said = checkin.tried if checkin.helped is None else f"{checkin.tried}/{checkin.helped}"
-        words = f"Tried: {TRIED_LABELS.get(checkin.tried, checkin.tried)}"
-        if checkin.helped is not None:
-            words += f"; helped: {HELPED_LABELS.get(checkin.helped, checkin.helped)}"
+        tried = str(TRIED_LABELS.get(checkin.tried, checkin.tried))
+        if checkin.helped is None:
+            # NOTE: a plan check-in in the CSV download: whether the person tried the plan.
+            words = _("Tried: %(tried)s", tried=tried)
+        else:
+            helped = str(HELPED_LABELS.get(checkin.helped, checkin.helped))
+            # NOTE: a plan check-in in the CSV download: tried it, and whether it helped.
+            words = _("Tried: %(tried)s; helped: %(helped)s", tried=tried, helped=helped)
         moment = checkin.created_at.isoformat()
         yield (
             *(checkin.assessment_id, "", "", moment, "plan_checkin"),

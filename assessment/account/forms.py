@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, StringField
 from wtforms.validators import (
@@ -26,11 +29,17 @@ from ..core import PlainText, StrictForm
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_.-]*\Z"  # \Z: "$" would let a final line break by
 MIN_PASSWORD_LENGTH = 10
 # What each kind of field says when PlainText refuses a character in it.
-USERNAME_CHARACTERS = (
+USERNAME_CHARACTERS = _l(
     "Use letters, digits, dots, dashes or underscores, starting with a letter or digit."
 )
-PASSWORD_CHARACTERS = "Please use letters, digits, spaces and punctuation only."
-CODE_CHARACTERS = "A recovery code has only letters, digits and hyphens."
+PASSWORD_CHARACTERS = _l("Please use letters, digits, spaces and punctuation only.")
+CODE_CHARACTERS = _l("A recovery code has only letters, digits and hyphens.")
+# Lazy: the length rule's words are read in the language of the request that breaks it.
+PASSWORD_TOO_SHORT = lazy_ngettext(
+    "A password needs at least %(num)d character.",
+    "A password needs at least %(num)d characters.",
+    MIN_PASSWORD_LENGTH,
+)
 # A few passwords long enough to pass the length rule that are still guessed first.
 COMMON_PASSWORDS = frozenset(
     {
@@ -54,9 +63,9 @@ def _not_common(form: Any, field: Any) -> None:
     named = form.username.data if "username" in form else getattr(form, "account_name", "")
     username = (named or "").strip().lower()
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise ValidationError("That password is too easy to guess. Try a short phrase.")
+        raise ValidationError(_("That password is too easy to guess. Try a short phrase."))
     if username and username in password.lower():
-        raise ValidationError("Please choose a password that does not contain your user name.")
+        raise ValidationError(_("Please choose a password that does not contain your user name."))
 
 
 def _without_spaces_around(value: str | None) -> str | None:
@@ -74,34 +83,34 @@ class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
     username = StringField(
-        "User name",
+        _l("User name"),
         filters=[_normalise_username],
         validators=[
-            InputRequired("Please choose a user name."),
+            InputRequired(_l("Please choose a user name.")),
             PlainText(USERNAME_CHARACTERS),
-            Length(3, 40, "A user name has 3 to 40 characters."),
+            Length(3, 40, _l("A user name has 3 to 40 characters.")),
             Regexp(USERNAME_PATTERN, message=USERNAME_CHARACTERS),
         ],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            InputRequired("Please choose a password."),
+            InputRequired(_l("Please choose a password.")),
             PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+                message=PASSWORD_TOO_SHORT,
             ),
             _not_common,
         ],
     )
     confirm = PasswordField(
-        "Password again",
+        _l("Password again"),
         validators=[
-            InputRequired("Please type the password again."),
+            InputRequired(_l("Please type the password again.")),
             PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", "The two passwords are not the same."),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
@@ -110,10 +119,10 @@ class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
     username = StringField(
-        "User name",
+        _l("User name"),
         filters=[_normalise_username],
         validators=[
-            InputRequired("Please type your user name."),
+            InputRequired(_l("Please type your user name.")),
             PlainText(USERNAME_CHARACTERS),
             Length(max=40),
         ],
@@ -121,7 +130,8 @@ class LoginForm(StrictForm):
     # A secret checked against the one stored, never stored itself: any character is
     # let through, so nobody whose password predates the plain-text rule is locked out.
     password = PasswordField(
-        "Password", validators=[InputRequired("Please type your password."), Length(max=200)]
+        _l("Password"),
+        validators=[InputRequired(_l("Please type your password.")), Length(max=200)],
     )
 
 
@@ -129,25 +139,28 @@ class DeleteAccountForm(StrictForm):
     """Confirm deleting everything with the password."""
 
     password = PasswordField(
-        "Your password", validators=[InputRequired("Please type your password.")]
+        _l("Your password"), validators=[InputRequired(_l("Please type your password."))]
     )
 
 
 # --- Forms of an account kept for years (docs/architecture.md#accounts) -----------------
 
 REMINDER_TITLE_MAX = 60
+# NOTE: the default title of a calendar reminder to do the next check-up; it stays discreet:
+# it must not name Rekindle, relationships or worries.
+DEFAULT_REMINDER_TITLE = _l("Check-in")
 
 
-def _new_password(label: str = "New password") -> PasswordField:
+def _new_password(label: Any = None) -> PasswordField:
     return PasswordField(
-        label,
+        label or _l("New password"),
         validators=[
-            InputRequired("Please choose a new password."),
+            InputRequired(_l("Please choose a new password.")),
             PlainText(PASSWORD_CHARACTERS),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=200,
-                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+                message=PASSWORD_TOO_SHORT,
             ),
             _not_common,
         ],
@@ -156,11 +169,11 @@ def _new_password(label: str = "New password") -> PasswordField:
 
 def _confirm() -> PasswordField:
     return PasswordField(
-        "New password again",
+        _l("New password again"),
         validators=[
-            InputRequired("Please type the new password again."),
+            InputRequired(_l("Please type the new password again.")),
             PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", "The two passwords are not the same."),
+            EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
 
@@ -170,8 +183,8 @@ class PasswordChangeForm(StrictForm):
 
     account_name = ""  # set by the route, so the new password may not contain the user name
     current = PasswordField(
-        "Current password",
-        validators=[InputRequired("Please type your current password."), Length(max=200)],
+        _l("Current password"),
+        validators=[InputRequired(_l("Please type your current password.")), Length(max=200)],
     )
     password = _new_password()
     confirm = _confirm()
@@ -185,8 +198,8 @@ class PasswordCheckForm(StrictForm):
     """A step that needs the password once more (new recovery codes)."""
 
     password = PasswordField(
-        "Your password",
-        validators=[InputRequired("Please type your password."), Length(max=200)],
+        _l("Your password"),
+        validators=[InputRequired(_l("Please type your password.")), Length(max=200)],
     )
 
 
@@ -194,18 +207,18 @@ class RecoverForm(StrictForm):
     """Back into an account with a recovery code, choosing a new password."""
 
     username = StringField(
-        "User name",
+        _l("User name"),
         filters=[_normalise_username],
         validators=[
-            InputRequired("Please type your user name."),
+            InputRequired(_l("Please type your user name.")),
             PlainText(USERNAME_CHARACTERS),
             Length(max=40),
         ],
     )
     code = StringField(
-        "Recovery code",
+        _l("Recovery code"),
         validators=[
-            InputRequired("Please type one of your recovery codes."),
+            InputRequired(_l("Please type one of your recovery codes.")),
             PlainText(CODE_CHARACTERS),
             Length(max=64),
         ],
@@ -218,11 +231,14 @@ class ReminderForm(StrictForm):
     """The title a calendar reminder shows: the person's words, discreet by default."""
 
     title = StringField(
-        "Reminder title",
+        _l("Reminder title"),
         filters=[_without_spaces_around],
         validators=[
-            DataRequired("Please give the reminder a title."),
-            Length(max=REMINDER_TITLE_MAX, message="A title has at most 60 characters."),
+            DataRequired(_l("Please give the reminder a title.")),
+            Length(
+                max=REMINDER_TITLE_MAX,
+                message=_l("A title has at most %(max)d characters.", max=REMINDER_TITLE_MAX),
+            ),
             PlainText(),
         ],
     )
@@ -232,5 +248,6 @@ class ImportForm(StrictForm):
     """A Rekindle ``export.json`` to fill an empty account with (moving servers)."""
 
     file = FileField(
-        "Your export.json", validators=[FileRequired("Please choose your export.json file.")]
+        _l("Your export.json"),
+        validators=[FileRequired(_l("Please choose your export.json file."))],
     )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from questionnaires.loader import Catalog
 from questionnaires.models import DIMENSION_IDS, SAFETY_RESPONSES, Questionnaire
 from scoring import HELPED_CHOICES, TRIED_CHOICES, dimension_scores, is_flagged
@@ -141,15 +143,18 @@ def _is_int(value: Any) -> bool:
 def _time(value: Any, where: str) -> datetime:
     """An ISO-8601 time from 1970 to 2100; one with a zone is turned into UTC, as stored."""
     if not isinstance(value, str) or len(value) > 40:
-        raise ImportProblem(f"{where} has no readable time.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s has no readable time.", where=where))
     try:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
     except (ValueError, OverflowError):
-        raise ImportProblem(f"{where} has no readable time.") from None
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s has no readable time.", where=where)) from None
     if not EARLIEST <= moment < LATEST:
-        raise ImportProblem(f"{where} has a time outside 1970 to 2100.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s has a time outside 1970 to 2100.", where=where))
     return moment
 
 
@@ -160,14 +165,18 @@ def _file_id(value: Any, ids: set[int]) -> bool:
 
 def _keys(value: Any, expected: set[str], where: str) -> dict[str, Any]:
     if not isinstance(value, dict) or set(value) != expected:
-        raise ImportProblem(f"{where} is not laid out as a Rekindle export.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s is not laid out as a Rekindle export.", where=where))
     return value
 
 
 def _answers(definition: Questionnaire, value: Any, where: str) -> dict[str, int | None]:
     items = {item.id: item for item in definition.items}
     if not isinstance(value, dict) or set(value) != set(items):
-        raise ImportProblem(f"{where}: the answers are not those of this questionnaire.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(
+            _("%(where)s: the answers are not those of this questionnaire.", where=where)
+        )
     answers: dict[str, int | None] = {}
     for item_id, answer in value.items():
         if answer is None and items[item_id].may_be_left:
@@ -175,16 +184,23 @@ def _answers(definition: Questionnaire, value: Any, where: str) -> dict[str, int
         elif _is_int(answer) and answer in definition.scale.points:
             answers[item_id] = answer
         else:
-            raise ImportProblem(f"{where}: an answer is outside the questionnaire's scale.")
+            # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+            raise ImportProblem(
+                _("%(where)s: an answer is outside the questionnaire's scale.", where=where)
+            )
     return answers
 
 
 def _safety(definition: Questionnaire, value: Any, where: str) -> dict[str, str]:
     expected = {item.id for item in definition.safety}
     if not isinstance(value, dict) or set(value) != expected:
-        raise ImportProblem(f"{where}: the safety answers are not those of this questionnaire.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(
+            _("%(where)s: the safety answers are not those of this questionnaire.", where=where)
+        )
     if any(response not in SAFETY_RESPONSES for response in value.values()):
-        raise ImportProblem(f"{where}: a safety answer is not yes, no or skip.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s: a safety answer is not yes, no or skip.", where=where))
     return dict(value)
 
 
@@ -206,27 +222,32 @@ def _same_scores(definition: Questionnaire, answers: dict[str, int | None], valu
 
 
 def _assessment(catalog: Catalog, value: Any, number: int) -> ImportedAssessment:
-    where = f"Check-in {number}"
+    where = _("Check-in %(number)d", number=number)
     if isinstance(value, dict) and "safety_responses" not in value:
         raise ImportProblem(
-            "This file was downloaded without the safety answers. To move your history,"
-            " download the full JSON file on your old server and upload that one."
+            _(
+                "This file was downloaded without the safety answers. To move your history,"
+                " download the full JSON file on your old server and upload that one."
+            )
         )
     row = _keys(value, ASSESSMENT_KEYS, where)
     if not _is_int(row["id"]) or not _is_int(row["version"]):
-        raise ImportProblem(f"{where} is not laid out as a Rekindle export.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s is not laid out as a Rekindle export.", where=where))
     try:
         definition = catalog.get(row["questionnaire"], row["version"])
     except (KeyError, TypeError):
         raise ImportProblem(
-            f"{where} is of a questionnaire or version this server does not have."
+            # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+            _("%(where)s is of a questionnaire or version this server does not have.", where=where)
         ) from None
     answers = _answers(definition, row["answers"], where)
     safety = _safety(definition, row["safety_responses"], where)
     if row["safety_flag"] is not is_flagged(safety) or not _same_scores(
         definition, answers, row["scores"]
     ):
-        raise ImportProblem(f"{where}: its scores do not match its answers.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s: its scores do not match its answers.", where=where))
     return ImportedAssessment(
         row["id"], definition, _time(row["created_at"], where), answers, safety
     )
@@ -236,19 +257,24 @@ def _checkin(value: Any, ids: set[int], where: str) -> ImportedCheckin:
     row = _keys(value, CHECKIN_KEYS, where)
     tried, helped = row["tried"], row["helped"]
     if not _file_id(row["assessment"], ids) or tried not in TRIED_CHOICES:
-        raise ImportProblem(f"{where}: a check-in does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s: a check-in does not fit this file.", where=where))
     if helped is not None and (helped not in HELPED_CHOICES or tried == "no"):
-        raise ImportProblem(f"{where}: a check-in does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s: a check-in does not fit this file.", where=where))
     return ImportedCheckin(row["assessment"], tried, helped, _time(row["created_at"], where))
 
 
 def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedPlan:
-    where = f"Plan {number}"
+    where = _("Plan %(number)d", number=number)
     row = _keys(value, PLAN_KEYS, where)
     try:
         strategy = catalog.strategies.by_id(row["strategy"])
     except (KeyError, TypeError):
-        raise ImportProblem(f"{where} names a strategy this server does not have.") from None
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(
+            _("%(where)s names a strategy this server does not have.", where=where)
+        ) from None
     status, closed_at = row["status"], row["closed_at"]
     if (
         row["dimension"] != strategy.dimension
@@ -257,7 +283,8 @@ def _plan(catalog: Catalog, value: Any, ids: set[int], number: int) -> ImportedP
         or (status == PlanStatus.ACTIVE) != (closed_at is None)
         or not isinstance(row["checkins"], list)
     ):
-        raise ImportProblem(f"{where} does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s does not fit this file.", where=where))
     return ImportedPlan(
         strategy_id=strategy.id,
         dimension=strategy.dimension,
@@ -278,16 +305,21 @@ def _known_strategy(catalog: Catalog, strategy_id: Any, dimension: Any, where: s
     try:
         strategy = catalog.strategies.by_id(strategy_id)
     except (KeyError, TypeError):
-        raise ImportProblem(f"{where} names a strategy this server does not have.") from None
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(
+            _("%(where)s names a strategy this server does not have.", where=where)
+        ) from None
     if strategy.dimension != dimension:
-        raise ImportProblem(f"{where} does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s does not fit this file.", where=where))
     return strategy.id
 
 
 def _proposal(catalog: Catalog, value: Any, talk: dict[str, Any], where: str) -> ImportedProposal:
     row = _keys(value, PROPOSAL_KEYS, where)
     if row["status"] not in PROPOSAL_STATES or row["strategy"] != talk["strategy"]:
-        raise ImportProblem(f"{where} does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s does not fit this file.", where=where))
     return ImportedProposal(
         strategy_id=_known_strategy(catalog, row["strategy"], talk["dimension"], where),
         status=row["status"],
@@ -298,7 +330,7 @@ def _proposal(catalog: Catalog, value: Any, talk: dict[str, Any], where: str) ->
 def _talk(catalog: Catalog, value: Any, number: int) -> ImportedTalk:
     """A talk of the file: its facts checked as the talk room keeps them
     (docs/architecture.md#talk), an odd value refused."""
-    where = f"Talk {number}"
+    where = _("Talk %(number)d", number=number)
     row = _keys(value, TALK_KEYS, where)
     dimension, strategy, step = row["dimension"], row["strategy"], row["step"]
     if (
@@ -308,7 +340,8 @@ def _talk(catalog: Catalog, value: Any, number: int) -> ImportedTalk:
         or not _is_int(step)
         or not 1 <= step <= TALK_STEPS
     ):
-        raise ImportProblem(f"{where} does not fit this file.")
+        # NOTE: %(where)s names a part of the file: "Check-in 3", "Plan 2" or "Talk 1".
+        raise ImportProblem(_("%(where)s does not fit this file.", where=where))
     if strategy is not None:
         strategy = _known_strategy(catalog, strategy, dimension, where)
     proposal = row["proposal"]
@@ -329,7 +362,7 @@ def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ImportProblem("This file is not a Rekindle export (it is not JSON).") from None
+        raise ImportProblem(_("This file is not a Rekindle export (it is not JSON).")) from None
     if (
         not isinstance(document, dict)
         or not {"user", "assessments"} <= set(document) <= {"user", "assessments", "plans", "talks"}
@@ -337,23 +370,23 @@ def read_export(raw: bytes, catalog: Catalog) -> ImportedExport:
         or not isinstance(document.get("plans", []), list)
         or not isinstance(document.get("talks", []), list)
     ):
-        raise ImportProblem("This file is not a Rekindle export.")
+        raise ImportProblem(_("This file is not a Rekindle export."))
     if not document["assessments"]:
-        raise ImportProblem("This export holds no check-ins, so there is nothing to bring over.")
+        raise ImportProblem(_("This export holds no check-ins, so there is nothing to bring over."))
     assessments = [
         _assessment(catalog, value, number)
         for number, value in enumerate(document["assessments"], 1)
     ]
     ids = {a.file_id for a in assessments}
     if len(ids) != len(assessments):
-        raise ImportProblem("This file names one check-in twice.")
+        raise ImportProblem(_("This file names one check-in twice."))
     plans = [
         _plan(catalog, value, ids, number)
         for number, value in enumerate(document.get("plans", []), 1)
     ]
     active = [plan.strategy_id for plan in plans if plan.status == PlanStatus.ACTIVE]
     if len(active) > MAX_ACTIVE_PLANS or len(set(active)) != len(active):
-        raise ImportProblem("This file has more plans on the go than Rekindle allows.")
+        raise ImportProblem(_("This file has more plans on the go than Rekindle allows."))
     talks = [
         _talk(catalog, value, number) for number, value in enumerate(document.get("talks", []), 1)
     ]

@@ -10,6 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import exists, insert, select
 from werkzeug.wrappers import Response
@@ -39,7 +42,7 @@ from .page import account_page
 
 bp = Blueprint("import_export", __name__)
 
-NOT_EMPTY = (
+NOT_EMPTY = _l(
     "This account already has check-ins, so nothing was imported. Import into a new,"
     " empty account, or delete these check-ins first."
 )
@@ -193,7 +196,8 @@ def import_file() -> Response | tuple[str, int]:
     try:
         contents = read_export(form.file.data.read(), catalog)
     except ImportProblem as problem:
-        form.file.errors.append(f"{problem} Nothing was imported.")
+        # NOTE: %(problem)s is one sentence saying what is wrong with the file.
+        form.file.errors.append(_("%(problem)s Nothing was imported.", problem=problem))
         return account_page(import_form=form), 400
     me = current_user.id
     # "Empty" is read and the history written holding the person's row: two imports at
@@ -206,5 +210,12 @@ def import_file() -> Response | tuple[str, int]:
         return account_page(import_form=form), 400
     count = store_import(db.session.get_one(User, me), contents, catalog)
     db.session.commit()
-    flash(f"Your history is here: {count} check-ins were imported.", "success")
+    flash(
+        ngettext(
+            "Your history is here: %(num)d check-in was imported.",
+            "Your history is here: %(num)d check-ins were imported.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("history.history"), 303)

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import Field
 
@@ -23,6 +24,7 @@ from ..core import StrictForm, User, close_session, db
 from ..safety import country_form
 from .export import csv_pieces, json_pieces
 from .forms import (
+    DEFAULT_REMINDER_TITLE,
     DeleteAccountForm,
     ImportForm,
     PasswordChangeForm,
@@ -61,9 +63,8 @@ def account_page(**forms: Any) -> str:
         forms.setdefault(name, form_class(formdata=None))
     forms.setdefault("country_form", country_form())
     if "reminder_form" not in forms:
-        forms["reminder_form"] = ReminderForm(
-            formdata=None, data={"title": current_user.reminder_title or "Check-in"}
-        )
+        title = current_user.reminder_title or str(DEFAULT_REMINDER_TITLE)
+        forms["reminder_form"] = ReminderForm(formdata=None, data={"title": title})
     return render_template("account/account.html", codes_left=codes_left(current_user.id), **forms)
 
 
@@ -116,7 +117,7 @@ def delete() -> ResponseReturnValue:
     """Delete the user and everything of theirs; the password confirms it (403 if wrong)."""
     form = DeleteAccountForm()
     problem = refused(
-        form, "form", form.password, "That password is not right. Nothing was deleted."
+        form, "form", form.password, _("That password is not right. Nothing was deleted.")
     )
     if problem:
         return problem
@@ -124,5 +125,5 @@ def delete() -> ResponseReturnValue:
     db.session.delete(user)
     db.session.commit()
     close_session()
-    flash("Your account and everything in it have been deleted.", "info")
+    flash(_("Your account and everything in it have been deleted."), "info")
     return redirect(url_for("start.index"), 303)

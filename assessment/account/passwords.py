@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -20,7 +21,7 @@ def change() -> Response | tuple[str, int]:
     """A new password for the right current one (wrong: 403); other sessions end."""
     form = PasswordChangeForm()
     form.account_name = current_user.username
-    wrong = "That is not your current password. Nothing was changed."
+    wrong = _("That is not your current password. Nothing was changed.")
     problem = refused(form, "password_form", form.current, wrong)
     if problem:
         return problem
@@ -29,7 +30,10 @@ def change() -> Response | tuple[str, int]:
     end_every_session(user)
     db.session.commit()
     start_session(user)
-    flash("Your password is changed. Everywhere else you were signed in is signed out.", "success")
+    flash(
+        _("Your password is changed. Everywhere else you were signed in is signed out."),
+        "success",
+    )
     return redirect(url_for("account.account"), 303)
 
 
@@ -43,5 +47,5 @@ def signout_all() -> Response:
     end_every_session(db.session.get_one(User, current_user.id))
     db.session.commit()
     close_session()
-    flash("You are signed out everywhere. Please sign in again to go on.", "info")
+    flash(_("You are signed out everywhere. Please sign in again to go on."), "info")
     return redirect(url_for("auth.login"), 303)

@@ -6,6 +6,9 @@ See docs/architecture.md#accounts.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -28,7 +31,7 @@ from .recovery_codes import (
 
 bp = Blueprint("recovery", __name__)
 
-WRONG_CODE = "That user name and recovery code do not match an account, or the code was used."
+WRONG_CODE = _l("That user name and recovery code do not match an account, or the code was used.")
 
 
 @bp.get("/account/recovery-codes/new")
@@ -63,7 +66,7 @@ def new_codes() -> str | tuple[str, int]:
     Only a request that proves the password mints them: a copied cookie alone cannot.
     """
     form = PasswordCheckForm()
-    wrong = "That password is not right. Your codes did not change."
+    wrong = _("That password is not right. Your codes did not change.")
     problem = refused(form, "codes_form", form.password, wrong)
     if problem:
         return problem
@@ -109,7 +112,17 @@ def recover() -> Response | tuple[str, int] | str:
     start_session(user)
     remember_device(user)
     left = codes_left(user.id)
-    flash(f"Your new password is set. You have {left} recovery codes left.", "success")
+    flash(
+        ngettext(
+            "Your new password is set. You have %(num)d recovery code left.",
+            "Your new password is set. You have %(num)d recovery codes left.",
+            left,
+        ),
+        "success",
+    )
     if left <= 3:
-        flash("You are running low on recovery codes: make new ones on your Account page.", "info")
+        flash(
+            _("You are running low on recovery codes: make new ones on your Account page."),
+            "info",
+        )
     return redirect(after, 303)

@@ -11,16 +11,16 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core import db
-from .forms import ReminderForm
+from .forms import DEFAULT_REMINDER_TITLE, ReminderForm
 from .page import account_page
 
 bp = Blueprint("reminders", __name__)
 
 REMINDER_WEEKS = (1, 2, 4, 6, 8)
-DEFAULT_TITLE = "Check-in"
 EVENT_LENGTH = timedelta(minutes=30)
 # Names nothing: a calendar shows only what the person chose as the title.
 PRODUCT_ID = "-//Private reminder//EN"
@@ -29,7 +29,7 @@ MAX_LINE_OCTETS = 75  # RFC 5545 §3.1: longer content lines are folded
 
 def reminder_title(title: str | None) -> str:
     """The title the person chose, or the discreet default."""
-    return title or DEFAULT_TITLE
+    return title or str(DEFAULT_REMINDER_TITLE)
 
 
 def _escape(text: str) -> str:
@@ -114,7 +114,7 @@ def set_title() -> ResponseReturnValue:
         return account_page(reminder_form=form), 400
     current_user.reminder_title = form.title.data
     db.session.commit()
-    flash("Your reminder title is saved.", "success")
+    flash(_("Your reminder title is saved."), "success")
     return redirect(url_for("account.account") + "#reminder", 303)
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -24,21 +27,36 @@ RETRY_AFTER_SECONDS = 30
 _RESHOWN: dict[str, Callable[[], str | None]] = {}
 
 MESSAGES = {
-    400: ("Something in that request was not right", "Please go back and try again."),
-    401: ("Please sign in", "That page needs you to be signed in."),
-    403: ("Not allowed", "You can't do that here."),
-    404: ("Page not found", "There is nothing here. It may have moved, or never existed."),
-    405: ("Not allowed", "That page can't be used that way. Please use the buttons on the site."),
-    410: ("This link has expired", "Please ask for a new one."),
-    413: ("That was too much at once", "What you sent is larger than this site accepts (1 MiB)."),
-    429: (
-        "Please slow down",
-        "There have been too many tries in a short time. Please wait a minute and try again.",
+    400: (
+        _l("Something in that request was not right"),
+        _l("Please go back and try again."),
     ),
-    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again."),
+    401: (_l("Please sign in"), _l("That page needs you to be signed in.")),
+    403: (_l("Not allowed"), _l("You can't do that here.")),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing here. It may have moved, or never existed."),
+    ),
+    405: (
+        _l("Not allowed"),
+        _l("That page can't be used that way. Please use the buttons on the site."),
+    ),
+    410: (_l("This link has expired"), _l("Please ask for a new one.")),
+    413: (
+        _l("That was too much at once"),
+        _l("What you sent is larger than this site accepts (1 MiB)."),
+    ),
+    429: (
+        _l("Please slow down"),
+        _l("There have been too many tries in a short time. Please wait a minute and try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Please try again."),
+    ),
     503: (
-        "Rekindle is not available right now",
-        "Nothing you sent was half-saved. Please try again in a few minutes.",
+        _l("Rekindle is not available right now"),
+        _l("Nothing you sent was half-saved. Please try again in a few minutes."),
     ),
 }
 
@@ -75,8 +93,11 @@ def _signed_out_if_unknown() -> None:
         g._login_user = login_manager.anonymous_user()
 
 
-def error_page(code: int, title: str, message: str) -> str:
-    """The error page, even when the database cannot say who is signed in (never a 500)."""
+def error_page(code: int, title: Any, message: Any) -> str:
+    """The error page, even when the database cannot say who is signed in (never a 500).
+
+    ``title`` and ``message`` may be lazy (``MESSAGES``): read in the request's language.
+    """
     try:
         return render_template("errors/error.html", code=code, title=title, message=message)
     except UNAVAILABLE:
@@ -93,8 +114,8 @@ def register(app: Flask) -> None:
         return (
             error_page(
                 400,
-                "This form has expired",
-                "Please go back, reload the page and send it again. Nothing was saved.",
+                _("This form has expired"),
+                _("Please go back, reload the page and send it again. Nothing was saved."),
             ),
             400,
         )
@@ -120,7 +141,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         code = error.code or 500
-        title, message = MESSAGES.get(code, (error.name, error.description or ""))
+        # A code without words of its own reads as its family's: Werkzeug's name and
+        # description are English only, and would be the one page no catalog reaches.
+        title, message = MESSAGES.get(code) or MESSAGES[500 if code >= 500 else 400]
         response = error.get_response()
         response.data = error_page(code, title, message).encode()
         response.mimetype = "text/html"

@@ -3,23 +3,74 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
+from babel.lists import format_list
 from flask import Flask, current_app, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from questionnaires.models import Questionnaire
 from questionnaires.timing import minutes_to_answer, seconds_to_answer
-from scoring import BAND_LABELS, band
+from scoring import (
+    AREAS_DIFFER,
+    BAND_LABELS,
+    QUESTIONS_CHANGED,
+    RELIABLE_DECLINE,
+    RELIABLE_IMPROVEMENT,
+    SEE_DIFFERENTLY,
+    SEE_SAME,
+    WITHIN_NORMAL,
+    band,
+)
 
 from .assets import plotly_filename
+
+# scoring/ stays free of Flask and speaks English: its words reach a page through these
+# mappings, by the key or the value scoring returns (docs/architecture.md#languages).
+BAND_NAMES = {
+    # NOTE: a band a score falls in: a clear strength of the relationship.
+    "strength": _l("strength"),
+    # NOTE: a band a score falls in: neither a strength nor a worry.
+    "steady": _l("steady"),
+    # NOTE: a band a score falls in: where attention would help most (never "bad").
+    "growth": _l("room to grow"),
+}
+VERDICTS = {
+    # NOTE: what a change between two check-ups means: larger than chance, for the better.
+    RELIABLE_IMPROVEMENT: _l("reliable improvement"),
+    # NOTE: what a change between two check-ups means: larger than chance, for the worse.
+    RELIABLE_DECLINE: _l("reliable decline"),
+    # NOTE: what a change between two check-ups means: small enough to be chance.
+    WITHIN_NORMAL: _l("within normal variation"),
+    QUESTIONS_CHANGED: _l("the questions changed: not judged"),
+    AREAS_DIFFER: _l("different areas scored: not judged"),
+    # NOTE: two partners' scores for one area are far apart.
+    SEE_DIFFERENTLY: _l("you see this differently"),
+    SEE_SAME: _l("you see this much the same"),
+}
 
 
 def band_name(score: float | None) -> str:
     """The band's words as people read them ("room to grow", never "bad")."""
     key = band(score)
-    return BAND_LABELS[key] if key else "needs more answers"
+    if not key:
+        return _("needs more answers")
+    return str(BAND_NAMES.get(key, BAND_LABELS[key]))
+
+
+def verdict(label: str | None) -> str:
+    """A label scoring returns (a change's, a gap's) in the reader's language.
+
+    A label with no words here is shown as scoring gave it, rather than failing the page.
+    """
+    if label is None:
+        return ""
+    return str(VERDICTS.get(label, label))
 
 
 def format_score(score: float | None) -> str:
@@ -42,8 +93,38 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
     start page, the choice and the questionnaire never disagree.
     """
     if seconds_to_answer(questionnaire) <= 60:
-        return "under a minute"
-    return f"about {minutes_to_answer(questionnaire)} minutes"
+        return _("under a minute")
+    minutes = minutes_to_answer(questionnaire)
+    return ngettext("about %(num)d minute", "about %(num)d minutes", minutes)
+
+
+# Languages whose nouns keep their capital inside a sentence: a name in a list stays as it is.
+_NOUNS_CAPITALISED = frozenset({"de"})
+
+
+def word_list(
+    words: Iterable[str],
+    style: Literal["standard", "or"] = "standard",
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """Names joined the way the reader's language lists them: "Trust, care, and fun", or
+    with ``style="or"`` "a crisis line or a sexual-violence line".
+
+    ``names`` turns each key into its words (keys unknown to it are left out). Without it,
+    the first word keeps its capital and the others are lower-cased as words inside a
+    sentence, except in a language that capitalises nouns. Babel's list patterns give each
+    language's commas and "and" or "or", so no template glues a list together in English.
+    """
+    locale = get_locale()
+    language = locale.language if locale is not None else "en"
+    if names is not None:
+        shown = [str(names[word]) for word in words if word in names]
+    else:
+        shown = [
+            word if index == 0 or language in _NOUNS_CAPITALISED else word.lower()
+            for index, word in enumerate(words)
+        ]
+    return format_list(shown, style=style, locale=locale or "en") if shown else ""
 
 
 def anchor(text: str) -> str:
@@ -77,9 +158,11 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.filters["band_name"] = band_name
+    app.jinja_env.filters["verdict"] = verdict
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
     app.jinja_env.filters["score"] = format_score
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["change"] = format_change
     app.jinja_env.filters["time_to_answer"] = time_to_answer
     app.jinja_env.filters["anchor"] = anchor
+    app.jinja_env.filters["word_list"] = word_list

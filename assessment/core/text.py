@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 _NONCHARACTERS = "".join(
@@ -27,9 +28,9 @@ _ODD = (
 )
 _ODD_ON_ONE_LINE = re.compile(f"[\t\n\r{_ODD}]")
 _ODD_ON_SEVERAL_LINES = re.compile(f"[{_ODD}]")
-MESSAGE = "Please use letters, digits, spaces and punctuation only, on one line."
+MESSAGE = _l("Please use letters, digits, spaces and punctuation only, on one line.")
 # Most of these characters cannot be seen: say so, or the person stares at text that looks fine.
-UNSEEN = "If it looks right, type it again: something you cannot see may have been pasted in."
+UNSEEN = _l("If it looks right, type it again: something you cannot see may have been pasted in.")
 
 
 def is_plain(text: str, lines: bool = False) -> bool:
@@ -42,10 +43,12 @@ def is_plain(text: str, lines: bool = False) -> bool:
 class PlainText:
     """WTForms validator for every free-text field: ``is_plain`` or a form error."""
 
-    def __init__(self, message: str = MESSAGE, lines: bool = False) -> None:
-        self.message = f"{message} {UNSEEN}"
+    def __init__(self, message: Any = MESSAGE, lines: bool = False) -> None:
+        # Kept lazy (``_l``): the two sentences are read in the request's language only when
+        # a field is refused, never frozen in English when the form class is defined.
+        self.message = message
         self.lines = lines
 
     def __call__(self, _form: Any, field: Any) -> None:
         if isinstance(field.data, str) and not is_plain(field.data, self.lines):
-            raise ValidationError(self.message)
+            raise ValidationError(f"{self.message} {UNSEEN}")

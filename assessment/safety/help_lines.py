@@ -16,6 +16,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
@@ -96,14 +98,14 @@ def lines_for_person(flag: Flag | None = None) -> HelpLines:
 def _page_of_ours(_form: Any, field: Any) -> None:
     """The page to go back to follows the one rule every ``next`` does (core.local_path)."""
     if field.data and local_path(field.data) is None:
-        raise ValidationError("That is not a page of this site.")
+        raise ValidationError(_("That is not a page of this site."))
 
 
 class CountryForm(StrictForm):
     """Choose whose help lines to see; the choices are the countries in helplines.yaml."""
 
     country = SelectField(
-        "Show help lines for", validators=[InputRequired("Please choose a country.")]
+        _l("Show help lines for"), validators=[InputRequired(_l("Please choose a country."))]
     )
     next = HiddenField(validators=[_page_of_ours])  # where the form was, to go back to
 
@@ -120,7 +122,8 @@ def country_form(next_path: str = "") -> CountryForm:
 def _fill_choices(form: CountryForm) -> None:
     form.country.choices = [
         *current_catalog().helplines.choices(),
-        (OTHER, "Somewhere else"),
+        # NOTE: the choice for a country that the list of help lines does not have.
+        (OTHER, _("Somewhere else")),
     ]
 
 
@@ -139,7 +142,7 @@ def help_lines() -> tuple[str, int] | str:
             "safety/help.html",
             lines=lines_for_person(),
             choices=current_catalog().helplines.choices(),
-            problem="That is not a country code. Please choose a country from the list.",
+            problem=_("That is not a country code. Please choose a country from the list."),
         ), 400
     lines = lines_for(raw) if raw else lines_for_person()
     return render_template(
@@ -168,12 +171,14 @@ def choose_country() -> Response | tuple[str, int]:
             "safety/help.html",
             lines=lines_for_person(),
             choices=current_catalog().helplines.choices(),
-            problem="That choice was not one of the countries listed. Nothing was changed.",
+            problem=_("That choice was not one of the countries listed. Nothing was changed."),
         ), 400
     user = db.session.get_one(User, current_user.id)
     user.helpline_country = form.country.data
     db.session.commit()
     lines = lines_for(form.country.data)
-    where = lines.country.name if lines.country else "somewhere not listed"
-    flash(f"Help lines now shown for {where}.", "info")
+    if lines.country:
+        flash(_("Help lines now shown for %(country)s.", country=lines.country.name), "info")
+    else:
+        flash(_("Help lines now shown for somewhere not listed."), "info")
     return redirect(form.next.data or url_for("account.account"), 303)

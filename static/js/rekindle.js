@@ -5,6 +5,20 @@
 (function () {
   "use strict";
 
+  // --- Words: every sentence this script shows comes from the page (base.html renders
+  // them in the reader's language); "%(name)s" placeholders are filled in here. ---
+  var WORDS = null;
+  function say(key, values) {
+    if (WORDS === null) {
+      var block = document.getElementById("rekindle-words");
+      try { WORDS = block ? JSON.parse(block.textContent) : {}; } catch (error) { WORDS = {}; }
+    }
+    var text = WORDS[key] || "";
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   // --- Leave quickly: replace this page, so Back does not return to it. ---
   function quickExit(event) {
     var link = document.getElementById("quick-exit");
@@ -64,7 +78,7 @@
         if (fieldset.querySelector("input[type=radio]:checked")) { answered += 1; }
       });
       bar.value = answered;
-      bar.textContent = answered + " of " + scored.length;
+      bar.textContent = say("progress", { answered: answered, total: scored.length });
       count.textContent = String(answered);
       if (line) { line.style.width = (100 * answered / Math.max(1, scored.length)) + "%"; }
       form.querySelectorAll(".q-section[data-section]").forEach(function (section) {
@@ -166,8 +180,12 @@
 
     function nameOf(step) {
       var heading = headingOf(step);
+      var named = step.getAttribute("data-step-name");
+      if (named) { return named; }
+      // The heading reads "Part 2 of 6: Communication" in any language: what follows the
+      // first colon after the numbers is the area's name.
       var text = heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
-      return text.replace(/^Part \d+ of \d+: /, "");
+      return text.replace(/^[^:]*\d[^:]*:\s*/, "");
     }
 
     steps.forEach(function (step, index) {
@@ -177,7 +195,7 @@
         var back = document.createElement("button");
         back.type = "button";
         back.className = "button button-quiet step-back";
-        back.textContent = "Back";
+        back.textContent = say("back");
         back.addEventListener("click", function () { show(index - 1, true); });
         nav.appendChild(back);
       }
@@ -185,7 +203,7 @@
         var next = document.createElement("button");
         next.type = "button";
         next.className = "button step-next";
-        next.textContent = "Next: " + nameOf(steps[index + 1]);
+        next.textContent = say("next", { part: nameOf(steps[index + 1]) });
         next.addEventListener("click", function () { show(index + 1, true); });
         nav.appendChild(next);
       }
@@ -262,8 +280,7 @@
       note.id = "answers-restored";
       note.className = "note";
       note.setAttribute("role", "status");
-      note.textContent = "Your earlier answers are back on this page. If you sent them already," +
-        " sending them again shows that result and saves nothing new.";
+      note.textContent = say("restored");
       form.parentNode.insertBefore(note, form);
     }
     window.addEventListener("pageshow", sayWhenRestored);
@@ -326,19 +343,18 @@
       var field = document.getElementById(id);
       var status = document.querySelector('[data-copy-status="' + id + '"]');
       if (!field) { return; }
-      function say(text) { if (status) { status.textContent = text; } }
+      function tell(text) { if (status) { status.textContent = text; } }
       function fallback() {
         field.focus();
         field.select();
         var copied = false;
         try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
-        say(copied ? "Copied. Paste it into a message to your partner."
-          : "The link is selected: copy it with your device's copy command.");
+        tell(say(copied ? "link_copied" : "link_selected"));
       }
       button.addEventListener("click", function () {
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(field.value).then(function () {
-            say("Copied. Paste it into a message to your partner.");
+            tell(say("link_copied"));
           }, fallback);
         } else {
           fallback();
@@ -352,24 +368,25 @@
   // nothing of Rekindle, should someone else look through the device's downloads.
   function setUpRecoveryCodes() {
     var status = document.querySelector("[data-codes-status]");
-    function say(text) { if (status) { status.textContent = text; } }
+    var FILE_NAME = "recovery-codes.txt";
+    function tell(text) { if (status) { status.textContent = text; } }
     function codesText(id) {
       var list = document.getElementById(id);
       if (!list) { return ""; }
       var codes = Array.prototype.map.call(list.querySelectorAll(".recovery-code"), function (code) {
         return code.textContent.trim();
       });
-      return "Recovery codes (each works once)\r\n\r\n" + codes.join("\r\n") + "\r\n";
+      return say("codes_heading") + "\r\n\r\n" + codes.join("\r\n") + "\r\n";
     }
     document.querySelectorAll("button[data-copy-codes]").forEach(function (button) {
       button.addEventListener("click", function () {
         var text = codesText(button.getAttribute("data-copy-codes"));
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(text).then(function () {
-            say("Copied. Paste them into your password manager.");
-          }, function () { say("Copying did not work here: select the codes and copy them."); });
+            tell(say("codes_copied"));
+          }, function () { tell(say("codes_not_copied")); });
         } else {
-          say("Copying does not work on this connection: select the codes and copy them.");
+          tell(say("codes_no_clipboard"));
         }
       });
     });
@@ -378,12 +395,12 @@
         var text = codesText(button.getAttribute("data-download-codes"));
         var link = document.createElement("a");
         link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-        link.download = "recovery-codes.txt";
+        link.download = FILE_NAME;
         document.body.appendChild(link);
         link.click();
         document.body.removeChild(link);
         setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-        say("Downloaded as recovery-codes.txt.");
+        tell(say("codes_downloaded", { file: FILE_NAME }));
       });
     });
   }
