@@ -11,7 +11,8 @@ import re
 from datetime import date
 from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from babel import Locale
+from pydantic import Field, field_validator, model_validator
 
 from .models import _located, _Strict
 
@@ -26,6 +27,12 @@ TOPICS: tuple[Topic, ...] = get_args(Topic)
 # Every listed country has an abuse line, and a line of each of these or says that none could
 # be checked yet (docs/architecture.md#help-lines).
 ACCOUNTED_TOPICS: tuple[Topic, ...] = ("crisis", "sexual_violence")
+# The languages a line may say it answers in: the two-letter ISO 639-1 codes that Babel's
+# CLDR data names (184 of them), so a typo such as "sp" or "ger" stops start-up instead of
+# quietly never matching a page's language (docs/architecture.md#help-lines).
+LANGUAGE_CODES: frozenset[str] = frozenset(
+    code for code in map(str, Locale("en").languages) if re.fullmatch(r"[a-z]{2}", code)
+)
 
 
 class _Checked(_Strict):
@@ -51,7 +58,24 @@ class HelplineService(_Checked):
     note: str | None = Field(default=None, min_length=1)  # when to use it, in a few words
     url: str | None = Field(default=None, pattern=_PUBLIC_URL)
     hours: str | None = None
+    # The languages its own (or a government) page says it answers in, as ISO 639-1 codes;
+    # empty when no checked page says. The help page lists lines answering in the page's
+    # language first (docs/architecture.md#help-lines).
     languages: list[str] = Field(default_factory=list)
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if code not in LANGUAGE_CODES:
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code like 'es'")
+        if len(set(codes)) != len(codes):
+            raise ValueError("a language is listed twice")
+        return codes
+
+    def answers_in(self, language: str | None) -> bool:
+        """Whether a checked page says this line answers in ``language`` (a code like "es")."""
+        return language is not None and language in self.languages
 
     @model_validator(mode="after")
     def _reachable(self) -> HelplineService:

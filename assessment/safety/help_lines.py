@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -41,7 +42,8 @@ class HelpLines:
     ``first`` are the lines of the topic that comes first (sexual violence, after a "yes"
     about it), each with its area; ``national`` the other lines for the whole country;
     ``regional`` the rest under the name of the part they serve, so that no regional line
-    poses as the country's.
+    poses as the country's. Within each, lines answering in the page's language come first
+    (and areas with such a line), otherwise the file's order holds.
     """
 
     code: str  # an ISO code from helplines.yaml, or OTHER
@@ -52,28 +54,52 @@ class HelpLines:
     regional: tuple[tuple[str, tuple[HelplineService, ...]], ...] = ()
 
 
+def page_language() -> str | None:
+    """The language this request is answered in ("es"), or None outside a request.
+
+    Flask-Babel's locale, chosen by the i18n room's selector (account, cookie, browser);
+    read here rather than imported, so that safety keeps using core only.
+    """
+    locale = get_locale()
+    return locale.language if locale is not None else None
+
+
+def _own_language_first(
+    services: list[HelplineService], language: str | None
+) -> tuple[HelplineService, ...]:
+    """Lines answering in ``language`` first; a stable sort keeps the file's order within."""
+    return tuple(sorted(services, key=lambda service: not service.answers_in(language)))
+
+
 def lines_for(code: str | None, first: str | None = None) -> HelpLines:
     """The lines for a code (any case); an unlisted or empty code gets the general advice.
 
-    Services of topic ``first`` (sexual_violence, after a "yes" about it) come first.
+    Services of topic ``first`` (sexual_violence, after a "yes" about it) come first. Where
+    a country has several lines, those answering in the page's language lead their group;
+    the services keep their own names, never translated (docs/architecture.md#help-lines).
     """
     helplines = current_catalog().helplines
     country = helplines.country(code or "")
     if country is None:
         return HelpLines(code=OTHER, country=None, directory=helplines.directory)
-    leading = tuple(s for s in country.services if first is not None and first in s.topics)
+    language = page_language()
+    leading = [s for s in country.services if first is not None and first in s.topics]
     rest = [service for service in country.services if service not in leading]
     areas: dict[str, list[HelplineService]] = {}
     for service in rest:
         if service.area:
             areas.setdefault(service.area, []).append(service)
+    regional = sorted(
+        areas.items(),
+        key=lambda item: not any(service.answers_in(language) for service in item[1]),
+    )
     return HelpLines(
         code=(code or "").upper(),
         country=country,
         directory=helplines.directory,
-        first=leading,
-        national=tuple(service for service in rest if not service.area),
-        regional=tuple((area, tuple(found)) for area, found in areas.items()),
+        first=_own_language_first(leading, language),
+        national=_own_language_first([s for s in rest if not s.area], language),
+        regional=tuple((area, _own_language_first(found, language)) for area, found in regional),
     )
 
 

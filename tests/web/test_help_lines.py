@@ -244,3 +244,27 @@ def test_a_line_not_yet_checked_is_said_plainly_with_where_to_turn(client, catal
     assert "call 112" in note and catalog.helplines.directory.url in note
     uk = client.get("/safety/help?country=GB").get_data(as_text=True)
     assert "help-unchecked" not in uk
+
+
+def _line_names(html: str) -> list[str]:
+    """The help lines' names in the order the page lists them."""
+    return re.findall(r'class="help-line" data-topics="[^"]*"><strong>([^<]+)</strong>', html)
+
+
+def test_lines_answering_in_the_pages_language_come_first(client) -> None:
+    """Reading in Spanish (cookie or browser), are the US lines that answer in Spanish listed
+    first, with their own English names; in a language no line speaks, the file's order?"""
+    client.set_cookie("lang", "es")
+    names = _line_names(client.get("/safety/help?country=US").get_data(as_text=True))
+    assert names[:2] == ["National Domestic Violence Hotline", "988 Suicide &amp; Crisis Lifeline"]
+    assert names.index("988 Suicide &amp; Crisis Lifeline") < names.index(
+        "National Domestic Violence Hotline (TTY)"
+    )
+    client.delete_cookie("lang")
+    browser = client.get("/safety/help?country=US", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert _line_names(browser.get_data(as_text=True)) == names
+    client.set_cookie("lang", "de")
+    names = _line_names(client.get("/safety/help?country=US").get_data(as_text=True))
+    assert names.index("National Domestic Violence Hotline (TTY)") < names.index(
+        "988 Suicide &amp; Crisis Lifeline"
+    )
