@@ -9,7 +9,9 @@ WORKERS ?= 2
 THREADS ?= 32
 export FLASK_APP := app
 
-.PHONY: run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium nginx migrate demo clean
+PYBABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+
+.PHONY: translations extract-words run test lint format bench lighthouse screenshots plotly-bundle install install-dev chromium nginx migrate demo clean
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,13 +37,26 @@ demo: migrate
 # Each process has THREADS threads, and a client that sends or reads slowly holds one until
 # it is done: THREADS - 1 such clients at once still leave one thread for everyone else
 # (README, "Two commands"; tests/db/test_slow_clients.py). Past that, serve behind nginx.
-run: demo
+run: demo translations
 	@echo "Rekindle on http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	@if [ -n "$$RATELIMIT_STORAGE_URI" ] && [ "$${RATELIMIT_STORAGE_URI%%:*}" != "memory" ]; then \
 	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	else \
 	  exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers 1 --threads $(THREADS) --access-logfile - 'app:create_app()'; \
 	fi
+
+# The interface's words: each translations/<lang>/LC_MESSAGES/messages.po compiled to the .mo
+# Flask-Babel reads (compiled files are not committed; README, "Adding a language").
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel -q compile -d translations
+
+# After changing the interface's words: collect them again and add the new ones to each
+# language's catalog, never guessing a translation from a similar one (no fuzzy matching).
+extract-words: $(VENV)/.runtime
+	$(BIN)/pybabel -q extract -F babel.cfg -c NOTE: $(PYBABEL_KEYWORDS) --no-location \
+	  --project Rekindle --copyright-holder "Rekindle's authors" -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+	for language in $$(ls questionnaires/i18n); do $(BIN)/python -m questionnaires $$language; done
 
 chromium:
 	@scripts/ensure-chromium
@@ -50,7 +65,7 @@ chromium:
 nginx:
 	@scripts/ensure-nginx
 
-test: $(VENV)/.dev chromium nginx
+test: $(VENV)/.dev chromium nginx translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
