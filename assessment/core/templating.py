@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
+from babel.dates import format_date as babel_date
 from babel.lists import format_list
-from flask import Flask, current_app, url_for
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -73,9 +75,20 @@ def verdict(label: str | None) -> str:
     return str(VERDICTS.get(label, label))
 
 
+def _reader_locale() -> str:
+    """The Babel locale dates and numbers are written in: the request's language, English
+    as in Britain (3 March 2026), and English outside a request (a command's output)."""
+    locale = get_locale() if has_request_context() else None
+    if locale is None or locale.language == "en":
+        return "en_GB"
+    return str(locale)
+
+
 def format_score(score: float | None) -> str:
-    """A stored score with its one decimal, or a dash when there is none."""
-    return "—" if score is None else f"{score:.1f}"
+    """A stored score with its one decimal (62.5, 62,5), or a dash when there is none."""
+    if score is None:
+        return "—"
+    return format_decimal(round(score, 1), format="0.0", locale=_reader_locale())
 
 
 def format_change(delta: float | None) -> str:
@@ -83,7 +96,9 @@ def format_change(delta: float | None) -> str:
     if delta is None:
         return "—"
     shown = round(delta, 1)
-    return "0.0" if shown == 0 else f"{shown:+.1f}"
+    if shown == 0:
+        return format_decimal(0, format="0.0", locale=_reader_locale())
+    return format_decimal(shown, format="+0.0;-0.0", locale=_reader_locale())
 
 
 def time_to_answer(questionnaire: Questionnaire) -> str:
@@ -133,13 +148,14 @@ def anchor(text: str) -> str:
 
 
 def format_date(moment: datetime) -> str:
-    """A date people read at a glance: 3 March 2026."""
-    return _day_words(moment.year, moment.month, moment.day)
+    """A date people read at a glance, in the reader's language: 3 March 2026, 3 de marzo
+    de 2026, 3 mars 2026, 3. März 2026."""
+    return _day_words(moment.year, moment.month, moment.day, _reader_locale())
 
 
 @lru_cache(maxsize=4096)
-def _day_words(year: int, month: int, day: int) -> str:
-    return f"{day} {date(year, month, day):%B %Y}"
+def _day_words(year: int, month: int, day: int, locale: str) -> str:
+    return babel_date(date(year, month, day), format="long", locale=locale)
 
 
 def register_template_helpers(app: Flask) -> None:
