@@ -22,7 +22,7 @@ from scoring import (
     band,
 )
 
-from ..core import Assessment, PlanStatus, current_catalog, format_date
+from ..core import Assessment, PlanStatus, current_catalog, format_date, in_sentence
 from ..safety import Flag, allowed_while
 from .checkins import plan_history, said_helped
 from .queries import offered_suggestions
@@ -128,7 +128,7 @@ def _change_sentence(
     Each outcome is one whole sentence in the catalog, so a translation can order it freely.
     """
     # NOTE: "title" is the questionnaire's name in lowercase: "check-up" or "pulse".
-    title = definition.title.lower()
+    title = in_sentence(definition.title)
     if changes is None or previous_at is None:
         return _(
             "This is your first %(title)s, so there is nothing to compare with yet.", title=title
@@ -151,7 +151,7 @@ def _change_sentence(
 
     def named(label: str) -> list[str]:
         return [
-            definition.dimension(change.dimension).label.lower()
+            in_sentence(definition.dimension(change.dimension).label)
             for change in changes
             if change.label == label
         ]
@@ -197,7 +197,7 @@ def _change_sentence(
 
 def _focus_sentence(definition: Questionnaire, focus: Focus, shows_help: bool) -> str | None:
     """The areas to focus on; while help comes first, only which areas scored lowest."""
-    labels = [definition.dimension(d).label.lower() for d in focus.dimensions]
+    labels = [in_sentence(definition.dimension(d).label) for d in focus.dimensions]
     if not labels:
         return None
     if shows_help:

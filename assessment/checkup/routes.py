@@ -20,6 +20,7 @@ from ..core import (
     PlanStatus,
     current_catalog,
     current_language,
+    in_sentence,
     latest_or_404,
     parse_id,
     radar,
@@ -275,7 +276,7 @@ def result(assessment_id: int) -> str:
     scores = assessment.score_map()
     previous = previous_assessment(assessment)
     # NOTE: the radar's legend and the table's column: "This check-up", "This pulse".
-    traces = [(_("This %(title)s", title=definition.title.lower()), scores)]
+    traces = [(_("This %(title)s", title=in_sentence(definition.title)), scores)]
     changes = None
     overall_change = None
     questions_changed = None

@@ -117,6 +117,15 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
 _NOUNS_CAPITALISED = frozenset({"de"})
 
 
+def in_sentence(name: str) -> str:
+    """A name (a questionnaire's title, an area) as a word inside a sentence: lower-cased,
+    "your relationship check-up", except in a language whose nouns keep their capital
+    ("deinen Beziehungs-Check")."""
+    locale = get_locale() if has_request_context() else None
+    language = locale.language if locale is not None else "en"
+    return name if language in _NOUNS_CAPITALISED else name.lower()
+
+
 def word_list(
     words: Iterable[str],
     style: Literal["standard", "or"] = "standard",
@@ -174,6 +183,7 @@ def register_template_helpers(app: Flask) -> None:
     )
 
     app.jinja_env.filters["band_name"] = band_name
+    app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.filters["verdict"] = verdict
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
     app.jinja_env.filters["score"] = format_score

@@ -21,7 +21,7 @@ from scoring import (
     thin_series,
 )
 
-from ..core import PlanStatus, Talk, charts
+from ..core import PlanStatus, Talk, charts, in_sentence
 from ..norms import NormsInUse, norms_in_use
 from ..plans import PlanRow
 from ..talk import area_label, talked_at
@@ -123,7 +123,7 @@ def first_and_latest(
     ids = rows["assessment_id"].drop_duplicates().tolist()
     if len(ids) == 1:
         # NOTE: the radar's legend when there is one check-in: "Your only check-up".
-        only = _("Your only %(title)s", title=definition.title.lower())
+        only = _("Your only %(title)s", title=in_sentence(definition.title))
         return [(only, scores_of(rows, ids[0]))]
     # NOTE: the radar's legend: the latest and the first check-in of a kind.
     return [(_("Latest"), scores_of(rows, ids[-1])), (_("First"), scores_of(rows, ids[0]))]

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from questionnaires.models import Questionnaire, Strategy, TalkPrompts
 from scoring import SEE_DIFFERENTLY, band, focus_areas, unhelpful_strategies
 
-from ..core import Assessment, Talk, current_catalog
+from ..core import Assessment, Talk, current_catalog, in_sentence
 from ..partner import SharedCheckup, gap_words, gaps_between
 from ..plans import plans_with_checkins
 
@@ -68,7 +68,7 @@ def strengths_phrase(areas: list[Area]) -> Markup:
     """Step 2's shared strengths as one list, joined as the reader's language joins a list
     (never glued with English "and"); each name stays marked for its area."""
     names = [
-        Markup('<strong data-strength="{}">{}</strong>').format(area.id, area.label.lower())
+        Markup('<strong data-strength="{}">{}</strong>').format(area.id, in_sentence(area.label))
         for area in areas
     ]
     # The names are escaped above; the pattern around them is the locale's (CLDR) own words.
