@@ -31,6 +31,7 @@ from scoring import (
 )
 
 from .assets import plotly_filename
+from .catalog import current_catalog
 
 # scoring/ stays free of Flask and speaks English: its words reach a page through these
 # mappings, by the key or the value scoring returns (docs/architecture.md#languages).
@@ -151,6 +152,15 @@ def word_list(
     return format_list(shown, style=style, locale=locale or "en") if shown else ""
 
 
+def guide_heading(section_id: str) -> str:
+    """A guide section's heading in the reader's language, from its id (the cards' "From the
+    guide's section on ..."); the id itself if the guide does not list it."""
+    for section in current_catalog().strategies.guide.sections():
+        if section.id == section_id:
+            return section.heading
+    return section_id
+
+
 def anchor(text: str) -> str:
     """Words as a page anchor or a class name: "couple's therapy" -> "couple-s-therapy"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -184,6 +194,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["band_name"] = band_name
     app.jinja_env.filters["in_sentence"] = in_sentence
+    app.jinja_env.filters["guide_heading"] = guide_heading
     app.jinja_env.filters["verdict"] = verdict
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
     app.jinja_env.filters["score"] = format_score

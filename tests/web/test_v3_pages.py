@@ -273,7 +273,10 @@ def test_strategy_cards_say_the_guide_and_link_to_its_section(member, checkup, c
     )
     assert len(cards) == page.count('class="strategy"') >= 2
     for anchor, name in cards:
-        assert f'id="{anchor}" data-section="{name}"' in sources, anchor  # both escaped alike
+        heading = re.search(
+            rf'id="{anchor}" data-section="[^"]+"><strong>([^<]+)</strong>', sources
+        )
+        assert heading and heading.group(1) == name, anchor  # the heading, in the page's language
 
 
 # --- One time estimate everywhere --------------------------------------------------------------
