@@ -92,6 +92,11 @@ def format_score(score: float | None) -> str:
     return format_decimal(round(score, 1), format="0.0", locale=_reader_locale())
 
 
+def format_number(value: float, places: int = 1) -> str:
+    """A figure with ``places`` decimals in the reader's way: 0.85, 0,85."""
+    return format_decimal(round(value, places), format="0." + "0" * places, locale=_reader_locale())
+
+
 def format_change(delta: float | None) -> str:
     """A change with its sign and one decimal; one that rounds to nothing is "0.0", never "+0.0"."""
     if delta is None:
@@ -194,6 +199,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["band_name"] = band_name
     app.jinja_env.filters["in_sentence"] = in_sentence
+    app.jinja_env.filters["decimal"] = format_number
     app.jinja_env.filters["guide_heading"] = guide_heading
     app.jinja_env.filters["verdict"] = verdict
     app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
