@@ -10,7 +10,8 @@ from questionnaires.models import Questionnaire
 
 def current_catalog() -> Catalog:
     """The catalog ``create_app`` loaded and validated."""
-    return current_app.extensions["rekindle.catalog"]
+    catalog: Catalog = current_app.extensions["rekindle.catalog"]
+    return catalog
 
 
 def latest_or_404(questionnaire_id: str) -> Questionnaire:

@@ -84,7 +84,8 @@ def chosen_code(user: User | None) -> str:
     """
     if user is not None and getattr(user, "is_authenticated", False) and user.helpline_country:
         return user.helpline_country
-    return current_app.config["HELPLINE_COUNTRY"]
+    configured: str = current_app.config["HELPLINE_COUNTRY"]
+    return configured
 
 
 def lines_for_person(flag: Flag | None = None) -> HelpLines:
