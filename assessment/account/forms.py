@@ -70,6 +70,52 @@ def _normalise_username(value: str | None) -> str | None:
     return value.lower() if value else value
 
 
+def _username() -> StringField:
+    """The user name of an existing account, as sign-in and recovery ask for it."""
+    return StringField(
+        "User name",
+        filters=[_normalise_username],
+        validators=[
+            InputRequired("Please type your user name."),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
+    )
+
+
+def _new_password(
+    label: str = "New password", prompt: str = "Please choose a new password."
+) -> PasswordField:
+    """A password being chosen: the same rules at sign-up, on change and on recovery."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(prompt),
+            PlainText(PASSWORD_CHARACTERS),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            _not_common,
+        ],
+    )
+
+
+def _confirm(
+    label: str = "New password again", prompt: str = "Please type the new password again."
+) -> PasswordField:
+    """The chosen password typed again (the form's ``password`` field)."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(prompt),
+            PlainText(PASSWORD_CHARACTERS),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
 class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
@@ -83,41 +129,14 @@ class RegisterForm(StrictForm):
             Regexp(USERNAME_PATTERN, message=USERNAME_CHARACTERS),
         ],
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            InputRequired("Please choose a password."),
-            PlainText(PASSWORD_CHARACTERS),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-            _not_common,
-        ],
-    )
-    confirm = PasswordField(
-        "Password again",
-        validators=[
-            InputRequired("Please type the password again."),
-            PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
-    )
+    password = _new_password("Password", "Please choose a password.")
+    confirm = _confirm("Password again", "Please type the password again.")
 
 
 class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
-    username = StringField(
-        "User name",
-        filters=[_normalise_username],
-        validators=[
-            InputRequired("Please type your user name."),
-            PlainText(USERNAME_CHARACTERS),
-            Length(max=40),
-        ],
-    )
+    username = _username()
     # A secret checked against the one stored, never stored itself: any character is
     # let through, so nobody whose password predates the plain-text rule is locked out.
     password = PasswordField(
@@ -136,33 +155,6 @@ class DeleteAccountForm(StrictForm):
 # --- Forms of an account kept for years (docs/architecture.md#accounts) -----------------
 
 REMINDER_TITLE_MAX = 60
-
-
-def _new_password(label: str = "New password") -> PasswordField:
-    return PasswordField(
-        label,
-        validators=[
-            InputRequired("Please choose a new password."),
-            PlainText(PASSWORD_CHARACTERS),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-            _not_common,
-        ],
-    )
-
-
-def _confirm() -> PasswordField:
-    return PasswordField(
-        "New password again",
-        validators=[
-            InputRequired("Please type the new password again."),
-            PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
-    )
 
 
 class PasswordChangeForm(StrictForm):
@@ -193,15 +185,7 @@ class PasswordCheckForm(StrictForm):
 class RecoverForm(StrictForm):
     """Back into an account with a recovery code, choosing a new password."""
 
-    username = StringField(
-        "User name",
-        filters=[_normalise_username],
-        validators=[
-            InputRequired("Please type your user name."),
-            PlainText(USERNAME_CHARACTERS),
-            Length(max=40),
-        ],
-    )
+    username = _username()
     code = StringField(
         "Recovery code",
         validators=[

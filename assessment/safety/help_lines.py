@@ -131,24 +131,26 @@ def browsing() -> str:
     return render_template("safety/browsing.html")
 
 
+def _help_page(lines: HelpLines, problem: str | None = None) -> str:
+    """The help lines page: these lines, the country chooser, and what was wrong if anything."""
+    return render_template(
+        "safety/help.html",
+        lines=lines,
+        choices=current_catalog().helplines.choices(),
+        problem=problem,
+    )
+
+
 @bp.get("/safety/help")
 def help_lines() -> tuple[str, int] | str:
     """Any listed country's lines for anyone; an unlisted one gets the general advice."""
     raw = request.args.get("country", "").strip()
     if raw and raw.lower() != OTHER and not _CODE.fullmatch(raw):
-        return render_template(
-            "safety/help.html",
-            lines=lines_for_person(),
-            choices=current_catalog().helplines.choices(),
+        return _help_page(
+            lines_for_person(),
             problem="That is not a country code. Please choose a country from the list.",
         ), 400
-    lines = lines_for(raw) if raw else lines_for_person()
-    return render_template(
-        "safety/help.html",
-        lines=lines,
-        choices=current_catalog().helplines.choices(),
-        problem=None,
-    )
+    return _help_page(lines_for(raw) if raw else lines_for_person())
 
 
 @bp.post("/account/country")
@@ -165,10 +167,8 @@ def choose_country() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         if form.next.errors:
             abort(400)
-        return render_template(
-            "safety/help.html",
-            lines=lines_for_person(),
-            choices=current_catalog().helplines.choices(),
+        return _help_page(
+            lines_for_person(),
             problem="That choice was not one of the countries listed. Nothing was changed.",
         ), 400
     user = db.session.get_one(User, current_user.id)
