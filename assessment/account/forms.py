@@ -5,6 +5,7 @@ The questionnaire forms built from the YAML live with the check-up (checkup/form
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
@@ -83,22 +84,26 @@ def _username() -> StringField:
     )
 
 
+def _typed_password(label: str, prompt: str, *rules: Callable[[Any, Any], None]) -> PasswordField:
+    """A password being chosen, or typed again: required, plain text, then ``rules``."""
+    return PasswordField(
+        label, validators=[InputRequired(prompt), PlainText(PASSWORD_CHARACTERS), *rules]
+    )
+
+
 def _new_password(
     label: str = "New password", prompt: str = "Please choose a new password."
 ) -> PasswordField:
     """A password being chosen: the same rules at sign-up, on change and on recovery."""
-    return PasswordField(
+    return _typed_password(
         label,
-        validators=[
-            InputRequired(prompt),
-            PlainText(PASSWORD_CHARACTERS),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-            _not_common,
-        ],
+        prompt,
+        Length(
+            min=MIN_PASSWORD_LENGTH,
+            max=200,
+            message=f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+        ),
+        _not_common,
     )
 
 
@@ -106,13 +111,8 @@ def _confirm(
     label: str = "New password again", prompt: str = "Please type the new password again."
 ) -> PasswordField:
     """The chosen password typed again (the form's ``password`` field)."""
-    return PasswordField(
-        label,
-        validators=[
-            InputRequired(prompt),
-            PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
+    return _typed_password(
+        label, prompt, EqualTo("password", "The two passwords are not the same.")
     )
 
 
