@@ -237,6 +237,17 @@ class Person:
             data={"csrf_token": self.csrf("/login"), "username": username, "password": password},
         )
 
+    def choose_plan(self, assessment_id: int | str, strategy_id: str) -> TestResponse:
+        """Choose a strategy offered by a result as a plan, as its button posts it."""
+        return self.client.post(
+            "/plans",
+            data={
+                "csrf_token": self.csrf("/account"),
+                "strategy_id": strategy_id,
+                "assessment_id": str(assessment_id),
+            },
+        )
+
     def logout(self) -> TestResponse:
         """Sign out."""
         return self.client.post("/logout", data={"csrf_token": self.csrf("/account")})

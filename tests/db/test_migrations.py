@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,23 @@ def _app(url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     return create_app(
         {"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}
     )
+
+
+@contextmanager
+def upgraded_with_data(
+    kind: str, folder: Path, seed_at: str, seed: Callable[[], None], up_to: str
+) -> Iterator[None]:
+    """In an app context: an empty database of this kind taken up to ``seed_at``, given
+    data by ``seed``, then up to ``up_to`` (the migration under test); closed afterwards."""
+    with empty_database(kind, folder) as url:
+        app = _app(url, folder)
+        with app.app_context():
+            upgrade(revision=seed_at)
+            seed()
+            upgrade(revision=up_to)
+            yield
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _tables() -> set[str]:

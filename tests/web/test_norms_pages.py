@@ -114,14 +114,7 @@ def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
     first = member.take(checkup, levels(communication=2))
     page = member.client.get(f"/results/{first}").get_data(as_text=True)
     strategy = re.search(r'data-strategy="(\w+)"', page).group(1)
-    member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy,
-            "assessment_id": str(first),
-        },
-    )
+    member.choose_plan(first, strategy)
     member.take(checkup, levels(communication=4))
     before = member.client.get("/history").get_data(as_text=True)
     assert (
