@@ -58,6 +58,16 @@ def _label(page: str, area: str, table: str = "change-table") -> str:
     return re.sub(r"<[^>]+>", "", last_cell).strip()
 
 
+def _measures_row(
+    page: str, questionnaire: str = "checkup", area: str = "Communication"
+) -> list[str]:
+    """The cells of an area's row in a questionnaire's table of norms, tags removed."""
+    table = page[page.index(f'data-questionnaire="{questionnaire}"') :]
+    row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', table, re.S)
+    assert row, area
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row.group(1))[1:]]
+
+
 def _notes(page: str) -> list[str]:
     """The text of every norms note on the page, tags removed."""
     found = re.findall(r'<p class="hint norms-note"[^>]*>(.*?)</p>', page, re.S)
@@ -157,9 +167,7 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
         assert f">{heading}</h2>" in page
     # Open to anyone: it says what the person who runs the server can do, not their commands.
     assert "flask" not in page and "can measure them and store them" in page
-    checkup_table = page[page.index('data-questionnaire="checkup"') :]
-    row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
-    assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
+    assert _measures_row(page) == [
         "18.0",
         "0.70",
         "27.3 points",
@@ -167,9 +175,7 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     ]
     _store(app)
     page = client.get("/about/measures").get_data(as_text=True)
-    checkup_table = page[page.index('data-questionnaire="checkup"') :]
-    row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
-    assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
+    assert _measures_row(page) == [
         "30.0",
         "0.50",
         "58.8 points",
