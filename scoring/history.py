@@ -13,14 +13,16 @@ from questionnaires.models import Norms, Questionnaire
 
 from .change import AnsweredOn, DimensionChange, compare_overall, compare_scores
 
-HISTORY_COLUMNS = (
-    "assessment_id",
-    "questionnaire_id",
-    "version",
-    "created_at",
-    "dimension",
-    "score",
-)
+# The columns of a history frame, in order, with their pandas types.
+HISTORY_TYPES = {
+    "assessment_id": "int64",
+    "questionnaire_id": "object",
+    "version": "int64",
+    "created_at": "datetime64[us]",
+    "dimension": "object",
+    "score": "float64",
+}
+HISTORY_COLUMNS = tuple(HISTORY_TYPES)
 
 
 def history_frame(
@@ -28,16 +30,7 @@ def history_frame(
 ) -> pd.DataFrame:
     """A long frame, one row per assessment and dimension, oldest first."""
     frame = pd.DataFrame.from_records(list(rows), columns=list(HISTORY_COLUMNS))
-    frame = frame.astype(
-        {
-            "assessment_id": "int64",
-            "questionnaire_id": "object",
-            "version": "int64",
-            "created_at": "datetime64[us]",
-            "dimension": "object",
-            "score": "float64",
-        }
-    )
+    frame = frame.astype(HISTORY_TYPES)
     return frame.sort_values(["created_at", "assessment_id"], kind="stable").reset_index(drop=True)
 
 
@@ -70,6 +63,32 @@ def _version_of(rows: pd.DataFrame, assessment_id: int) -> int:
     return int(rows.loc[rows["assessment_id"] == assessment_id, "version"].iloc[0])
 
 
+def _latest_against(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    versions: Mapping[int, Questionnaire] | None,
+) -> list[tuple[str, dict[str, float | None], dict[str, float | None], AnsweredOn]]:
+    """("previous" and "first": that one's scores, the latest's, what each was answered on).
+
+    Empty with fewer than two assessments of this questionnaire: nothing to compare.
+    """
+    known = versions if versions is not None else {questionnaire.version: questionnaire}
+    rows, ids = _ends(frame, questionnaire.id)
+    if len(ids) < 2:
+        return []
+    latest = scores_of(rows, ids[-1])
+    latest_version = _version_of(rows, ids[-1])
+    return [
+        (
+            key,
+            scores_of(rows, other),
+            latest,
+            answered_on(known, _version_of(rows, other), latest_version),
+        )
+        for key, other in (("previous", ids[-2]), ("first", ids[0]))
+    ]
+
+
 def changes_since(
     frame: pd.DataFrame,
     questionnaire: Questionnaire,
@@ -86,22 +105,10 @@ def changes_since(
     ``questionnaire``'s own version, and a version missing from it is never judged. Keys
     are absent when there is nothing to compare.
     """
-    known = versions if versions is not None else {questionnaire.version: questionnaire}
-    rows, ids = _ends(frame, questionnaire.id)
-    if len(ids) < 2:
-        return {}
-    latest = scores_of(rows, ids[-1])
-    latest_version = _version_of(rows, ids[-1])
-    found = {}
-    for key, other in (("previous", ids[-2]), ("first", ids[0])):
-        found[key] = compare_scores(
-            questionnaire,
-            scores_of(rows, other),
-            latest,
-            norms,
-            answered_on=answered_on(known, _version_of(rows, other), latest_version),
-        )
-    return found
+    return {
+        key: compare_scores(questionnaire, before, latest, norms, answered_on=on)
+        for key, before, latest, on in _latest_against(frame, questionnaire, versions)
+    }
 
 
 def overall_changes_since(
@@ -112,21 +119,9 @@ def overall_changes_since(
     versions: Mapping[int, Questionnaire] | None = None,
 ) -> dict[str, DimensionChange]:
     """``changes_since`` for the overall score: judged only between the same areas."""
-    known = versions if versions is not None else {questionnaire.version: questionnaire}
-    rows, ids = _ends(frame, questionnaire.id)
-    if len(ids) < 2:
-        return {}
-    latest = scores_of(rows, ids[-1])
-    latest_version = _version_of(rows, ids[-1])
     return {
-        key: compare_overall(
-            questionnaire,
-            scores_of(rows, other),
-            latest,
-            norms,
-            answered_on=answered_on(known, _version_of(rows, other), latest_version),
-        )
-        for key, other in (("previous", ids[-2]), ("first", ids[0]))
+        key: compare_overall(questionnaire, before, latest, norms, answered_on=on)
+        for key, before, latest, on in _latest_against(frame, questionnaire, versions)
     }
 
 

@@ -209,11 +209,16 @@ class Person:
         return hidden_fields(page.get_data(as_text=True))["csrf_token"]
 
     def register(
-        self, username: str = "alex", password: str = PASSWORD, confirm: str | None = None
+        self,
+        username: str = "alex",
+        password: str = PASSWORD,
+        confirm: str | None = None,
+        next_path: str | None = None,
     ) -> TestResponse:
-        """Create an account (which also signs in)."""
+        """Create an account (which also signs in), going on to ``next_path`` if given."""
         return self.client.post(
             "/register",
+            query_string={} if next_path is None else {"next": next_path},
             data={
                 "csrf_token": self.csrf("/register"),
                 "username": username,
@@ -222,11 +227,25 @@ class Person:
             },
         )
 
-    def login(self, username: str = "alex", password: str = PASSWORD) -> TestResponse:
-        """Sign in."""
+    def login(
+        self, username: str = "alex", password: str = PASSWORD, next_path: str | None = None
+    ) -> TestResponse:
+        """Sign in, going on to ``next_path`` if given."""
         return self.client.post(
             "/login",
+            query_string={} if next_path is None else {"next": next_path},
             data={"csrf_token": self.csrf("/login"), "username": username, "password": password},
+        )
+
+    def choose_plan(self, assessment_id: int | str, strategy_id: str) -> TestResponse:
+        """Choose a strategy offered by a result as a plan, as its button posts it."""
+        return self.client.post(
+            "/plans",
+            data={
+                "csrf_token": self.csrf("/account"),
+                "strategy_id": strategy_id,
+                "assessment_id": str(assessment_id),
+            },
         )
 
     def logout(self) -> TestResponse:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from ..core import (
     MAX_SESSION_ID_LENGTH,
     CsrfForm,
+    StrictForm,
     User,
     close_session,
     db,
@@ -84,6 +85,17 @@ def next_page() -> str:
     return safe_next(request.args.get("next"), url_for("checkup.choose"))
 
 
+def _before_the_post(form: StrictForm, template: str, after: str) -> Response | str | None:
+    """Sign-up's and sign-in's answer before a post is read: ``after`` for someone already
+    signed in, the blank form for a GET; None once the post holds exactly the form's fields."""
+    if current_user.is_authenticated:
+        return redirect(after)
+    if request.method == "GET":
+        return render_template(template, form=form)
+    form.require_exact_fields()
+    return None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limited
 def register() -> Response | tuple[str, int] | str:
@@ -92,12 +104,10 @@ def register() -> Response | tuple[str, int] | str:
     Like sign-in, it goes on to a safe ``next`` (an invitation link opened signed out).
     """
     after = next_page()
-    if current_user.is_authenticated:
-        return redirect(after)
     form = RegisterForm()
-    if request.method == "GET":
-        return render_template("auth/register.html", form=form)
-    form.require_exact_fields()
+    answered = _before_the_post(form, "auth/register.html", after)
+    if answered is not None:
+        return answered
     if form.validate_on_submit():
         user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         permission = first_codes_due(user)
@@ -120,12 +130,10 @@ def register() -> Response | tuple[str, int] | str:
 def login() -> Response | tuple[str, int] | str:
     """Sign in; one message for a wrong name or password, so neither is revealed (401)."""
     after = next_page()
-    if current_user.is_authenticated:
-        return redirect(after)
     form = LoginForm()
-    if request.method == "GET":
-        return render_template("auth/login.html", form=form)
-    form.require_exact_fields()
+    answered = _before_the_post(form, "auth/login.html", after)
+    if answered is not None:
+        return answered
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400
     user = db.session.scalar(select(User).where(User.username == form.username.data))

@@ -5,6 +5,7 @@ The questionnaire forms built from the YAML live with the check-up (checkup/form
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -79,6 +80,45 @@ def _normalise_username(value: str | None) -> str | None:
     return value.lower() if value else value
 
 
+def _username() -> StringField:
+    """The user name of an existing account, as sign-in and recovery ask for it."""
+    return StringField(
+        _l("User name"),
+        filters=[_normalise_username],
+        validators=[
+            InputRequired(_l("Please type your user name.")),
+            PlainText(USERNAME_CHARACTERS),
+            Length(max=40),
+        ],
+    )
+
+
+def _typed_password(label: Any, prompt: Any, *rules: Callable[[Any, Any], None]) -> PasswordField:
+    """A password being chosen, or typed again: required, plain text, then ``rules``."""
+    return PasswordField(
+        label, validators=[InputRequired(prompt), PlainText(PASSWORD_CHARACTERS), *rules]
+    )
+
+
+def _new_password(label: Any = None, prompt: Any = None) -> PasswordField:
+    """A password being chosen: the same rules at sign-up, on change and on recovery."""
+    return _typed_password(
+        label or _l("New password"),
+        prompt or _l("Please choose a new password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_TOO_SHORT),
+        _not_common,
+    )
+
+
+def _confirm(label: Any = None, prompt: Any = None) -> PasswordField:
+    """The chosen password typed again (the form's ``password`` field)."""
+    return _typed_password(
+        label or _l("New password again"),
+        prompt or _l("Please type the new password again."),
+        EqualTo("password", _l("The two passwords are not the same.")),
+    )
+
+
 class RegisterForm(StrictForm):
     """Create an account with a user name and password only: no e-mail, nothing else."""
 
@@ -92,41 +132,14 @@ class RegisterForm(StrictForm):
             Regexp(USERNAME_PATTERN, message=USERNAME_CHARACTERS),
         ],
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            InputRequired(_l("Please choose a password.")),
-            PlainText(PASSWORD_CHARACTERS),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=PASSWORD_TOO_SHORT,
-            ),
-            _not_common,
-        ],
-    )
-    confirm = PasswordField(
-        _l("Password again"),
-        validators=[
-            InputRequired(_l("Please type the password again.")),
-            PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", _l("The two passwords are not the same.")),
-        ],
-    )
+    password = _new_password(_l("Password"), _l("Please choose a password."))
+    confirm = _confirm(_l("Password again"), _l("Please type the password again."))
 
 
 class LoginForm(StrictForm):
     """Sign in with a user name and password."""
 
-    username = StringField(
-        _l("User name"),
-        filters=[_normalise_username],
-        validators=[
-            InputRequired(_l("Please type your user name.")),
-            PlainText(USERNAME_CHARACTERS),
-            Length(max=40),
-        ],
-    )
+    username = _username()
     # A secret checked against the one stored, never stored itself: any character is
     # let through, so nobody whose password predates the plain-text rule is locked out.
     password = PasswordField(
@@ -149,33 +162,6 @@ REMINDER_TITLE_MAX = 60
 # NOTE: the default title of a calendar reminder to do the next check-up; it stays discreet:
 # it must not name Rekindle, relationships or worries.
 DEFAULT_REMINDER_TITLE = _l("Check-in")
-
-
-def _new_password(label: Any = None) -> PasswordField:
-    return PasswordField(
-        label or _l("New password"),
-        validators=[
-            InputRequired(_l("Please choose a new password.")),
-            PlainText(PASSWORD_CHARACTERS),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=PASSWORD_TOO_SHORT,
-            ),
-            _not_common,
-        ],
-    )
-
-
-def _confirm() -> PasswordField:
-    return PasswordField(
-        _l("New password again"),
-        validators=[
-            InputRequired(_l("Please type the new password again.")),
-            PlainText(PASSWORD_CHARACTERS),
-            EqualTo("password", _l("The two passwords are not the same.")),
-        ],
-    )
 
 
 class PasswordChangeForm(StrictForm):
@@ -206,15 +192,7 @@ class PasswordCheckForm(StrictForm):
 class RecoverForm(StrictForm):
     """Back into an account with a recovery code, choosing a new password."""
 
-    username = StringField(
-        _l("User name"),
-        filters=[_normalise_username],
-        validators=[
-            InputRequired(_l("Please type your user name.")),
-            PlainText(USERNAME_CHARACTERS),
-            Length(max=40),
-        ],
-    )
+    username = _username()
     code = StringField(
         _l("Recovery code"),
         validators=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import (
@@ -87,7 +88,12 @@ def _with_safety() -> bool:
     return choice == "yes"
 
 
-def _download(response: Response, name: str) -> Response:
+def _download(
+    pieces_of: Callable[[User, bool], Iterator[str]], mimetype: str, name: str
+) -> Response:
+    """The signed-in person's export, streamed as it is written, as a file to keep."""
+    pieces = pieces_of(current_user, _with_safety())
+    response = Response(stream_with_context(pieces), mimetype=mimetype)
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -97,18 +103,14 @@ def _download(response: Response, name: str) -> Response:
 @login_required
 def export_json() -> Response:
     """All of the signed-in user's data as JSON, as a download, sent as it is written."""
-    pieces = json_pieces(current_user, safety=_with_safety())
-    body = Response(stream_with_context(pieces), mimetype="application/json")
-    return _download(body, "rekindle-export.json")
+    return _download(json_pieces, "application/json", "rekindle-export.json")
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv_file() -> Response:
     """All of the signed-in user's data as CSV, one row per answer, sent as it is written."""
-    pieces = csv_pieces(current_user, safety=_with_safety())
-    body = Response(stream_with_context(pieces), mimetype="text/csv")
-    return _download(body, "rekindle-export.csv")
+    return _download(csv_pieces, "text/csv", "rekindle-export.csv")
 
 
 @bp.post("/account/delete")

@@ -33,7 +33,7 @@ INVALID_CHOICE_MESSAGE = _l("Please choose one of the answers shown.")
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # whole: fullmatch, never match
 
 
-class AnswerField(RadioField):
+class AnswerField(RadioField):  # type: ignore[misc]  # WTForms 3.3 ships no types
     """A radio group whose errors speak to a person, not a developer."""
 
     def pre_validate(self, form: Any) -> None:
@@ -88,7 +88,9 @@ def build_questionnaire_form(questionnaire: Questionnaire) -> type[Questionnaire
     return form_class
 
 
-def with_blank_defaults(questionnaire: Questionnaire, formdata: MultiDict) -> MultiDict:
+def with_blank_defaults(
+    questionnaire: Questionnaire, formdata: MultiDict[str, str]
+) -> MultiDict[str, str]:
     """Fill what a browser leaves out: a blank optional item is "na", a blank safety item "skip"."""
     filled = MultiDict(formdata)
     for item in questionnaire.items:

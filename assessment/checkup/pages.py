@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from questionnaires.models import Questionnaire, StrategyLibrary
+from questionnaires.models import Questionnaire, Strategy, StrategyLibrary
 from scoring import (
     RELIABLE_DECLINE,
     RELIABLE_IMPROVEMENT,
@@ -51,31 +51,64 @@ def _report_words(code: str | None) -> str | None:
     return code if words is None else str(words)
 
 
-def plan_states(user_id: int) -> dict[str, dict]:
+class PlanReport(TypedDict):
+    """One check-in of a plan, as the result page repeats it."""
+
+    tried: str
+    helped: str | None
+    when: datetime | None
+
+
+class PlanState(TypedDict):
+    """Whether a strategy is being tried now, and every check-in said of it before."""
+
+    trying: bool
+    reports: list[PlanReport]
+
+
+class Reason(TypedDict):
+    """An answer that led to a suggestion: the item's wording and the answer's."""
+
+    text: str
+    answer: str
+
+
+class Suggestion(TypedDict):
+    """A strategy the result offers, with the answers that led to it."""
+
+    strategy: Strategy
+    reasons: list[Reason]
+
+
+def plan_states(user_id: int) -> dict[str, PlanState]:
     """Strategy id -> whether the person is trying it now, and what they said of it before.
 
     Only strategies a page may offer are ever looked up here, so a paused plan (unsafe
     while the person is flagged) is never named.
     """
-    states: dict[str, dict] = {}
+    states: dict[str, PlanState] = {}
     for strategy_id, status, tried, helped, when in plan_history(user_id):
         state = states.setdefault(strategy_id, {"trying": False, "reports": []})
         state["trying"] = state["trying"] or status == PlanStatus.ACTIVE
         if tried is not None:
             state["reports"].append(
-                {"tried": _report_words(tried), "helped": _report_words(helped), "when": when}
+                {
+                    "tried": _report_words(tried) or tried,
+                    "helped": _report_words(helped),
+                    "when": when,
+                }
             )
     return states
 
 
-def suggestions_for_page(assessment: Assessment, flag: Flag | None) -> dict[str, list[dict]]:
+def suggestions_for_page(assessment: Assessment, flag: Flag | None) -> dict[str, list[Suggestion]]:
     """Focus dimension -> the suggestions this result offers, with their wording."""
     catalog = current_catalog()
     definition = catalog.get(assessment.questionnaire_id, assessment.questionnaire_version)
     item_texts = {item.id: item.text for item in definition.items}
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    grouped: dict[str, list[Suggestion]] = {}
     for stored, strategy in offered_suggestions(assessment, catalog.strategies, flag):
-        reasons = [
+        reasons: list[Reason] = [
             {
                 "text": item_texts.get(trigger["item_id"], trigger["item_id"]),
                 "answer": definition.scale.label(trigger["answer"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -213,7 +214,7 @@ def _render_form(
     definition: Questionnaire,
     form: QuestionnaireForm,
     problem: str | None = None,
-    plans: list | None = None,
+    plans: Sequence[Plan | PlanShown] | None = None,
     keep_token: bool = False,
     carried: list[tuple[str, str]] | None = None,
 ) -> str:

@@ -25,7 +25,8 @@ BUNDLE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "plotly-rek
 @cache
 def plotly_version() -> str:
     """The plotly.js version the pinned Python ``plotly`` package ships."""
-    return get_plotlyjs_version()
+    version: str = get_plotlyjs_version()
+    return version
 
 
 @cache
@@ -49,7 +50,7 @@ def plotly_js(filename: str) -> Response:
     raw, compressed, etag = _plotly_bytes()
     if request.if_none_match.contains(etag):
         response = Response(status=304)
-    elif "gzip" in request.accept_encodings:
+    elif request.accept_encodings.quality("gzip") > 0:
         response = Response(compressed, mimetype="text/javascript")
         response.headers["Content-Encoding"] = "gzip"
     else:

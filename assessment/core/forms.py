@@ -25,7 +25,7 @@ def exact_fields(
     )
 
 
-class StrictForm(FlaskForm):
+class StrictForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
     """Base of every form a POST is read with: CSRF (Flask-WTF) and exactly its own fields."""
 
     def field_names(self) -> set[str]:

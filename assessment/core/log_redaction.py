@@ -46,7 +46,7 @@ def register(app: Flask) -> None:
             log.addFilter(RedactingFilter())
 
 
-class RedactingLogger(Logger):
+class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn's logger, with invite tokens taken out of every access and error line."""
 
     def setup(self, cfg: Any) -> None:

@@ -224,7 +224,9 @@ class PartnerMembership(Model):
     )
 
 
-def add_memberships(_mapper: Mapper, connection: Connection, link: PartnerLink) -> None:
+def add_memberships(
+    _mapper: Mapper[PartnerLink], connection: Connection, link: PartnerLink
+) -> None:
     """Every new link writes its two memberships in the same flush (a second link fails)."""
     connection.execute(
         insert(PartnerMembership),

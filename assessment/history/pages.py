@@ -37,7 +37,7 @@ class TrendPanel:
 
     dimension_id: str
     label: str
-    figure: dict
+    figure: charts.Figure
     rows: list[tuple[str, str, datetime, float | None]]  # (questionnaire title, id, time, score)
     thinned: bool
 

@@ -268,7 +268,7 @@ def import_command(
     if as_json and update:
         raise click.UsageError("Choose --json (report) or --update (store), not both.")
     catalog = current_catalog()
-    parts: dict[tuple[str, int], dict[str, list]] = {}
+    parts: dict[tuple[str, int], dict[str, list[Any]]] = {}
     for path in paths:
         try:
             found = read_export(path)

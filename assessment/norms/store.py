@@ -95,7 +95,7 @@ def _keyed_frame(definition: Questionnaire) -> pd.DataFrame:
     return pd.DataFrame(matrix, index=people, columns=items)
 
 
-def _plain_rows(statement: Select) -> Sequence[tuple[Any, ...]]:
+def _plain_rows(statement: Select[*tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
     """Every row as a plain tuple straight from the driver: 300,000 answers in under a second.
 
     The statement holds no value from outside (its literals are ours: a questionnaire id,

@@ -215,7 +215,8 @@ def join(token: str) -> Response | tuple[str, int] | str:
     if not current_user.is_authenticated:
         if request.method == "GET":
             return _waiting_for_sign_in(token)
-        return login_manager.unauthorized()
+        sign_in_first: Response = login_manager.unauthorized()
+        return sign_in_first
     if request.method == "POST":
         CsrfForm().require_exact_fields()
     found = _usable_invite(token, current_user.id)

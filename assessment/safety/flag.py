@@ -54,7 +54,9 @@ def flag_ends(moment: datetime) -> datetime:
     return moment + FLAG_LASTS
 
 
-def _later_of(column: InstrumentedAttribute[datetime | None], moment: datetime) -> ColumnElement:
+def _later_of(
+    column: InstrumentedAttribute[datetime | None], moment: datetime
+) -> ColumnElement[datetime]:
     return case((or_(column.is_(None), column < moment), moment), else_=column)
 
 
@@ -65,7 +67,7 @@ def extend_flag(person: User, moment: datetime, flagged: bool, sexual_violence: 
     import of older assessments, can never shorten a flag. Part of the caller's transaction.
     """
     until = flag_ends(moment)
-    values: dict[InstrumentedAttribute[datetime | None], ColumnElement] = {}
+    values: dict[InstrumentedAttribute[datetime | None], ColumnElement[datetime]] = {}
     if flagged:
         values[User.flagged_until] = _later_of(User.flagged_until, until)
     if sexual_violence:

@@ -112,7 +112,8 @@ def chosen_code(user: User | None) -> str:
     """
     if user is not None and getattr(user, "is_authenticated", False) and user.helpline_country:
         return user.helpline_country
-    return current_app.config["HELPLINE_COUNTRY"]
+    configured: str = current_app.config["HELPLINE_COUNTRY"]
+    return configured
 
 
 def lines_for_person(flag: Flag | None = None) -> HelpLines:
@@ -159,24 +160,26 @@ def browsing() -> str:
     return render_template("safety/browsing.html")
 
 
+def _help_page(lines: HelpLines, problem: str | None = None) -> str:
+    """The help lines page: these lines, the country chooser, and what was wrong if anything."""
+    return render_template(
+        "safety/help.html",
+        lines=lines,
+        choices=current_catalog().helplines.choices(),
+        problem=problem,
+    )
+
+
 @bp.get("/safety/help")
 def help_lines() -> tuple[str, int] | str:
     """Any listed country's lines for anyone; an unlisted one gets the general advice."""
     raw = request.args.get("country", "").strip()
     if raw and raw.lower() != OTHER and not _CODE.fullmatch(raw):
-        return render_template(
-            "safety/help.html",
-            lines=lines_for_person(),
-            choices=current_catalog().helplines.choices(),
+        return _help_page(
+            lines_for_person(),
             problem=_("That is not a country code. Please choose a country from the list."),
         ), 400
-    lines = lines_for(raw) if raw else lines_for_person()
-    return render_template(
-        "safety/help.html",
-        lines=lines,
-        choices=current_catalog().helplines.choices(),
-        problem=None,
-    )
+    return _help_page(lines_for(raw) if raw else lines_for_person())
 
 
 @bp.post("/account/country")
@@ -193,10 +196,8 @@ def choose_country() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         if form.next.errors:
             abort(400)
-        return render_template(
-            "safety/help.html",
-            lines=lines_for_person(),
-            choices=current_catalog().helplines.choices(),
+        return _help_page(
+            lines_for_person(),
             problem=_("That choice was not one of the countries listed. Nothing was changed."),
         ), 400
     user = db.session.get_one(User, current_user.id)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -115,6 +115,15 @@ def _problem(refusal: Refusal) -> tuple[str, int]:
     # As plain text, so the page escapes them like any other value.
     page = render_template("talk/problem.html", title=str(title), message=str(message))
     return page, status
+
+
+def _talk_after(outcome: Talk | Refusal | None) -> Response | tuple[str, int]:
+    """After a step: the talk's page, or why it was refused, or a 404 (not the person's)."""
+    if outcome is None:
+        abort(404)
+    if isinstance(outcome, Refusal):
+        return _problem(outcome)
+    return redirect(url_for("talk.show", talk_id=outcome.id), 303)
 
 
 def _safety_page(flag: Flag, status: int = 200) -> tuple[str, int]:
@@ -347,12 +356,7 @@ def _choose_strategy(talk: Talk, form: ChoiceForm, target: int) -> Response | st
     offered = {s.id for s in pages.strategies_to_choose(talk.dimension, current_user.id)}
     if form.strategy.data not in offered:
         abort(400)
-    chosen = choose_strategy(current_user, talk.id, form.strategy.data or "")
-    if chosen is None:
-        abort(404)
-    if isinstance(chosen, Refusal):
-        return _problem(chosen)
-    return redirect(url_for("talk.show", talk_id=chosen.id), 303)
+    return _talk_after(choose_strategy(current_user, talk.id, form.strategy.data or ""))
 
 
 @bp.post("/talk/<id:talk_id>/join")
@@ -367,12 +371,7 @@ def join(talk_id: int) -> Response | tuple[str, int]:
     talk = _own_or_404(talk_id)
     if talk.started_by_id != current_user.id and _shown_state(talk) == TalkState.FINISHED:
         return _problem(Refusal.NOT_OPEN)
-    joined = join_talk(current_user, talk_id)
-    if joined is None:
-        abort(404)
-    if isinstance(joined, Refusal):
-        return _problem(joined)
-    return redirect(url_for("talk.show", talk_id=joined.id), 303)
+    return _talk_after(join_talk(current_user, talk_id))
 
 
 @bp.post("/talk/<id:talk_id>/end")

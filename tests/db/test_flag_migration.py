@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
 from sqlalchemy import text
 
 from assessment.core.extensions import db
-from tests.db.test_migrations import _app, empty_database
+from tests.db.test_migrations import upgraded_with_data
 
 NOW = datetime(2026, 12, 7, 12, 0, 0)
 
@@ -77,23 +77,16 @@ def _naive(value):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_flag_migration_keeps_each_persons_flag_from_their_data(kind, tmp_path) -> None:
     """Up from 0008 with data: is each person flagged until 90 days after their latest yes?"""
-    with empty_database(kind, tmp_path) as url:
-        app = _app(url, tmp_path)
-        with app.app_context():
-            upgrade(revision="0008_account_years")
-            _seed_at_0008()
-            upgrade(revision="0009_flag_lasts")
-            flags = _flags()
-            flagged_at = NOW - timedelta(days=30)
-            assert flags["alex"] == (
-                flagged_at + timedelta(days=90),
-                flagged_at + timedelta(days=90),
-            )
-            long_ago = NOW - timedelta(days=200)
-            assert flags["sam"] == (long_ago + timedelta(days=90), None)
-            assert flags["kim"] == (None, None)
-            db.session.remove()
-            downgrade(revision="0008_account_years")
-            assert db.session.scalar(text("SELECT count(*) FROM assessments")) == 5
-            db.session.remove()
-            db.engine.dispose()
+    with upgraded_with_data(kind, tmp_path, "0008_account_years", _seed_at_0008, "0009_flag_lasts"):
+        flags = _flags()
+        flagged_at = NOW - timedelta(days=30)
+        assert flags["alex"] == (
+            flagged_at + timedelta(days=90),
+            flagged_at + timedelta(days=90),
+        )
+        long_ago = NOW - timedelta(days=200)
+        assert flags["sam"] == (long_ago + timedelta(days=90), None)
+        assert flags["kim"] == (None, None)
+        db.session.remove()
+        downgrade(revision="0008_account_years")
+        assert db.session.scalar(text("SELECT count(*) FROM assessments")) == 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,31 @@ def _app(url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     )
 
 
+@contextmanager
+def upgraded(kind: str, folder: Path, revision: str = "head") -> Iterator[None]:
+    """In an app context: an empty database of this kind taken up to ``revision``; its
+    connections closed afterwards."""
+    with empty_database(kind, folder) as url:
+        app = _app(url, folder)
+        with app.app_context():
+            upgrade(revision=revision)
+            yield
+            db.session.remove()
+            db.engine.dispose()
+
+
+@contextmanager
+def upgraded_with_data(
+    kind: str, folder: Path, seed_at: str, seed: Callable[[], None], up_to: str
+) -> Iterator[None]:
+    """In an app context: an empty database of this kind taken up to ``seed_at``, given
+    data by ``seed``, then up to ``up_to`` (the migration under test); closed afterwards."""
+    with upgraded(kind, folder, seed_at):
+        seed()
+        upgrade(revision=up_to)
+        yield
+
+
 def _tables() -> set[str]:
     return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
 
@@ -28,32 +55,23 @@ def _tables() -> set[str]:
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_upgrade_downgrade_upgrade(kind, tmp_path) -> None:
     """Does every migration go up from empty, all the way down, and up again?"""
-    with empty_database(kind, tmp_path) as url:
-        app = _app(url, tmp_path)
-        with app.app_context():
-            upgrade()
-            created = _tables()
-            assert {"users", "assessments", "answers", "safety_responses", "dimension_scores"} <= (
-                created
-            )
-            downgrade(revision="base")
-            assert _tables() == set()
-            upgrade()
-            assert _tables() == created
-            db.engine.dispose()
+    with upgraded(kind, tmp_path):
+        created = _tables()
+        assert {"users", "assessments", "answers", "safety_responses", "dimension_scores"} <= (
+            created
+        )
+        downgrade(revision="base")
+        assert _tables() == set()
+        upgrade()
+        assert _tables() == created
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_models_and_migrations_agree(kind, tmp_path) -> None:
     """After `flask db upgrade`, would autogenerate find anything left to migrate?"""
-    with empty_database(kind, tmp_path) as url:
-        app = _app(url, tmp_path)
-        with app.app_context():
-            upgrade()
-            with db.engine.connect() as connection:
-                context = MigrationContext.configure(
-                    connection, opts={"compare_type": True, "target_metadata": db.metadata}
-                )
-                differences = compare_metadata(context, db.metadata)
-            db.engine.dispose()
+    with upgraded(kind, tmp_path), db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "target_metadata": db.metadata}
+        )
+        differences = compare_metadata(context, db.metadata)
     assert differences == []

@@ -8,26 +8,24 @@ is asked what was stored (docs/architecture.md#locks). A 500 or 503 is never an 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import partial
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from assessment.core.models import Assessment, Plan, User
 from questionnaires.models import Questionnaire
 from tests.conftest import keyed_answers
+from tests.db import test_row_rules as row_rules
 from tests.db.test_row_rules import (
     OFFERED,
     ROUNDS,
-    SERVER_ENVIRONMENT,
     Member,
     Site,
     active_plans,
     at_once,
-    migrated,
 )
-from tests.support.server import Reply, gunicorn
+from tests.support.server import Reply
 
 pytestmark = [pytest.mark.slow, pytest.mark.gunicorn]
 
@@ -36,19 +34,8 @@ NOT_EMPTY = "This account already has check-ins, so nothing was imported."
 _PLAN_BUTTON = re.compile(r'action="/plans/(\d+)/drop"')
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
-    """One gunicorn per database for the whole file (each test has its own people)."""
-    folder = tmp_path_factory.mktemp(f"seams-{request.param}")
-    with (
-        migrated(request.param, folder) as url,
-        gunicorn(url, folder, 2, SERVER_ENVIRONMENT) as server,
-    ):
-        engine = create_engine(url)
-        yield Site(server.url, engine)
-        engine.dispose()
+# The same fixture as the row rules': one gunicorn per database for this file.
+site = row_rules.site
 
 
 def low(definition: Questionnaire) -> dict[str, str]:

@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from assessment.core.extensions import db
-from tests.db.test_migrations import _app, empty_database
+from tests.db.test_migrations import _app, empty_database, upgraded_with_data
 
 
 def _seed_at_0003() -> None:
@@ -39,29 +39,22 @@ def _count(table: str) -> int:
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_sessions_migration_keeps_every_row_and_fills_session_ids(kind, tmp_path) -> None:
     """Up from 0003 with data: every row is still there and each user has its own id."""
-    with empty_database(kind, tmp_path) as url:
-        app = _app(url, tmp_path)
-        with app.app_context():
-            upgrade(revision="0003_plans")
-            _seed_at_0003()
-            upgrade(revision="0004_sessions")
-            for table in ("users", "assessments", "answers", "partner_links", "plans"):
-                assert _count(table) == {"users": 2}.get(table, 1), table
-            ids = db.session.execute(text("SELECT session_id FROM users")).scalars().all()
-            assert len(set(ids)) == 2 and all(len(value) >= 40 for value in ids)
-            if kind == "sqlite":
-                tables = db.session.execute(
-                    text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
-                ).all()
-                for name, sql in tables:
-                    if name in db.metadata.tables:
-                        assert "AUTOINCREMENT" in sql, name
-                assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
-            db.session.remove()
-            downgrade(revision="0003_plans")
-            assert _count("answers") == 1
-            db.session.remove()
-            db.engine.dispose()
+    with upgraded_with_data(kind, tmp_path, "0003_plans", _seed_at_0003, "0004_sessions"):
+        for table in ("users", "assessments", "answers", "partner_links", "plans"):
+            assert _count(table) == {"users": 2}.get(table, 1), table
+        ids = db.session.execute(text("SELECT session_id FROM users")).scalars().all()
+        assert len(set(ids)) == 2 and all(len(value) >= 40 for value in ids)
+        if kind == "sqlite":
+            tables = db.session.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            ).all()
+            for name, sql in tables:
+                if name in db.metadata.tables:
+                    assert "AUTOINCREMENT" in sql, name
+            assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
+        db.session.remove()
+        downgrade(revision="0003_plans")
+        assert _count("answers") == 1
 
 
 def test_a_later_rebuild_of_a_sqlite_table_keeps_autoincrement(tmp_path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,17 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
+from sqlalchemy import select
 
+from assessment.account.demo import (
+    DEMO_PARTNER_USERNAME,
+    PARTNER_FILE,
+    demo_password,
+    load_demo,
+    load_demo_partner,
+)
+from assessment.core.extensions import db
+from assessment.core.models import Assessment, User
 from tests.conftest import live_server, sqlite_app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (scripts use them)
 
@@ -72,6 +83,59 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
     app = sqlite_app(tmp_path, migrated_sqlite)
     site = LiveSite(app=app, base="")
     with live_server(app, _counting(app, site.hits)) as base:
+        site.base = base
+        yield site
+
+
+@dataclass
+class DemoSite:
+    """A module's server with the demo and its partner: the passwords and ids tests open."""
+
+    app: Flask
+    base: str = ""
+    passwords: dict[str, str] = field(default_factory=dict)
+    demo_result: int = 0
+    demo_pulse: int = 0
+    invite_path: str = ""
+
+    @property
+    def origin(self) -> str:
+        """host:port of the site."""
+        return urlsplit(self.base).netloc
+
+
+def newest_assessment(user_id: int, questionnaire_id: str) -> int:
+    """The id of a person's newest assessment of a questionnaire (in an app context)."""
+    return (
+        db.session.scalars(
+            select(Assessment.id)
+            .where(Assessment.user_id == user_id, Assessment.questionnaire_id == questionnaire_id)
+            .order_by(Assessment.created_at.desc())
+        ).first()
+        or 0
+    )
+
+
+@contextmanager
+def demo_site(
+    folder: Path, template: Path, prepare: Callable[[DemoSite, User], None] | None = None
+) -> Iterator[DemoSite]:
+    """Serve the app with the demo (half a year of history) linked to its partner, sharing.
+
+    ``prepare(site, demo)`` adds what a module needs, in the app context, before serving.
+    """
+    app = sqlite_app(folder, template)
+    site = DemoSite(app=app)
+    with app.app_context():
+        demo, _ = load_demo()
+        load_demo_partner(demo)
+        site.passwords["demo"] = demo_password(app.instance_path)
+        site.passwords[DEMO_PARTNER_USERNAME] = demo_password(app.instance_path, PARTNER_FILE)
+        site.demo_result = newest_assessment(demo.id, "checkup")
+        if prepare is not None:
+            prepare(site, demo)
+        db.session.remove()
+    with live_server(app) as base:
         site.base = base
         yield site
 

@@ -8,114 +8,59 @@ check-up; each test opens its own browser contexts.
 from __future__ import annotations
 
 import io
-import shutil
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
-from werkzeug.serving import make_server
 
-from app import create_app
-from assessment.account.demo import (
-    DEMO_PARTNER_USERNAME,
-    PARTNER_FILE,
-    demo_password,
-    load_demo,
-    load_demo_partner,
-)
 from assessment.core.extensions import db
-from assessment.core.models import Assessment, PartnerInvite, User, utcnow
+from assessment.core.models import PartnerInvite, User, utcnow
 from assessment.core.templating import format_date
 from assessment.partner.queries import INVITE_VALID, hash_token
-from tests.conftest import PASSWORD, app_settings
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import (
     RADAR_PROBLEMS,
     Watch,
     csp_violations,
+    demo_site,
     horizontal_overflow,
+    newest_assessment,
     serious_axe_findings,
 )
+from tests.e2e.conftest import DemoSite as Site
 
 
-@dataclass
-class Site:
-    """The running server, and the passwords and ids the tests need."""
-
-    app: Flask
-    base: str
-    passwords: dict[str, str] = field(default_factory=dict)
-    demo_result: int = 0
-    demo_pulse: int = 0
-    invite_path: str = ""
-
-    @property
-    def origin(self) -> str:
-        """host:port of the site."""
-        return urlsplit(self.base).netloc
+def _strangers(live: Site, demo: User) -> None:
+    """The demo's newest pulse, someone else's open invitation, and someone not linked."""
+    live.demo_pulse = newest_assessment(demo.id, "pulse")
+    # Someone else's open invitation, for the page a signed-out partner sees.
+    solo = User(username="solo", password_hash=generate_password_hash(PASSWORD))
+    # Someone not linked, who opens that invitation signed in.
+    db.session.add(User(username="visitor", password_hash=generate_password_hash(PASSWORD)))
+    db.session.add(solo)
+    db.session.flush()
+    now = utcnow()
+    db.session.add(
+        PartnerInvite(
+            inviter_id=solo.id,
+            token_hash=hash_token("an-open-invitation-for-the-layout-test"),
+            created_at=now,
+            expires_at=now + INVITE_VALID,
+        )
+    )
+    db.session.commit()
+    live.invite_path = "/partner/join/an-open-invitation-for-the-layout-test"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Iterator[Site]:
     """One server for the module: demo with half a year of history, linked to its partner."""
-    folder = tmp_path_factory.mktemp("pages")
-    database = folder / "pages.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    app = create_app(app_settings(folder, f"sqlite:///{database}"))
-    live = Site(app=app, base="")
-    with app.app_context():
-        demo, _ = load_demo()
-        load_demo_partner(demo)
-        live.passwords["demo"] = demo_password(app.instance_path)
-        live.passwords[DEMO_PARTNER_USERNAME] = demo_password(app.instance_path, PARTNER_FILE)
-        live.demo_result = db.session.scalar(
-            select(Assessment.id)
-            .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
-            .order_by(Assessment.created_at.desc())
-        )
-        live.demo_pulse = db.session.scalar(
-            select(Assessment.id)
-            .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "pulse")
-            .order_by(Assessment.created_at.desc())
-        )
-        # Someone else's open invitation, for the page a signed-out partner sees.
-        solo = User(username="solo", password_hash=generate_password_hash(PASSWORD))
-        # Someone not linked, who opens that invitation signed in.
-        db.session.add(User(username="visitor", password_hash=generate_password_hash(PASSWORD)))
-        db.session.add(solo)
-        db.session.flush()
-        now = utcnow()
-        db.session.add(
-            PartnerInvite(
-                inviter_id=solo.id,
-                token_hash=hash_token("an-open-invitation-for-the-layout-test"),
-                created_at=now,
-                expires_at=now + INVITE_VALID,
-            )
-        )
-        db.session.commit()
-        live.invite_path = "/partner/join/an-open-invitation-for-the-layout-test"
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with demo_site(tmp_path_factory.mktemp("pages"), migrated_sqlite, _strangers) as live:
         yield live
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def open_page(

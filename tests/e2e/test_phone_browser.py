@@ -10,84 +10,36 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from app import create_app
-from assessment.account.demo import (
-    DEMO_PARTNER_USERNAME,
-    PARTNER_FILE,
-    demo_password,
-    load_demo,
-    load_demo_partner,
-)
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, User
-from tests.conftest import PASSWORD, app_settings
-from tests.e2e.conftest import RADAR_PROBLEMS, Watch, csp_violations, serious_axe_findings
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import (
+    RADAR_PROBLEMS,
+    Watch,
+    csp_violations,
+    demo_site,
+    serious_axe_findings,
+)
+from tests.e2e.conftest import DemoSite as Site
 
 PHONE_SMALL = {"width": 320, "height": 568}
 # 10% of a 320 x 568 screen: everything that stays put while the page scrolls.
 STICKY_LIMIT = 0.10 * 568
 
 
-@dataclass
-class Site:
-    """The running server, the demo's passwords and the ids the tests open."""
-
-    app: Flask
-    base: str
-    passwords: dict[str, str] = field(default_factory=dict)
-    demo_result: int = 0
-
-    @property
-    def origin(self) -> str:
-        """host:port of the site."""
-        return urlsplit(self.base).netloc
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Iterator[Site]:
     """One server for the module, with the demo and its partner, linked and sharing."""
-    folder = tmp_path_factory.mktemp("phone")
-    database = folder / "phone.sqlite3"
-    shutil.copyfile(migrated_sqlite, database)
-    app = create_app(app_settings(folder, f"sqlite:///{database}"))
-    live = Site(app=app, base="")
-    with app.app_context():
-        demo, _ = load_demo()
-        load_demo_partner(demo)
-        live.passwords["demo"] = demo_password(app.instance_path)
-        live.passwords[DEMO_PARTNER_USERNAME] = demo_password(app.instance_path, PARTNER_FILE)
-        live.demo_result = db.session.scalar(
-            select(Assessment.id)
-            .where(Assessment.user_id == demo.id, Assessment.questionnaire_id == "checkup")
-            .order_by(Assessment.created_at.desc())
-        )
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with demo_site(tmp_path_factory.mktemp("phone"), migrated_sqlite) as live:
         yield live
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def open_page(

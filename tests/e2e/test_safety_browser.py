@@ -60,14 +60,7 @@ NARROW = {"width": 320, "height": 568}
 )
 def test_quick_exit_stays_in_view_while_pages_scroll(demo_site, open_context, viewport) -> None:
     """On the check-up, a result, History and Partner, is "Leave quickly" always on screen?"""
-    site, password = demo_site
-    context, watch = open_context(viewport)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", DEMO_USERNAME)
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
+    site, _context, watch, page = _signed_in(demo_site, open_context, viewport)
     for path in _paths(site.app):
         page.goto(path)
         page.wait_for_load_state("load")

@@ -93,10 +93,7 @@ def test_login_never_redirects_to_another_site(person) -> None:
     """Is a ?next= pointing elsewhere ignored?"""
     person.register("robin")
     person.logout()
-    response = person.client.post(
-        "/login?next=https://evil.example/",
-        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
-    )
+    response = person.login("robin", next_path="https://evil.example/")
     assert response.status_code == 303
     assert response.headers["Location"] == "/checkup"
 
@@ -115,11 +112,7 @@ def test_login_never_redirects_through_a_look_alike_path(person, target) -> None
     """Backslashes and tabs that browsers turn into "//" never lead off the site."""
     person.register("robin")
     person.logout()
-    response = person.client.post(
-        "/login",
-        query_string={"next": target},
-        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
-    )
+    response = person.login("robin", next_path=target)
     assert response.status_code == 303
     assert response.headers["Location"] == "/checkup"
 
@@ -128,8 +121,5 @@ def test_login_still_returns_to_a_page_on_this_site(person) -> None:
     """A plain path of this site in ?next= is where sign-in goes."""
     person.register("robin")
     person.logout()
-    response = person.client.post(
-        "/login?next=/partner/join/abc_DEF-123",
-        data={"csrf_token": person.csrf("/login"), "username": "robin", "password": PASSWORD},
-    )
+    response = person.login("robin", next_path="/partner/join/abc_DEF-123")
     assert response.headers["Location"] == "/partner/join/abc_DEF-123"

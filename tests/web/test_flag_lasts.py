@@ -23,14 +23,7 @@ def _page(person: Person, path: str) -> str:
 
 
 def _choose(person: Person, assessment_id: int, strategy_id: str):  # type: ignore[no-untyped-def]
-    return person.client.post(
-        "/plans",
-        data={
-            "csrf_token": person.csrf("/account"),
-            "strategy_id": strategy_id,
-            "assessment_id": str(assessment_id),
-        },
-    )
+    return person.choose_plan(assessment_id, strategy_id)
 
 
 def _all_safe(app, ids: list[str]) -> bool:  # type: ignore[no-untyped-def]

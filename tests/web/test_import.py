@@ -248,14 +248,7 @@ def test_a_plan_kept_going_moves_servers_as_it_is(app, other_server, member, che
     first = member.take(checkup, dict.fromkeys([d.id for d in checkup.dimensions], 2))
     page = member.client.get(f"/results/{first}").get_data(as_text=True)
     strategy = page.split('data-strategy="', 1)[1].split('"', 1)[0]
-    chosen = member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy,
-            "assessment_id": first,
-        },
-    )
+    chosen = member.choose_plan(first, strategy)
     assert chosen.status_code == 303
     plan_id = member.client.get("/export.json").get_json()["plans"][0]["id"]
     kept = {f"plan_{plan_id}_tried": "yes", f"plan_{plan_id}_helped": "yes"}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD, Person, app_settings, hidden_fields, row_counts
+from tests.conftest import Person, app_settings, row_counts
 from tests.web.test_partner import JOIN_LINK, invite, new_person
 
 
@@ -52,15 +52,7 @@ def test_signing_up_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
     visitor = Person(app.test_client())
     form = visitor.client.get(f"/register?next={path}").get_data(as_text=True)
     assert f'action="/register?next={path}"' in form
-    response = visitor.client.post(
-        f"/register?next={path}",
-        data={
-            "csrf_token": hidden_fields(form)["csrf_token"],
-            "username": "sam",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
+    response = visitor.register("sam", next_path=path)
     # First the recovery codes, once; their "Continue" goes on to the invitation.
     assert response.status_code == 303
     assert response.headers["Location"] == "/account/recovery-codes/new"
@@ -78,14 +70,7 @@ def test_signing_in_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
     path = invite(alex)
     login = sam.client.get(f"/login?next={path}").get_data(as_text=True)
     assert f'href="/register?next={path}"' in login
-    response = sam.client.post(
-        f"/login?next={path}",
-        data={
-            "csrf_token": hidden_fields(login)["csrf_token"],
-            "username": "sam",
-            "password": PASSWORD,
-        },
-    )
+    response = sam.login("sam", next_path=path)
     assert response.status_code == 303 and response.headers["Location"] == path
 
 
@@ -94,17 +79,7 @@ def test_signing_in_from_an_invite_lands_on_the_confirmation(app, alex) -> None:
 )
 def test_register_never_goes_to_another_site(person, target) -> None:
     """Is a ``next`` that could leave the site replaced by the check-up choice?"""
-    form = person.client.get("/register").get_data(as_text=True)
-    response = person.client.post(
-        "/register",
-        query_string={"next": target},
-        data={
-            "csrf_token": hidden_fields(form)["csrf_token"],
-            "username": "sam",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
+    response = person.register("sam", next_path=target)
     assert response.status_code == 303
     codes = person.client.get(response.headers["Location"]).get_data(as_text=True)
     assert continue_link(codes) == "/checkup"

@@ -37,14 +37,7 @@ def test_a_full_journey_logs_no_answer(member, checkup, pulse, caplog) -> None:
     page = member.client.get(first.headers["Location"]).get_data(as_text=True)
     strategy_id = re.search(r'name="strategy_id" value="(\w+)"', page).group(1)
     assessment_id = first.headers["Location"].rsplit("/", 1)[1]
-    member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy_id,
-            "assessment_id": assessment_id,
-        },
-    )
+    member.choose_plan(assessment_id, strategy_id)
     plan_field = re.search(
         r'name="(plan_\d+_tried)"', member.client.get("/checkup/pulse").get_data(as_text=True)
     ).group(1)

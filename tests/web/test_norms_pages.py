@@ -25,6 +25,30 @@ def _store(app: Flask, qid: str = "checkup", *chosen: tuple[str, float, float, i
         store_norms(catalog.latest(qid), chosen or [WIDE], now=STORED_ON)
 
 
+def _write_row(app: Flask, version: int, row: tuple[str, float, float, int]) -> None:
+    """A stored norms row (dimension, sd, reliability, n), written straight to the table."""
+    from sqlalchemy import insert
+
+    from assessment.core.extensions import db
+    from assessment.core.server_tables import NormsVersion
+
+    dimension, sd, reliability, n = row
+    with app.app_context():
+        db.session.execute(
+            insert(NormsVersion).values(
+                questionnaire_id="checkup",
+                questionnaire_version=version,
+                dimension=dimension,
+                sd=sd,
+                reliability=reliability,
+                n=n,
+                origin="server",
+                created_at=STORED_ON,
+            )
+        )
+        db.session.commit()
+
+
 def _label(page: str, area: str, table: str = "change-table") -> str:
     """The label of an area's row in the first table of this class on the page."""
     body = page[page.index(f'class="data-table {table}"') :]
@@ -32,6 +56,16 @@ def _label(page: str, area: str, table: str = "change-table") -> str:
     assert row, area
     last_cell = re.split(r"<td\b[^>]*>", row.group(1))[-1]
     return re.sub(r"<[^>]+>", "", last_cell).strip()
+
+
+def _measures_row(
+    page: str, questionnaire: str = "checkup", area: str = "Communication"
+) -> list[str]:
+    """The cells of an area's row in a questionnaire's table of norms, tags removed."""
+    table = page[page.index(f'data-questionnaire="{questionnaire}"') :]
+    row = re.search(rf'<th scope="row">{area}</th>(.*?)</tr>', table, re.S)
+    assert row, area
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row.group(1))[1:]]
 
 
 def _notes(page: str) -> list[str]:
@@ -90,14 +124,7 @@ def test_what_you_tried_uses_and_names_the_norms(app, member, checkup) -> None:
     first = member.take(checkup, levels(communication=2))
     page = member.client.get(f"/results/{first}").get_data(as_text=True)
     strategy = re.search(r'data-strategy="(\w+)"', page).group(1)
-    member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy,
-            "assessment_id": str(first),
-        },
-    )
+    member.choose_plan(first, strategy)
     member.take(checkup, levels(communication=4))
     before = member.client.get("/history").get_data(as_text=True)
     assert (
@@ -140,9 +167,7 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
         assert f">{heading}</h2>" in page
     # Open to anyone: it says what the person who runs the server can do, not their commands.
     assert "flask" not in page and "can measure them and store them" in page
-    checkup_table = page[page.index('data-questionnaire="checkup"') :]
-    row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
-    assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
+    assert _measures_row(page) == [
         "18.0",
         "0.70",
         "27.3 points",
@@ -150,9 +175,7 @@ def test_about_measures_explains_and_lists_the_norms_in_use(app, client) -> None
     ]
     _store(app)
     page = client.get("/about/measures").get_data(as_text=True)
-    checkup_table = page[page.index('data-questionnaire="checkup"') :]
-    row = re.search(r'<th scope="row">Communication</th>(.*?)</tr>', checkup_table, re.S).group(1)
-    assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.split(r"<td\b[^>]*>", row)[1:]] == [
+    assert _measures_row(page) == [
         "30.0",
         "0.50",
         "58.8 points",
@@ -166,30 +189,14 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
     app, member, checkup, monkeypatch
 ) -> None:
     """`flask norms update` runs in its own process: pages pick its rows up on refresh."""
-    from sqlalchemy import insert
 
-    from assessment.core.extensions import db
-    from assessment.core.server_tables import NormsVersion
     from assessment.norms import store as norms
 
     latest = _two_checkups(member, checkup)
     assert _label(
         member.client.get(f"/results/{latest}").get_data(as_text=True), "Communication"
     ) == (RELIABLE_IMPROVEMENT)
-    with app.app_context():  # written as another process would: this one is not told
-        db.session.execute(
-            insert(NormsVersion).values(
-                questionnaire_id="checkup",
-                questionnaire_version=checkup.version,
-                dimension="communication",
-                sd=30.0,
-                reliability=0.5,
-                n=250,
-                origin="server",
-                created_at=STORED_ON,
-            )
-        )
-        db.session.commit()
+    _write_row(app, checkup.version, WIDE)  # as another process would: this one is not told
     page = member.client.get(f"/results/{latest}").get_data(as_text=True)
     assert _label(page, "Communication") == RELIABLE_IMPROVEMENT  # still the copy in memory
     monkeypatch.setattr(norms, "REFRESH_SECONDS", 0.0)
@@ -200,28 +207,11 @@ def test_norms_stored_by_another_process_show_after_the_refresh(
 
 def test_a_stored_row_that_cannot_judge_change_is_passed_over(app, member, checkup) -> None:
     """A hand-written reliability of 1 would divide by zero: the previous usable norms stand."""
-    from sqlalchemy import insert
-
-    from assessment.core.extensions import db
-    from assessment.core.server_tables import NormsVersion
 
     latest = _two_checkups(member, checkup)
     _store(app)
-    with app.app_context():
-        db.session.execute(
-            insert(NormsVersion).values(
-                questionnaire_id="checkup",
-                questionnaire_version=checkup.version,
-                dimension="communication",
-                sd=20.0,
-                reliability=1.0,
-                n=500,
-                origin="server",
-                created_at=STORED_ON,
-            )
-        )
-        db.session.commit()
-        app.extensions.pop("rekindle.norms", None)
+    _write_row(app, checkup.version, ("communication", 20.0, 1.0, 500))
+    app.extensions.pop("rekindle.norms", None)
     response = member.client.get(f"/results/{latest}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

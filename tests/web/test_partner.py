@@ -16,7 +16,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from app import create_app
 from assessment.core.extensions import db
@@ -530,26 +530,16 @@ def test_partner_page_queries_stay_constant_as_history_grows(app, couple, checku
     """Does /partner cost the same number of SQL statements for 2 or 12 shared check-ups?"""
     alex, sam = couple
 
-    def statements() -> int:
-        seen: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert alex.client.get("/partner").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
+    from tests.web.test_history_list import count_statements
 
     for _ in range(2):
         share(alex, alex.take(checkup, levels()))
         share(sam, sam.take(checkup, levels(communication=1)))
-    few = statements()
+    few = count_statements(app, alex.client, "/partner")
     for _ in range(10):
         share(alex, alex.take(checkup, levels()))
         share(sam, sam.take(checkup, levels(communication=1)))
-    assert statements() == few
+    assert count_statements(app, alex.client, "/partner") == few
 
 
 # --- 5. access, rate limit and the POST matrix ----------------------------------------------

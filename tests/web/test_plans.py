@@ -35,14 +35,7 @@ def _result(member: Person, checkup, safety=None) -> tuple[int, str]:  # type: i
 
 
 def _choose(member: Person, assessment_id: int, strategy_id: str):  # type: ignore[no-untyped-def]
-    return member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy_id,
-            "assessment_id": str(assessment_id),
-        },
-    )
+    return member.choose_plan(assessment_id, strategy_id)
 
 
 def _planned(member: Person, checkup, app) -> tuple[int, str, int]:  # type: ignore[no-untyped-def]
@@ -332,14 +325,7 @@ def test_plans_with_a_non_numeric_or_unknown_id_store_nothing(
     """Is a choice naming a malformed id a 400, an unknown one a 404, never a 500 or a plan?"""
     real_id, html = _result(member, checkup)
     before = row_counts(app)
-    response = member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": _offered(html)[0],
-            "assessment_id": assessment_id,
-        },
-    )
+    response = member.choose_plan(assessment_id, _offered(html)[0])
     assert response.status_code == status
     assert row_counts(app) == before
     assert _count(app, Plan) == 0

@@ -30,14 +30,7 @@ def choose_plan(person: Person, app: Flask, assessment_id: int) -> int:
     with app.app_context():
         offered = [s["strategy_id"] for s in db.session.get(Assessment, assessment_id).suggestions]
         taken = set(db.session.scalars(select(Plan.strategy_id)))
-    response = person.client.post(
-        "/plans",
-        data={
-            "csrf_token": person.csrf("/plans"),
-            "strategy_id": next(s for s in offered if s not in taken),
-            "assessment_id": str(assessment_id),
-        },
-    )
+    response = person.choose_plan(assessment_id, next(s for s in offered if s not in taken))
     assert response.status_code == 303
     with app.app_context():
         return db.session.scalar(select(func.max(Plan.id)))

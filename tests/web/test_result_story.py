@@ -71,14 +71,7 @@ def test_what_the_person_said_helped_is_the_third_sentence(member, checkup, puls
     """A plan tried and said to help, at the next check-in: its result names it."""
     first = member.take(checkup, SPREAD)
     strategy = re.search(r'data-strategy="(\w+)"', _result(member, first)).group(1)
-    chosen = member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy,
-            "assessment_id": first,
-        },
-    )
+    chosen = member.choose_plan(first, strategy)
     assert chosen.status_code == 303
     with app.app_context():
         plan_id = db.session.scalar(select(Plan.id))

@@ -188,14 +188,7 @@ def offered(person: Person, result_id: int) -> list[str]:
 
 def _report_unhelpful(person: Person, result_id: int, strategy_id: str, pulse) -> None:  # type: ignore[no-untyped-def]
     """Choose a strategy from a result, then say at the next pulse it was tried and did not help."""
-    response = person.client.post(
-        "/plans",
-        data={
-            "csrf_token": person.csrf("/account"),
-            "strategy_id": strategy_id,
-            "assessment_id": str(result_id),
-        },
-    )
+    response = person.choose_plan(result_id, strategy_id)
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
     html = person.client.get("/checkup/pulse").get_data(as_text=True)
     plan = re.search(r'name="plan_(\d+)_tried"', html)
@@ -281,14 +274,7 @@ def test_declining_makes_no_plan(couple: Couple) -> None:
 def _fill_plans(person: Person, result_id: int, count: int = 3) -> None:
     """Choose ``count`` more plans (none about communication) from a result."""
     for strategy_id in [s for s in offered(person, result_id) if not s.startswith("com_")][:count]:
-        response = person.client.post(
-            "/plans",
-            data={
-                "csrf_token": person.csrf("/account"),
-                "strategy_id": strategy_id,
-                "assessment_id": str(result_id),
-            },
-        )
+        response = person.choose_plan(result_id, strategy_id)
         assert response.status_code == 303
 
 

@@ -211,14 +211,7 @@ def test_history_and_what_you_tried_judge_only_the_same_questions(app, member, c
     v2_result = _old_checkup(app, "alex", 2, levels(communication=1))
     page = member.client.get(f"/results/{v2_result}").get_data(as_text=True)
     strategy = re.search(r'data-strategy="(\w+)"', page).group(1)
-    chosen = member.client.post(
-        "/plans",
-        data={
-            "csrf_token": member.csrf("/account"),
-            "strategy_id": strategy,
-            "assessment_id": str(v2_result),
-        },
-    )
+    chosen = member.choose_plan(v2_result, strategy)
     assert chosen.status_code == 303
     member.take(checkup, levels(communication=5))
     history = member.client.get("/history").get_data(as_text=True)
