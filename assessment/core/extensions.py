@@ -1,6 +1,9 @@
 """Every Flask extension, created once here and bound to an app in ``app.py``."""
 
-from flask_babel import Babel
+from typing import Any
+
+from flask import current_app
+from flask_babel import Babel, Domain
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,5 +34,18 @@ migrate = Migrate()
 csrf = CSRFProtect()
 # The interface's words come from translations/<lang>/LC_MESSAGES (docs/architecture.md#languages).
 babel = Babel()
+
+
+class AppCatalogs(Domain):
+    """Flask-Babel keeps the catalogs it has read in one cache per process, by language only;
+    kept per app instead, an app reads its own ``BABEL_TRANSLATION_DIRECTORIES`` even after
+    another app in the same process (a test's) read other catalogs for the same language."""
+
+    def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
+        cache: dict[Any, Any] = current_app.extensions.setdefault("rekindle.catalog_cache", {})
+        return cache
+
+
+babel.domain_instance = AppCatalogs()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
