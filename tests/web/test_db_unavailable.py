@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
@@ -165,23 +166,28 @@ def test_sqlite_locked_by_another_process(tmp_path, checkup) -> None:
     url = f"sqlite:///{database}"
     migrate(url, tmp_path)
     answers = keyed_answers(checkup, SOME_ANSWERS)
-    with gunicorn(url, tmp_path, 2, {"RATELIMIT_ENABLED": "0"}) as server:
+    # Threads, as `make run` serves: the three writes below wait for the lock side by side,
+    # so the test waits one busy timeout, not three in a row.
+    environment = {"RATELIMIT_ENABLED": "0", "GUNICORN_CMD_ARGS": "--threads 4"}
+    with gunicorn(url, tmp_path, 2, environment) as server:
         person = HttpPerson(server.url)
         assert person.register("locked").status == 303
         hidden, checkin = trying_a_plan(person, checkup)
         form = {**hidden, **answers, **checkin}
-        with write_lock_held(database):
-            health = within_ten_seconds(person, "/healthz")
-            assert health.status == 503
-            reshown = within_ten_seconds(person, "/checkup/checkup", form)
+        with write_lock_held(database), ThreadPoolExecutor(3) as pool:
+            health = pool.submit(within_ten_seconds, person, "/healthz")
+            reshown_soon = pool.submit(within_ten_seconds, person, "/checkup/checkup", form)
+            invite = pool.submit(
+                within_ten_seconds, person, "/partner/invite", {"csrf_token": hidden["csrf_token"]}
+            )
+            assert person.request("/history").status == 200  # reading still works meanwhile
+            # The lock is held until all three have answered (each within its 10 s).
+            assert health.result().status == 503
+            reshown = reshown_soon.result()
             assert reshown.status == 503
             assert HALF_SAVED in reshown.body.lower()
             assert shows_every_answer(reshown.body, answers | checkin, hidden["submission_token"])
-            invite = within_ten_seconds(
-                person, "/partner/invite", {"csrf_token": hidden["csrf_token"]}
-            )
-            assert_calm_page(invite)
-            assert person.request("/history").status == 200  # reading still works meanwhile
+            assert_calm_page(invite.result())
         assert stored_assessments(url) == (1, len(checkup.items), 0)
         stored = person.request("/checkup/checkup", form)
         again = person.request("/checkup/checkup", form)

@@ -98,9 +98,32 @@ def test_a_page_that_is_not_one_is_404(app, member, page) -> None:
     assert member.client.get("/history", query_string={"page": page}).status_code == 404
 
 
+def words_of(html: str) -> str:
+    """The text a person reads in the page's main part, tags gone, spaces collapsed."""
+    main = html[html.index("<main") : html.index("</main>")]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())
+
+
+@pytest.mark.parametrize("path", ["/history", "/history?page=1"])
+def test_an_empty_history_invites_a_first_check_up(member, path) -> None:
+    """Does an empty History say there is nothing yet and how long a check-up takes, link
+    to taking one, and show no chart, table or list?"""
+    response = member.client.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    words = words_of(html)
+    assert "Nothing here yet. Your first check-up takes about 4 minutes" in words
+    first = re.search(r'<a [^>]*href="([^"]+)"[^>]*>\s*Take your first check-up\s*</a>', html)
+    assert first, "no link to take a first check-up"
+    assert member.client.get(first.group(1)).status_code == 200  # the link leads somewhere
+    assert first.group(1) == "/checkup"
+    for absent in ("<table", "chart-", 'class="radar"', "all-heading", "Print or save"):
+        assert absent not in html, absent
+    assert "Every check-in" not in words and "so far" not in words
+
+
 def test_an_empty_history_has_one_page(member) -> None:
-    """Is page 1 of an empty history the inviting empty state, and page 2 a 404?"""
-    assert member.client.get("/history?page=1").status_code == 200
+    """Is there no page 2 of an empty history (404, never a second empty page)?"""
     assert member.client.get("/history?page=2").status_code == 404
 
 
