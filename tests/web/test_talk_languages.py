@@ -20,11 +20,18 @@ def couple(app: Flask) -> Couple:
     return linked_couple(app, FIRST, SECOND)
 
 
-@pytest.mark.parametrize(("language", "joined_by"), [("en", " and "), ("de", " und ")])
+@pytest.mark.parametrize(
+    ("language", "intimacy", "joined_by", "support"),
+    [
+        ("en", "intimacy", " and ", "support and growth"),
+        ("de", "Intimität", " und ", "Unterstützung und Wachstum"),
+    ],
+)
 def test_shared_strengths_are_joined_as_the_readers_language_joins_a_list(
-    couple: Couple, language: str, joined_by: str
+    couple: Couple, language: str, intimacy: str, joined_by: str, support: str
 ) -> None:
-    """Does step 2 join the two shared strengths with the reader's own word for "and"?"""
+    """Does step 2 join the two shared strengths, named in the reader's language (German nouns
+    keep their capital), with the reader's own word for "and"?"""
     number = begun(couple)
     assert go(couple.first, number, 2).status_code == 303
     response = couple.first.client.get(f"/talk/{number}", headers={"Accept-Language": language})
@@ -32,6 +39,6 @@ def test_shared_strengths_are_joined_as_the_readers_language_joins_a_list(
     found = STRENGTHS.search(response.get_data(as_text=True))
     assert found is not None
     assert found.group(1) == (
-        f'<strong data-strength="intimacy">intimacy</strong>{joined_by}'
-        '<strong data-strength="support">support and growth</strong>'
+        f'<strong data-strength="intimacy">{intimacy}</strong>{joined_by}'
+        f'<strong data-strength="support">{support}</strong>'
     )
