@@ -16,15 +16,17 @@ from flask import Flask
 
 from assessment.core.extensions import db
 from assessment.core.models import Plan
+from assessment.i18n import LANGUAGES
 from questionnaires.loader import load_catalog
 from tests.conftest import Person, dispose, levels, sqlite_app
 from tests.support.pseudo import PSEUDO, pseudo_settings, untranslated
 from tests.support.talking import begun, go, linked_couple, post
 
-# People's own names, and the help-line services' own names (never translated, by design).
 CATALOG = load_catalog()
+# People's own names, each language's own name, and the help-line services' own names (never
+# translated, by design).
 OWN_NAMES = (
-    {"alex", "sam", "kim"}
+    {"alex", "sam", "kim", *LANGUAGES.values()}
     | {
         service.name
         for country in CATALOG.helplines.countries.values()
