@@ -86,7 +86,7 @@ plotly-bundle:
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python scripts/screenshots.py
 
-# mypy reads its files and rules (strict on scoring/ and questionnaires/) from pyproject.toml.
+# mypy reads its files and rules (strict on every package) from pyproject.toml.
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
