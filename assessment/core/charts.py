@@ -14,6 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from .templating import format_change
+
 Figure = dict[str, Any]
 
 # Colours that stay apart for the common forms of colour blindness (Okabe & Ito).
@@ -37,11 +39,9 @@ def _base_layout(height: int) -> dict[str, Any]:
 
 
 def _signed(value: float | None) -> str:
-    """A difference with its sign and one decimal; "0.0" when it rounds to nothing."""
-    if value is None:
-        return "—"
-    shown = round(value, 1)
-    return "0.0" if shown == 0 else f"{shown:+.1f}"
+    """A difference with its sign and one decimal, in the reader's way; "0.0" when it rounds
+    to nothing."""
+    return format_change(value)
 
 
 # Date ticks by how far apart they are: days as "7 Dec", months as "Jul 2026", then years;

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
+from babel.core import Locale
 from babel.dates import format_date as babel_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
@@ -123,6 +124,28 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
 _NOUNS_CAPITALISED = frozenset({"de"})
 
 
+def plotly_locale() -> dict[str, Any]:
+    """What plotly.js needs to write dates and numbers in the reader's language: month and
+    day names and the decimal mark, from Babel's data (registered by static/js/rekindle.js as
+    a plotly locale), so a chart's axis and hover say "7 dic" to a Spanish reader."""
+    locale = Locale.parse(_reader_locale())
+    months = locale.months["format"]
+    days = locale.days["format"]
+    # Babel counts days from Monday; plotly's lists start on Sunday.
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    return {
+        "name": str(locale),
+        "format": {
+            "months": [months["wide"][m] for m in range(1, 13)],
+            "shortMonths": [months["abbreviated"][m].rstrip(".") for m in range(1, 13)],
+            "days": [days["wide"][d] for d in sunday_first],
+            "shortDays": [days["abbreviated"][d].rstrip(".") for d in sunday_first],
+            "decimal": locale.number_symbols["latn"]["decimal"],
+            "thousands": locale.number_symbols["latn"]["group"],
+        },
+    }
+
+
 def in_sentence(name: str) -> str:
     """A name (a questionnaire's title, an area) as a word inside a sentence: lower-cased,
     "your relationship check-up", except in a language whose nouns keep their capital
@@ -199,6 +222,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["band_name"] = band_name
     app.jinja_env.filters["in_sentence"] = in_sentence
+    app.jinja_env.globals["plotly_locale"] = plotly_locale
     app.jinja_env.filters["decimal"] = format_number
     app.jinja_env.filters["guide_heading"] = guide_heading
     app.jinja_env.filters["verdict"] = verdict

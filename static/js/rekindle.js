@@ -477,9 +477,23 @@
     return figure;
   }
 
+  // Dates and numbers in the reader's language: the page gives plotly its month and day
+  // names and decimal mark (a plotly locale, registered once before the first chart).
+  var localeRegistered = false;
+  function registerLocale() {
+    if (localeRegistered) { return; }
+    localeRegistered = true;
+    say("back");  // reads the words block
+    var locale = WORDS && WORDS.plotly_locale;
+    if (!locale || !window.Plotly.register) { return; }
+    window.Plotly.register({ moduleType: "locale", name: locale.name, dictionary: {}, format: locale.format });
+    CONFIG.locale = locale.name;
+  }
+
   function draw(figureScript) {
     var target = document.getElementById(figureScript.getAttribute("data-target"));
     if (!target || !window.Plotly) { return; }
+    registerLocale();
     var figure = themed(JSON.parse(figureScript.textContent));
     target.setAttribute("data-drawn", "true");
     window.Plotly.react(target, figure.data, figure.layout, CONFIG);

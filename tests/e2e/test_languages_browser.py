@@ -152,3 +152,24 @@ def test_the_fit_check_sees_a_word_too_wide_for_its_cell(browser: Browser, site:
         assert any(kind == "word wider than its cell" for kind, _ in page.evaluate(MEASURE))
     finally:
         context.close()
+
+
+ENGLISH_ONLY_MONTHS = {"Mar", "May", "Jun", "Jul", "Sep", "Oct", "Dec"}
+GERMAN_ONLY_MONTHS = {"März", "Mai", "Juni", "Juli", "Sept", "Okt", "Dez"}
+
+
+def test_history_s_charts_write_dates_in_the_readers_language(browser: Browser, site: Site) -> None:
+    """plotly.js is given German month names and decimal comma: the axes say "Okt", not "Oct"."""
+    context, page, watch = reader(browser, site, "de", 1280)
+    try:
+        sign_in(page, "demo", site.passwords["demo"])
+        page.goto("/history")
+        page.locator("main .chart").first.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('main .chart .xtick text')")
+        ticks = page.locator("main .chart .xtick text").all_text_contents()
+        words = {word for tick in ticks for word in tick.split()}
+        assert words & GERMAN_ONLY_MONTHS, ticks
+        assert not words & ENGLISH_ONLY_MONTHS, ticks
+        assert watch.console_errors == [], watch.console_errors
+    finally:
+        context.close()
