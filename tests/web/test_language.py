@@ -110,3 +110,17 @@ def test_dates_and_numbers_read_the_readers_way(member: Person, checkup: Questio
     months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
     assert re.search(rf"\b\d{{1,2}}\. ({months}) 20\d\d\b", german), "3. März 2026"
     assert re.search(r"\b\d+,\d\b", german), "scores with a decimal comma"
+
+
+BAND_NAMES = re.compile(r'class="band band-(strength|steady|growth)">([^<]+)<')
+
+
+def test_band_names_follow_each_reader_not_the_first_one(person: Person) -> None:
+    """The bands' names written as constants in a template (``100|band_words``) are in the
+    language of the page, even after a page in another language was drawn first."""
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    first = person.client.get("/about/measures").get_data(as_text=True)
+    assert dict(BAND_NAMES.findall(first))["strength"] == "fortaleza"
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = dict(BAND_NAMES.findall(person.client.get("/about/measures").get_data(as_text=True)))
+    assert german == {"strength": "Stärke", "steady": "stabil", "growth": "Luft nach oben"}
