@@ -54,7 +54,13 @@ from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, s
 from .settings import defaults as default_settings
 from .settings import ensure_secret_key, trusted_proxies
 from .settings import from_environment as settings_from_environment
-from .templating import band_name, format_date, in_sentence, register_template_helpers
+from .templating import (
+    band_name,
+    format_date,
+    format_score,
+    in_sentence,
+    register_template_helpers,
+)
 from .text import PlainText, is_plain
 
 # The start page and /healthz, and plotly.js served by the app itself.
@@ -98,6 +104,7 @@ __all__ = [
     "engine_options",
     "ensure_secret_key",
     "format_date",
+    "format_score",
     "in_sentence",
     "init_compression",
     "init_database",

@@ -11,7 +11,7 @@ number, label or point (docs/architecture.md#charts).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -95,6 +95,11 @@ def wrap_words(label: str, chars: int) -> list[str]:
         else:
             lines.append(word)
     return lines or [""]
+
+
+def one_decimal(score: float) -> str:
+    """A score as the drawing writes it when no reader's language is given: 62.5."""
+    return f"{score:.1f}"
 
 
 def _fmt(value: float) -> str:
@@ -241,12 +246,14 @@ def radar_svg(
     questionnaire: Questionnaire,
     traces: Sequence[tuple[str, Mapping[str, float | None]]],
     description: str,
+    number: Callable[[float], str] = one_decimal,
 ) -> RadarDrawing:
     """The radar of these traces (the newest first), every score written beside its point.
 
     ``description`` is what the drawing says to a screen reader (the same figures are in
     the table beside it). A dimension without a score breaks its outline and shows no
-    number, as the table says "needs more answers".
+    number, as the table says "needs more answers". ``number`` writes a score in the
+    reader's language (62,5 in German), as the table beside the drawing does.
     """
     ids = [d.id for d in questionnaire.dimensions]
     axes = _axes([d.label for d in questionnaire.dimensions])
@@ -279,7 +286,7 @@ def radar_svg(
         for dimension_id, axis, point in zip(ids, axes, points[style], strict=True):
             if point is None:
                 continue
-            text = f"{float(scores[dimension_id] or 0):.1f}"
+            text = number(float(scores[dimension_id] or 0))
             x, y, box = _place(point, axis, style, text, taken, bounds)
             taken.append(box)
             numbers.append((style, x, y, text))

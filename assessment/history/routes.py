@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from scoring import history_frame
 
-from ..core import current_catalog, radar
+from ..core import current_catalog, format_score, radar
 from ..plans import plans_with_checkins
 from ..safety import is_paused, recently_flagged
 from ..talk import talks_of
@@ -47,7 +47,9 @@ def history() -> str:
     radar_traces = []
     if radar_section is not None:
         radar_traces = pages.first_and_latest(frame, radar_section.definition)
-        drawing = radar.radar_svg(radar_section.definition, radar_traces, str(RADAR_DESCRIPTION))
+        drawing = radar.radar_svg(
+            radar_section.definition, radar_traces, str(RADAR_DESCRIPTION), format_score
+        )
     # Plans paused while the person is flagged are not shown (docs/architecture.md#safety).
     flag = recently_flagged(current_user)
     plan_rows = [

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from scoring.pooling import DimensionFigures, pool
 from scoring.reliability import MIN_PEOPLE
@@ -54,8 +56,23 @@ def init_app(app: Flask) -> None:
     """Add ``flask norms`` to the app's commands, and the verdicts' words to every template
     (``band_words`` and ``change_words``: scoring's codes in the reader's language)."""
     app.cli.add_command(norms_group)
-    app.jinja_env.filters["band_words"] = band_words
-    app.jinja_env.filters["change_words"] = change_words
+    app.jinja_env.filters["band_words"] = _at_every_page(band_words)
+    app.jinja_env.filters["change_words"] = _at_every_page(change_words)
+
+
+def _at_every_page(words: Callable[[Any], str]) -> Callable[[Context, Any], str]:
+    """``words`` as a filter run at every page, in its reader's language.
+
+    Jinja works out a filter of a constant (``100|band_words``) once, when it compiles the
+    template, so every later page would keep the language of the first reader; a filter
+    that takes the context is never worked out ahead.
+    """
+
+    @pass_context
+    def at_page(_context: Context, value: Any) -> str:
+        return words(value)
+
+    return at_page
 
 
 # --- What the report says -------------------------------------------------------------

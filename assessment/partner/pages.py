@@ -21,7 +21,7 @@ from scoring import (
     thin_series,
 )
 
-from ..core import Assessment, charts, current_catalog, radar
+from ..core import Assessment, charts, current_catalog, format_score, radar
 from ..norms import NormsInUse, norms_in_use
 from ..safety import Flag
 from .queries import SHAREABLE, SharedCheckup, is_linked
@@ -117,7 +117,7 @@ def comparison(
         "mine": latest_mine,
         "theirs": latest_theirs,
         "definition": definition,
-        "radar": radar.radar_svg(definition, traces, str(RADAR_DESCRIPTION)),
+        "radar": radar.radar_svg(definition, traces, str(RADAR_DESCRIPTION), format_score),
         "radar_traces": traces,
         "gaps": None,
         "gap_words": gap_words,

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, User
 from questionnaires.models import Questionnaire
-from tests.conftest import Person, levels, row_counts
+from tests.conftest import (
+    PASSWORD,
+    Person,
+    levels,
+    make_assessment,
+    make_user,
+    radar_of,
+    row_counts,
+)
 
 HTML_LANG = re.compile(r'<html lang="([a-z]+)" dir="(ltr|rtl)">')
 
@@ -110,3 +118,30 @@ def test_dates_and_numbers_read_the_readers_way(member: Person, checkup: Questio
     months = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
     assert re.search(rf"\b\d{{1,2}}\. ({months}) 20\d\d\b", german), "3. März 2026"
     assert re.search(r"\b\d+,\d\b", german), "scores with a decimal comma"
+
+
+BAND_NAMES = re.compile(r'class="band band-(strength|steady|growth)">([^<]+)<')
+
+
+def test_band_names_follow_each_reader_not_the_first_one(person: Person) -> None:
+    """The bands' names written as constants in a template (``100|band_words``) are in the
+    language of the page, even after a page in another language was drawn first."""
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es"
+    first = person.client.get("/about/measures").get_data(as_text=True)
+    assert dict(BAND_NAMES.findall(first))["strength"] == "fortaleza"
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = dict(BAND_NAMES.findall(person.client.get("/about/measures").get_data(as_text=True)))
+    assert german == {"strength": "Stärke", "steady": "stabil", "growth": "Luft nach oben"}
+
+
+def test_the_radar_writes_scores_as_the_reader_does(app: Flask, client, checkup) -> None:  # type: ignore[no-untyped-def]
+    """A German result's radar writes 62,5 (as its table does), an English one 62.5."""
+    user_id = make_user(app, "ingrid")
+    person = Person(client)
+    assert person.login("ingrid", PASSWORD).status_code == 303
+    shown = make_assessment(app, user_id, checkup, levels(communication=3))
+    english = radar_of(person.client.get(f"/results/{shown}").get_data(as_text=True))
+    assert "." in english["scores"][0][0] and "," not in english["scores"][0][0]
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    german = radar_of(person.client.get(f"/results/{shown}").get_data(as_text=True))
+    assert german["scores"][0] == [score.replace(".", ",") for score in english["scores"][0]]
