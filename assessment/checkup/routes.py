@@ -282,7 +282,9 @@ def result(assessment_id: int) -> str:
     changes = None
     overall_change = None
     questions_changed = None
-    norms = norms_in_use(definition)
+    # Change is judged with the norms of the language the newer check-in (this one) was read
+    # in; provisional where that language has none measured (docs/architecture.md#norms).
+    norms = norms_in_use(definition, assessment.language)
     if previous is not None:
         previous_scores = previous.score_map()
         # NOTE: the radar's legend and the table's column: the check-in before this one.
@@ -293,7 +295,7 @@ def result(assessment_id: int) -> str:
             assessment.questionnaire_id,
             max(previous.questionnaire_version, assessment.questionnaire_version),
         )
-        norms = norms_in_use(newer)
+        norms = norms_in_use(newer, assessment.language)
         asked = (_definition_or_none(previous), definition)
         changes = compare_scores(
             newer, previous_scores, scores, norms.by_dimension, answered_on=asked

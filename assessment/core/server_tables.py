@@ -26,6 +26,9 @@ class NormsVersion(Model):
     questionnaire_id: Mapped[str] = mapped_column(String(40))
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     dimension: Mapped[str] = mapped_column(String(32))
+    # The language the people answered in: norms are measured and used per language
+    # (docs/architecture.md#norms); rows stored before there were others are English.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     sd: Mapped[float] = mapped_column(Float)  # rounded to 0.1
     reliability: Mapped[float] = mapped_column(Float)  # Cronbach's alpha rounded to 0.01
     n: Mapped[int] = mapped_column(Integer)

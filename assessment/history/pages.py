@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +11,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from questionnaires.loader import Catalog
+from questionnaires.loader import SOURCE_LANGUAGE, Catalog
 from questionnaires.models import Questionnaire
 from scoring import (
     DimensionChange,
@@ -74,9 +76,13 @@ class ChangeSection:
     overall_first: DimensionChange | None = None
 
 
-def change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection]:
+def change_sections(
+    frame: pd.DataFrame, catalog: Catalog, languages: Mapping[int, str]
+) -> list[ChangeSection]:
     """One section per questionnaire answered: the change tables, judged by its norms.
 
+    Both tables compare the latest check-in with an earlier one, so the latest's language
+    (``languages``: assessment id -> language) picks the norms (docs/architecture.md#norms).
     Each area is judged only where it asked the same questions both times; elsewhere its
     delta says "the questions changed: not judged" (docs/architecture.md#versions).
     """
@@ -85,7 +91,8 @@ def change_sections(frame: pd.DataFrame, catalog: Catalog) -> list[ChangeSection
         rows = frame[frame["questionnaire_id"] == definition.id]
         if rows.empty:
             continue
-        norms = norms_in_use(definition)
+        latest = int(rows["assessment_id"].iloc[-1])
+        norms = norms_in_use(definition, languages.get(latest, SOURCE_LANGUAGE))
         versions = catalog.versions(definition.id)
         changes = changes_since(frame, definition, norms.by_dimension, versions=versions)
         overall = overall_changes_since(frame, definition, norms.by_dimension, versions=versions)
@@ -196,13 +203,58 @@ def _strategy_title(catalog: Catalog, strategy_id: str) -> str:
         return _("A strategy no longer offered")
 
 
-def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) -> list[TriedRow]:
-    """One row per plan, newest first, with the change in its dimension while tried."""
-    changes: dict[int, DimensionChange | None] = {}
+def judging_languages(
+    frame: pd.DataFrame,
+    questionnaire_id: str,
+    moments: Sequence[tuple[str, datetime]],
+    languages: Mapping[int, str],
+) -> list[str]:
+    """For each (dimension, moment): the language of the check-in whose norms judge the change
+    across it. That is the newer one compared, the first after the moment (as
+    ``changes_while_trying`` cuts); with none after, no change is judged, and the latest
+    check-in's language names the norms a coming one will most likely use."""
+    rows = frame[frame["questionnaire_id"] == questionnaire_id]
+    if rows.empty:
+        return [SOURCE_LANGUAGE] * len(moments)
+    fallback = languages.get(int(rows["assessment_id"].iloc[-1]), SOURCE_LANGUAGE)
+    series: dict[str, tuple[list[pd.Timestamp], list[int]]] = {
+        str(dimension): (part["created_at"].tolist(), part["assessment_id"].tolist())
+        for dimension, part in rows.groupby("dimension", sort=False)
+    }
+    found = []
+    for dimension, moment in moments:
+        times, ids = series.get(dimension, ([], []))
+        cut = bisect_right(times, moment)
+        found.append(languages.get(int(ids[cut]), fallback) if cut < len(ids) else fallback)
+    return found
+
+
+def _plans_by_norms(
+    frame: pd.DataFrame, plan_rows: list[PlanRow], languages: Mapping[int, str]
+) -> dict[tuple[str, str], list[PlanRow]]:
+    """(questionnaire id, language of the norms judging it) -> its plans, in their order."""
     by_questionnaire: dict[str, list[PlanRow]] = {}
     for row in plan_rows:
         by_questionnaire.setdefault(row.questionnaire_id, []).append(row)
+    groups: dict[tuple[str, str], list[PlanRow]] = {}
     for questionnaire_id, rows in by_questionnaire.items():
+        moments = [(r.plan.dimension, r.plan.created_at) for r in rows]
+        judged_in = judging_languages(frame, questionnaire_id, moments, languages)
+        for row, language in zip(rows, judged_in, strict=True):
+            groups.setdefault((questionnaire_id, language), []).append(row)
+    return groups
+
+
+def tried_rows(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    plan_rows: list[PlanRow],
+    languages: Mapping[int, str],
+) -> list[TriedRow]:
+    """One row per plan, newest first, with the change in its dimension while tried, judged
+    with the norms of the language of the check-in after the plan was chosen."""
+    changes: dict[int, DimensionChange | None] = {}
+    for (questionnaire_id, language), rows in _plans_by_norms(frame, plan_rows, languages).items():
         try:
             questionnaire = catalog.latest(questionnaire_id)
         except KeyError:
@@ -211,7 +263,7 @@ def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) 
             frame,
             questionnaire,
             [(r.plan.dimension, r.plan.created_at) for r in rows],
-            norms_in_use(questionnaire).by_dimension,
+            norms_in_use(questionnaire, language).by_dimension,
             versions=catalog.versions(questionnaire_id),
         )
         changes.update(zip((r.plan.id for r in rows), found, strict=True))
@@ -237,15 +289,34 @@ def tried_rows(frame: pd.DataFrame, catalog: Catalog, plan_rows: list[PlanRow]) 
     return tried_rows
 
 
-def tried_norms(catalog: Catalog, plan_rows: list[PlanRow]) -> list[NormsInUse]:
-    """The norms "What you tried" judges its changes with, one per questionnaire it uses."""
+def tried_norms(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    plan_rows: list[PlanRow],
+    languages: Mapping[int, str],
+) -> list[NormsInUse]:
+    """The norms "What you tried" judges its changes with: one per questionnaire and
+    language it uses."""
     found = []
-    for questionnaire_id in dict.fromkeys(row.questionnaire_id for row in plan_rows):
+    for questionnaire_id, language in _plans_by_norms(frame, plan_rows, languages):
         try:
-            found.append(norms_in_use(catalog.latest(questionnaire_id)))
+            found.append(norms_in_use(catalog.latest(questionnaire_id), language))
         except KeyError:
             continue
     return found
+
+
+def distinct_notes(norms: list[NormsInUse]) -> list[NormsInUse]:
+    """Each questionnaire's norms notes once: two languages both judged with provisional
+    norms read the same, and the table needs that line only once."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for found in norms:
+        key = (found.definition.id, found.summary())
+        if key not in seen:
+            seen.add(key)
+            kept.append(found)
+    return kept
 
 
 # Talks are judged on check-ups: only full check-ups are shared, and a talk starts from them.
@@ -256,19 +327,28 @@ TALK_MARKER_NAME = _l("Talks")
 
 
 def talk_rows(
-    frame: pd.DataFrame, catalog: Catalog, talks: list[Talk]
-) -> tuple[list[TriedRow], NormsInUse | None]:
+    frame: pd.DataFrame, catalog: Catalog, talks: list[Talk], languages: Mapping[int, str]
+) -> tuple[list[TriedRow], list[NormsInUse]]:
     """Each talk about an area, with the area's change from the last check-up before it to
-    the first one after (the rule "What you tried" uses for plans), and the norms judging it.
+    the first one after (the rule "What you tried" uses for plans), and the norms judging
+    them: those of the language the check-up after was read in.
     """
     held = [t for t in talks if t.dimension is not None and t.joined_at is not None]
     if not held:
-        return [], None
+        return [], []
     questionnaire = catalog.latest(TALKS_MEASURED_ON)
-    norms = norms_in_use(questionnaire)
-    changes = changes_while_trying(
-        frame, questionnaire, [(str(t.dimension), talked_at(t)) for t in held], norms.by_dimension
-    )
+    moments = [(str(t.dimension), talked_at(t)) for t in held]
+    judged_in = judging_languages(frame, TALKS_MEASURED_ON, moments, languages)
+    used: dict[str, NormsInUse] = {}
+    found: dict[int, DimensionChange | None] = {}
+    for language in dict.fromkeys(judged_in):
+        norms = used[language] = norms_in_use(questionnaire, language)
+        group = [i for i, judged in enumerate(judged_in) if judged == language]
+        judged = changes_while_trying(
+            frame, questionnaire, [moments[i] for i in group], norms.by_dimension
+        )
+        found.update(zip(group, judged, strict=True))
+    changes = [found[i] for i in range(len(held))]
     rows = [
         TriedRow(
             # NOTE: a talk's row in "What you tried"; area is the area talked about.
@@ -283,7 +363,7 @@ def talk_rows(
         )
         for t, change in zip(held, changes, strict=True)
     ]
-    return rows, norms
+    return rows, list(used.values())
 
 
 def talk_markers(

@@ -127,3 +127,13 @@ def score_rows(user_id: int) -> list[tuple[int, str, int, datetime, str, float |
         .order_by(Assessment.created_at, Assessment.id, DimensionScore.id)
     )
     return [(a, q, v, t, d, s) for a, q, v, t, d, s in rows]  # a Row unpacks with its types
+
+
+def assessment_languages(user_id: int) -> dict[int, str]:
+    """Assessment id -> the language its questions were read in, for every one of the user's:
+    change is judged with the norms of the newer check-in's language (docs/architecture.md#norms).
+    """
+    rows = db.session.execute(
+        select(Assessment.id, Assessment.language).where(Assessment.user_id == user_id)
+    )
+    return {assessment_id: language for assessment_id, language in rows}

@@ -13,7 +13,7 @@ from ..plans import plans_with_checkins
 from ..safety import is_paused, recently_flagged
 from ..talk import talks_of
 from . import pages
-from .queries import assessment_page, page_number, score_rows
+from .queries import assessment_languages, assessment_page, page_number, score_rows
 
 bp = Blueprint("history", __name__)
 
@@ -41,7 +41,8 @@ def history() -> str:
         return render_template("history/history.html", empty=False, listing=listing, older=True)
     frame = history_frame(score_rows(current_user.id))
     anchor = catalog.latest("checkup")
-    sections = pages.change_sections(frame, catalog)
+    languages = assessment_languages(current_user.id)
+    sections = pages.change_sections(frame, catalog, languages)
     radar_section = next((s for s in sections if s.count >= 1), None)
     drawing = None
     radar_traces = []
@@ -60,17 +61,15 @@ def history() -> str:
     markers = pages.plan_markers(frame, catalog, plan_rows)
     # Talks are not shown while the person is flagged (docs/architecture.md#talk).
     talks = talks_of(current_user.id) if flag is None else []
-    talked, talk_norms = pages.talk_rows(frame, catalog, talks)
+    talked, talk_norms = pages.talk_rows(frame, catalog, talks, languages)
     tried = sorted(
-        [*pages.tried_rows(frame, catalog, plan_rows), *talked],
+        [*pages.tried_rows(frame, catalog, plan_rows, languages), *talked],
         key=lambda row: row.chosen,
         reverse=True,
     )
-    tried_norms = pages.tried_norms(catalog, plan_rows)
-    if talk_norms is not None and all(
-        n.definition.key != talk_norms.definition.key for n in tried_norms
-    ):
-        tried_norms.append(talk_norms)
+    tried_norms = pages.distinct_notes(
+        [*pages.tried_norms(frame, catalog, plan_rows, languages), *talk_norms]
+    )
     return render_template(
         "history/history.html",
         empty=False,

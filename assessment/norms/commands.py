@@ -1,10 +1,13 @@
 """``flask norms``: how reliable the questions are here, and norms measured on real answers.
 
 - ``report [--json]``: alpha with its 95% interval, sd, and per item the corrected
-  item-total r and alpha if deleted, per questionnaire version and dimension (§12).
-- ``update [--min-n 200] [--max-half-width 0.05]``: stores new norms for every dimension
-  with enough people and a narrow enough interval; says why it left the others.
-- ``export PATH``: aggregates only (n, item means, item covariance), for pooling.
+  item-total r and alpha if deleted, per questionnaire version, language and dimension
+  (§12): every version in English, and each other language a version was answered in.
+- ``update [--min-n 200] [--max-half-width 0.05] [--language CODE]``: stores new norms,
+  per language, for every dimension with enough people and a narrow enough interval;
+  says why it left the others.
+- ``export PATH``: aggregates only (n, item means, item covariance) per version and
+  language, for pooling.
 - ``import PATH... [--json] [--update]``: pools exports exactly and reports the pooled
   figures, for those files alone (to count this server too, export it and name that file
   as well); with ``--update`` it stores them as norms "pooled from several servers", by
@@ -27,12 +30,15 @@ from scoring.pooling import DimensionFigures, pool
 from scoring.reliability import MIN_PEOPLE
 
 from ..core import current_catalog, format_date
+from ..i18n import spoken
 from .files import NormsFileError, export_document, read_export, write_export
 from .store import (
     ORIGIN_POOLED,
     ORIGIN_SERVER,
     VersionFigures,
+    answered_languages,
     figures_from_aggregates,
+    language_order,
     newest_norms,
     server_aggregates,
     server_figures,
@@ -101,6 +107,7 @@ def report_json(versions: list[VersionFigures]) -> dict[str, Any]:
             {
                 "id": v.definition.id,
                 "version": v.definition.version,
+                "language": v.language,
                 "dimensions": [_dimension_json(d) for d in v.dimensions],
             }
             for v in versions
@@ -118,7 +125,11 @@ def report_lines(versions: list[VersionFigures]) -> list[str]:
     for version in versions:
         definition = version.definition
         width = max(len(d.label) for d in definition.dimensions) + 2
-        lines.append(f"{definition.title} ({definition.id} v{definition.version})")
+        language = spoken().get(version.language, version.language)
+        lines.append(
+            f"{definition.title} ({definition.id} v{definition.version}),"
+            f" answered in {language} ({version.language})"
+        )
         lines.append(f"  {'area':<{width}}{'n':>7}{'alpha':>8}  {'95% interval':<16}{'sd':>6}")
         for figures in version.dimensions:
             label = definition.dimension(figures.id).label
@@ -166,7 +177,8 @@ def _show(versions: list[VersionFigures], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
 @with_appcontext
 def report_command(as_json: bool) -> None:
-    """Reliability of each area's questions, from each person's first answers of a version."""
+    """Reliability of each area's questions, from each person's first answers of a version
+    in each language."""
     _show(server_figures(current_catalog()), as_json)
 
 
@@ -200,13 +212,14 @@ def judge(
 def apply_update(
     versions: list[VersionFigures], min_n: int, max_half_width: float, origin: str
 ) -> None:
-    """Store new norms where the figures meet both rules; print every decision."""
+    """Store new norms, each version in each language apart, where the figures meet both
+    rules; print every decision."""
     for version in versions:
         definition = version.definition
-        stored = newest_norms(definition.id, definition.version)
+        stored = newest_norms(definition.id, definition.version, version.language)
         chosen = []
         for figures in version.dimensions:
-            name = f"{definition.id} v{definition.version} {figures.id}"
+            name = f"{definition.id} v{definition.version} {version.language} {figures.id}"
             values, why = judge(figures, min_n, max_half_width)
             if values is None:
                 click.echo(f"left {name}: {why}")
@@ -222,7 +235,7 @@ def apply_update(
             chosen.append((figures.id, sd, reliability, figures.n))
             click.echo(f"updated {name}: sd {sd:.1f}, reliability {reliability:.2f} ({why})")
         if chosen:
-            store_norms(definition, chosen, origin)
+            store_norms(definition, chosen, origin, language=version.language)
 
 
 def _rules(function: _Command) -> _Command:
@@ -242,12 +255,32 @@ def _rules(function: _Command) -> _Command:
     )(function)
 
 
+def offered_language(code: str) -> str:
+    """``code`` when this server offers that language, else a usage error naming those it does."""
+    offered = spoken()
+    if code not in offered:
+        choices = ", ".join(sorted(offered, key=language_order))
+        raise click.BadParameter(
+            f"{code!r} is not a language this server offers ({choices})", param_hint="--language"
+        )
+    return code
+
+
 @norms_group.command("update")
 @_rules
+@click.option(
+    "--language",
+    "language",
+    metavar="CODE",
+    default=None,
+    help="Only this language (e.g. es); default: every language answered.",
+)
 @with_appcontext
-def update_command(min_n: int, max_half_width: float) -> None:
-    """Store measured norms for each area that has enough people and a narrow interval."""
-    apply_update(server_figures(current_catalog()), min_n, max_half_width, ORIGIN_SERVER)
+def update_command(min_n: int, max_half_width: float, language: str | None) -> None:
+    """Store measured norms for each area, in each language, that has enough people and a
+    narrow interval."""
+    languages = answered_languages() if language is None else [offered_language(language)]
+    apply_update(server_figures(current_catalog(), languages), min_n, max_half_width, ORIGIN_SERVER)
 
 
 # --- Sharing aggregates between servers -------------------------------------------------
@@ -266,8 +299,10 @@ def export_command(path: Path) -> None:
         raise click.ClickException(f"cannot write {path}: {error.strerror}") from error
     count = sum(len(q["dimensions"]) for q in document["questionnaires"])
     click.echo(f"wrote {path}: {count} areas, aggregates only (no answers, people or dates)")
-    for qid, version, dimension, n in left_out:
-        click.echo(f"left out {qid} v{version} {dimension}: {n} people, fewer than {MIN_PEOPLE}")
+    for qid, version, language, dimension, n in left_out:
+        click.echo(
+            f"left out {qid} v{version} {language} {dimension}: {n} people, fewer than {MIN_PEOPLE}"
+        )
 
 
 @norms_group.command("import")
@@ -285,19 +320,29 @@ def import_command(
     if as_json and update:
         raise click.UsageError("Choose --json (report) or --update (store), not both.")
     catalog = current_catalog()
-    parts: dict[tuple[str, int], dict[str, list[Any]]] = {}
+    offered = spoken()
+    parts: dict[tuple[str, int, str], dict[str, list[Any]]] = {}
     for path in paths:
         try:
             found = read_export(path)
         except NormsFileError as error:
             raise click.ClickException(f"{error}. Nothing was imported.") from error
-        for (qid, version, dimension), (items, part) in found.items():
+        for (qid, version, language, dimension), (items, part) in found.items():
+            if language not in offered:
+                # Pooled norms of a language no page here is read in would never be used, and
+                # a code this server does not know is more likely a mistake than a plan.
+                choices = ", ".join(sorted(offered, key=language_order))
+                raise click.ClickException(
+                    f"{path}: {qid} v{version} {dimension} was answered in {language!r},"
+                    f" not a language this server offers ({choices}). Nothing was imported."
+                )
             try:
                 definition = catalog.get(qid, version)
                 expected = [item.id for item in definition.items_of(dimension)]
             except KeyError:
                 click.echo(
-                    f"skipped {qid} v{version} {dimension} in {path}: not known here", err=True
+                    f"skipped {qid} v{version} {language} {dimension} in {path}: not known here",
+                    err=True,
                 )
                 continue
             if items != expected:
@@ -305,12 +350,16 @@ def import_command(
                     f"{path}: {qid} v{version} {dimension} has other questions than this"
                     " server's definition, so it cannot be pooled. Nothing was imported."
                 )
-            parts.setdefault((qid, version), {}).setdefault(dimension, []).append(part)
+            parts.setdefault((qid, version, language), {}).setdefault(dimension, []).append(part)
     versions = [
         figures_from_aggregates(
-            catalog.get(*key), {dimension: pool(found) for dimension, found in dims.items()}
+            catalog.get(qid, version),
+            {dimension: pool(found) for dimension, found in dims.items()},
+            language,
         )
-        for key, dims in sorted(parts.items())
+        for (qid, version, language), dims in sorted(
+            parts.items(), key=lambda kv: (kv[0][:2], language_order(kv[0][2]))
+        )
     ]
     if update:
         apply_update(versions, min_n, max_half_width, ORIGIN_POOLED)

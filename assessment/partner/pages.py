@@ -80,14 +80,15 @@ def _answered_on(you: SharedCheckup, partner: SharedCheckup) -> AnsweredOn:
 
 def gaps_between(mine: SharedCheckup, theirs: SharedCheckup) -> tuple[tuple[Gap, ...], NormsInUse]:
     """Per dimension, how far apart two shared check-ups are, by the rule of this page:
-    "you see this differently" from 1.96 x S_diff, on the newer version's norms, and only
-    where both answered the same questions.
+    "you see this differently" from 1.96 x S_diff, on the norms of the newer version in the
+    language the newer check-up was read in, and only where both answered the same questions.
 
     The talk room asks this too, so both pages name the same areas
     (docs/architecture.md#partner).
     """
     definition = _definition_for(mine, theirs)
-    norms = norms_in_use(definition)
+    newer = max(mine, theirs, key=lambda c: (c.created_at, c.id))
+    norms = norms_in_use(definition, newer.language)
     gaps = perception_gaps(
         definition,
         mine.scores,

@@ -28,6 +28,8 @@ class SharedCheckup:
     created_at: datetime
     version: int
     scores: dict[str, float | None]
+    # The language its questions were read in: the newer of two picks the norms judging a gap.
+    language: str = "en"
 
 
 def hash_token(token: str) -> str:
@@ -68,6 +70,7 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
             Assessment.id,
             Assessment.created_at,
             Assessment.questionnaire_version,
+            Assessment.language,
             DimensionScore.dimension,
             DimensionScore.score,
         )
@@ -82,10 +85,12 @@ def shared_checkups(user_id: int) -> list[SharedCheckup]:
         .order_by(Assessment.created_at, Assessment.id)
     )
     found: dict[int, SharedCheckup] = {}
-    for assessment_id, created_at, version, dimension, score in rows:
+    for assessment_id, created_at, version, language, dimension, score in rows:
         checkup = found.get(assessment_id)
         if checkup is None:
-            checkup = found[assessment_id] = SharedCheckup(assessment_id, created_at, version, {})
+            checkup = found[assessment_id] = SharedCheckup(
+                assessment_id, created_at, version, {}, language
+            )
         checkup.scores[dimension] = score
     return list(found.values())
 

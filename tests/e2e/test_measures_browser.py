@@ -25,5 +25,8 @@ def test_about_measures_reads_well_at_every_width(open_context, live_site, axe, 
     assert page.locator("h1").inner_text() == "About the measures"
     table = f'[data-questionnaire="checkup"][data-version="{checkup.version}"]'
     row = page.locator(f"{table} tr", has_text="Communication")
-    assert "from 1234 people on this server, 30 November 2026" in row.inner_text()
+    assert (
+        "from 1234 people on this server who answered in English, 30 November 2026"
+        in row.inner_text()
+    )
     check_page(page, watch, axe, viewport)

@@ -50,14 +50,16 @@ def store_people(
     answer_sets: list[dict[str, int | None]],
     prefix: str,
     start: datetime = START,
+    language: str = "en",
 ) -> list[int]:
-    """One new user per answer set, each with one scored assessment; their user ids."""
+    """One new user per answer set, each with one scored assessment read in ``language``;
+    their user ids."""
     users = db.session.scalars(
         insert(User).returning(User.id, sort_by_parameter_order=True),
         [{"username": f"{prefix}{i}", "password_hash": "x"} for i in range(len(answer_sets))],
     ).all()
     for user_id, answers in zip(users, answer_sets, strict=True):
-        add_assessment(catalog, definition, user_id, answers, start)
+        add_assessment(catalog, definition, user_id, answers, start, language)
     db.session.commit()
     return list(users)
 
@@ -68,8 +70,10 @@ def add_assessment(
     user_id: int,
     answers: dict[str, int | None],
     created_at: datetime,
+    language: str = "en",
 ) -> int:
-    """Store one scored assessment for a user, as the app would (no commit)."""
+    """Store one scored assessment for a user, read in ``language``, as the app would (no
+    commit)."""
     scored = score_assessment(definition, catalog.strategies, answers, {})
     assessment_id = db.session.scalar(
         insert(Assessment).returning(Assessment.id),
@@ -78,6 +82,7 @@ def add_assessment(
             "questionnaire_id": definition.id,
             "questionnaire_version": definition.version,
             "created_at": created_at,
+            "language": language,
             "safety_flag": False,
             "submission_token": f"people-{user_id}-{created_at:%Y%m%d%H%M%S%f}",
             "overall": scored.overall,

@@ -157,11 +157,11 @@ def test_update_leaves_too_few_people_and_says_why(app, runner) -> None:
     _seed(app, 60, seed=5)
     result = runner.invoke(args=["norms", "update"])
     assert result.exit_code == 0, result.output
-    assert "left checkup v1 communication: 60 people answered every question of it;" in (
+    assert "left checkup v1 en communication: 60 people answered every question of it;" in (
         result.output
     )
     assert "it needs 200" in result.output
-    assert "left pulse v1 communication: it has one question" in result.output
+    assert "left pulse v1 en communication: it has one question" in result.output
     with app.app_context():
         assert db.session.scalars(select(NormsVersion)).all() == []
 
@@ -197,11 +197,11 @@ def test_update_stores_rounded_norms_for_areas_that_meet_both_rules(app, runner)
             assert row.origin == "server"
             assert row.questionnaire_id == "checkup" and row.questionnaire_version == 1
             figures_said = f"sd {row.sd:.1f}, reliability {row.reliability:.2f}"
-            said = f"updated checkup v1 {dimension}: {figures_said}"
+            said = f"updated checkup v1 en {dimension}: {figures_said}"
             assert said in result.output
         else:
             assert not narrow or figures["alpha"] is None
-            assert re.search(rf"left checkup v1 {dimension}: .*needs ±0.04", result.output)
+            assert re.search(rf"left checkup v1 en {dimension}: .*needs ±0.04", result.output)
     assert stored_any
     assert "support" not in rows  # three of its questions measure nothing: interval too wide
     again = runner.invoke(args=["norms", "update", "--max-half-width", "0.04"])
@@ -244,7 +244,7 @@ def test_two_halves_exported_and_imported_give_the_whole(app, runner, other_app,
     answers_b, _ids = _seed(other_app, 55, seed=8, prefix="b")
     result = other_app.test_cli_runner().invoke(args=["norms", "export", str(half_b)])
     assert result.exit_code == 0, result.output
-    assert "left out pulse v1 communication: 0 people, fewer than 30" in result.output
+    assert "left out pulse v1 en communication: 0 people, fewer than 30" in result.output
     # Now put the second half on the first server too: its report is on the whole set.
     with app.app_context():
         catalog = app.extensions["rekindle.catalog"]
@@ -277,7 +277,8 @@ def test_the_export_holds_no_answer_username_or_date(app, runner, tmp_path) -> N
     document = json.loads(text)
     assert set(document) == {"format", "format_version", "about", "questionnaires"}
     for questionnaire in document["questionnaires"]:
-        assert set(questionnaire) == {"id", "version", "dimensions"}
+        assert set(questionnaire) == {"id", "version", "language", "dimensions"}
+        assert questionnaire["language"] == "en"
         for dimension in questionnaire["dimensions"]:
             assert set(dimension) == {"id", "items", "n", "means", "covariance"}
             assert dimension["n"] >= 30
@@ -301,7 +302,7 @@ def test_import_update_stores_pooled_norms_named_as_pooled(app, runner, tmp_path
         args=["norms", "import", str(path), "--update", "--max-half-width", "0.2"]
     )
     assert result.exit_code == 0, result.output
-    assert "updated checkup v1 communication" in result.output
+    assert "updated checkup v1 en communication" in result.output
     with app.app_context():
         rows = db.session.scalars(select(NormsVersion)).all()
     assert rows and {row.origin for row in rows} == {"pooled"}

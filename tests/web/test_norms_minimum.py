@@ -38,11 +38,11 @@ def test_twenty_nine_people_are_too_few_and_thirty_are_enough(app, runner, tmp_p
     assert few["n"] == DOCUMENTED_MINIMUM - 1 and not few["enough"] and few["alpha"] is None
     areas, output = exported_areas(runner, tmp_path / "few.json")
     assert "communication" not in areas
-    assert "left out checkup v1 communication: 29 people, fewer than 30" in output
+    assert "left out checkup v1 en communication: 29 people, fewer than 30" in output
 
     _seed(app, 1, seed=6, prefix="one-more")
     enough = _dimension(_report(runner), "checkup", "communication")
     assert enough["n"] == DOCUMENTED_MINIMUM and enough["enough"] and enough["alpha"] is not None
     areas, output = exported_areas(runner, tmp_path / "enough.json")
     assert areas["communication"] == DOCUMENTED_MINIMUM
-    assert "checkup v1 communication" not in output
+    assert "checkup v1 en communication" not in output

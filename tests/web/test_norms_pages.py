@@ -16,7 +16,7 @@ STORED_ON = datetime(2026, 11, 30, 12, 0)
 # Wide norms: 1.96 x S_diff = 1.96 x sqrt(2) x 30 x sqrt(0.5) = 58.8 points, so two answer
 # steps (50 points) that are reliable with the provisional norms (27.3) no longer are.
 WIDE = ("communication", 30.0, 0.5, 250)
-FROM_SERVER = "from 250 people on this server, 30 November 2026"
+FROM_SERVER = "from 250 people on this server who answered in English, 30 November 2026"
 
 
 def _store(app: Flask, qid: str = "checkup", *chosen: tuple[str, float, float, int]) -> None:
