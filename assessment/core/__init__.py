@@ -54,7 +54,7 @@ from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, s
 from .settings import defaults as default_settings
 from .settings import ensure_secret_key, trusted_proxies
 from .settings import from_environment as settings_from_environment
-from .templating import band_name, format_date, in_sentence, register_template_helpers
+from .templating import band_name, format_date, in_sentence, register_template_helpers, verdict
 from .text import PlainText, is_plain
 
 # The start page and /healthz, and plotly.js served by the app itself.
@@ -126,4 +126,5 @@ __all__ = [
     "tries_counter",
     "trusted_proxies",
     "utcnow",
+    "verdict",
 ]
