@@ -118,22 +118,30 @@ def dispose(application: Flask) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """A fresh app with its own database (SQLite file, or a PostgreSQL schema) and instance."""
+@contextmanager
+def app_on_own_database(folder: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app with its instance in ``folder`` and a database of its own: a copy of the migrated
+    SQLite file, or a fresh migrated PostgreSQL schema when TEST_DATABASE_URL is set."""
     if TEST_DATABASE_URL:
         from flask_migrate import upgrade
 
         with postgres_schema(TEST_DATABASE_URL) as url:
-            application = create_app(app_settings(tmp_path, url))
+            application = create_app(app_settings(folder, url))
             with application.app_context():
                 upgrade()
             yield application
             dispose(application)
         return
-    application = sqlite_app(tmp_path, request.getfixturevalue("migrated_sqlite"))
+    application = sqlite_app(folder, request.getfixturevalue("migrated_sqlite"))
     yield application
     dispose(application)
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """A fresh app with its own database (SQLite file, or a PostgreSQL schema) and instance."""
+    with app_on_own_database(tmp_path, request) as application:
+        yield application
 
 
 def sqlite_app(folder: Path, template: Path, overrides: Mapping[str, Any] | None = None) -> Flask:
