@@ -9,13 +9,10 @@ import html as html_lib
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from assessment.checkup.submission import store_assessment
 from assessment.core.extensions import db
-from assessment.core.models import Assessment, User, utcnow
+from assessment.core.models import Assessment, utcnow
 from questionnaires.timing import seconds_to_answer
-from tests.conftest import hidden_fields, keyed_answers
+from tests.conftest import hidden_fields, keyed_answers, make_assessment, user_id_of
 
 WORDS_PER_MINUTE = 250
 SECONDS_PER_ANSWER = 2
@@ -43,20 +40,13 @@ def _words(page: str, main_only: bool = False) -> str:
 
 def _store_old(app, catalog, version: int, username: str = "alex", days_ago: int = 40) -> int:  # type: ignore[no-untyped-def]
     """A check-up of an older version, stored the way the site stored it then."""
-    definition = catalog.get("checkup", version)
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        answers = {k: int(v) for k, v in keyed_answers(definition, LEVELS).items()}
-        stored = store_assessment(
-            user,
-            definition,
-            catalog,
-            answers,
-            {item.id: "no" for item in definition.safety},
-            f"v{version}-checkup-before-the-change",
-            created_at=utcnow() - timedelta(days=days_ago),
-        )
-        return stored.id
+    return make_assessment(
+        app,
+        user_id_of(app, username),
+        catalog.get("checkup", version),
+        LEVELS,
+        created_at=utcnow() - timedelta(days=days_ago),
+    )
 
 
 def _store_v1(app, catalog, username: str = "alex", days_ago: int = 40) -> int:  # type: ignore[no-untyped-def]
