@@ -456,6 +456,19 @@ def make_assessment(
         return stored.id
 
 
+def assert_whole_backup(target: Path, checkup: Questionnaire) -> None:
+    """A backup copy passes SQLite's integrity check and holds every check-up whole: as many
+    answers as check-ups times the check-up's questions (a copy taken mid-write would not)."""
+    import sqlite3
+
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assessments = copy.execute("SELECT count(*) FROM assessments").fetchone()[0]
+        answer_rows = copy.execute("SELECT count(*) FROM answers").fetchone()[0]
+        assert answer_rows == assessments * len(checkup.items)
+    copy.close()
+
+
 def time_passes(app: Flask, user_id: int, days: float) -> None:
     """Move everything of one person ``days`` into the past, as if that much time went by.
 
