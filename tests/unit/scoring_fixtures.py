@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from questionnaires.models import (
     ARTICLE_SECTIONS,
     Dimension,
@@ -16,6 +18,8 @@ from questionnaires.models import (
     StrategyLibrary,
 )
 
+# Answers and scores worked out by hand, that the engine must reproduce.
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 NORMS = Norms(sd=18.0, reliability=0.85)
 SCALE = Scale(min=1, max=5, labels=["SD", "D", "N", "A", "SA"])
 

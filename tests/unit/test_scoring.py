@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -36,9 +35,8 @@ from scoring import (
     standard_error,
     thin_series,
 )
-from tests.unit.scoring_fixtures import NORMS, SCALE, tiny_library, tiny_questionnaire
+from tests.unit.scoring_fixtures import GOLDEN, NORMS, SCALE, tiny_library, tiny_questionnaire
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 TINY = tiny_questionnaire()
 CHECKUP_NORMS = Norms(sd=18.0, reliability=0.85)
 PULSE_NORMS = Norms(sd=22.0, reliability=0.65)

@@ -5,8 +5,6 @@ See docs/architecture.md#scoring and docs/architecture.md#versions.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -24,8 +22,8 @@ from scoring import (
     required_answers,
     same_questions,
 )
+from tests.unit.scoring_fixtures import GOLDEN
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 CATALOG = load_catalog()
 VERSIONS = [CATALOG.get(qid, v) for qid in ("checkup", "pulse") for v in (1, 2, 3)]
 CHECKUP_V3 = CATALOG.get("checkup", 3)
