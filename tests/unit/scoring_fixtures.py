@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from questionnaires.models import (
     ARTICLE_SECTIONS,
@@ -20,6 +23,27 @@ from questionnaires.models import (
 
 # Answers and scores worked out by hand, that the engine must reproduce.
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
+
+
+def golden_answers(name: str) -> dict[str, dict[str, int | None]]:
+    """Assessment -> item id -> answer (None for an empty cell: "na") from a golden CSV."""
+    answers = pd.read_csv(GOLDEN / name, dtype={"answer": "Int64"})
+    return {
+        str(assessment): {
+            item: (None if pd.isna(value) else int(value))
+            for item, value in zip(group["item_id"], group["answer"], strict=True)
+        }
+        for assessment, group in answers.groupby("assessment", sort=True)
+    }
+
+
+def scores_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """(assessment, dimension, score) rows as the golden scores CSVs hold them."""
+    return pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
+        {"score": "float64"}
+    )
+
+
 NORMS = Norms(sd=18.0, reliability=0.85)
 SCALE = Scale(min=1, max=5, labels=["SD", "D", "N", "A", "SA"])
 

@@ -35,7 +35,15 @@ from scoring import (
     standard_error,
     thin_series,
 )
-from tests.unit.scoring_fixtures import GOLDEN, NORMS, SCALE, tiny_library, tiny_questionnaire
+from tests.unit.scoring_fixtures import (
+    GOLDEN,
+    NORMS,
+    SCALE,
+    golden_answers,
+    scores_frame,
+    tiny_library,
+    tiny_questionnaire,
+)
 
 TINY = tiny_questionnaire()
 CHECKUP_NORMS = Norms(sd=18.0, reliability=0.85)
@@ -79,20 +87,11 @@ def test_two_thirds_rule() -> None:
 
 def test_golden_file_scores() -> None:
     """Four assessments of the tiny questionnaire score as tests/data/scoring says."""
-    answers = pd.read_csv(GOLDEN / "golden_answers.csv", dtype={"answer": "Int64"})
     rows = []
-    for assessment, group in answers.groupby("assessment", sort=True):
-        given = {
-            item: (None if pd.isna(value) else int(value))
-            for item, value in zip(group["item_id"], group["answer"], strict=True)
-        }
+    for assessment, given in golden_answers("golden_answers.csv").items():
         for dimension, score in dimension_scores(TINY, given).items():
             rows.append((assessment, dimension, score))
-    actual = pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
-        {"score": "float64"}
-    )
-    expected = pd.read_csv(GOLDEN / "golden_scores.csv")
-    assert_frame_equal(actual, expected)
+    assert_frame_equal(scores_frame(rows), pd.read_csv(GOLDEN / "golden_scores.csv"))
 
 
 def test_overall_only_when_every_dimension_is_scored() -> None:
