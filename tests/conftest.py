@@ -469,6 +469,21 @@ def assert_whole_backup(target: Path, checkup: Questionnaire) -> None:
     copy.close()
 
 
+def old_checkup(
+    app: Flask, username: str, version: int, keyed: Mapping[str, int], days_ago: int = 40
+) -> int:
+    """A check-up of an older ``version``, taken ``days_ago`` days back; its id."""
+    from assessment.core.models import utcnow
+
+    return make_assessment(
+        app,
+        user_id_of(app, username),
+        app.extensions["rekindle.catalog"].get("checkup", version),
+        keyed,
+        created_at=utcnow() - timedelta(days=days_ago),
+    )
+
+
 def time_passes(app: Flask, user_id: int, days: float) -> None:
     """Move everything of one person ``days`` into the past, as if that much time went by.
 
