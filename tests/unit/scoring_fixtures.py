@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from questionnaires.models import (
     Strategy,
     StrategyLibrary,
 )
+from scoring import history_frame
 
 # Answers and scores worked out by hand, that the engine must reproduce.
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
@@ -42,6 +44,18 @@ def scores_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
         {"score": "float64"}
     )
+
+
+def talk_history(
+    points: list[tuple[int, str, datetime, float]], **others: float | None
+) -> pd.DataFrame:
+    """A history of version-1 assessments, each given as (id, questionnaire, when, its
+    communication score); ``others`` gives every assessment the same score in those areas."""
+    rows: list[tuple[int, str, int, datetime, str, float | None]] = []
+    for assessment_id, qid, when, talk in points:
+        rows.append((assessment_id, qid, 1, when, "communication", talk))
+        rows += [(assessment_id, qid, 1, when, area, score) for area, score in others.items()]
+    return history_frame(rows)
 
 
 NORMS = Norms(sd=18.0, reliability=0.85)

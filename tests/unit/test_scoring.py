@@ -41,6 +41,7 @@ from tests.unit.scoring_fixtures import (
     SCALE,
     golden_answers,
     scores_frame,
+    talk_history,
     tiny_library,
     tiny_questionnaire,
 )
@@ -233,21 +234,13 @@ def test_compare_scores_rounds_delta_and_skips_missing() -> None:
 
 def test_changes_since_previous_and_first() -> None:
     """Three tiny assessments (plus one of another questionnaire, ignored)."""
-    day = datetime(2026, 1, 1)
-    rows = []
-    for assessment_id, qid, month, talk in [
-        (1, "tiny", 1, 20.0),
-        (2, "other", 2, 99.0),
-        (3, "tiny", 3, 30.0),
-        (4, "tiny", 5, 45.0),
-    ]:
-        when = day.replace(month=month)
-        rows += [
-            (assessment_id, qid, 1, when, "communication", talk),
-            (assessment_id, qid, 1, when, "emotional_needs", 50.0),
-            (assessment_id, qid, 1, when, "intimacy", None),
-        ]
-    frame = history_frame(rows)
+    points = [
+        (1, "tiny", datetime(2026, 1, 1), 20.0),
+        (2, "other", datetime(2026, 2, 1), 99.0),
+        (3, "tiny", datetime(2026, 3, 1), 30.0),
+        (4, "tiny", datetime(2026, 5, 1), 45.0),
+    ]
+    frame = talk_history(points, emotional_needs=50.0, intimacy=None)
     changes = changes_since(frame, TINY)
     previous = {c.dimension: c for c in changes["previous"]}
     first = {c.dimension: c for c in changes["first"]}
@@ -260,7 +253,7 @@ def test_changes_since_previous_and_first() -> None:
         RELIABLE_IMPROVEMENT,
     )
     assert first["intimacy"].label is None
-    assert changes_since(history_frame(rows[:3]), TINY) == {}
+    assert changes_since(talk_history(points[:1], emotional_needs=50.0, intimacy=None), TINY) == {}
 
 
 def test_history_frame_is_typed_and_sorted_even_when_empty() -> None:
