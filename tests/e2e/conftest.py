@@ -56,17 +56,23 @@ def axe() -> Axe:
 
 
 @dataclass
-class LiveSite:
-    """A running server: its app, base URL and a count of the paths it was asked for."""
+class ServedSite:
+    """A running server: its app and base URL (set once it serves)."""
 
     app: Flask
-    base: str
-    hits: Counter[str] = field(default_factory=Counter)
+    base: str = ""
 
     @property
     def origin(self) -> str:
         """host:port of the site."""
         return urlsplit(self.base).netloc
+
+
+@dataclass
+class LiveSite(ServedSite):
+    """A running server with a count of the paths it was asked for."""
+
+    hits: Counter[str] = field(default_factory=Counter)
 
 
 def _counting(app: Flask, hits: Counter[str]) -> Callable[..., Any]:
@@ -88,11 +94,9 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
 
 
 @dataclass
-class PeopleSite:
+class PeopleSite(ServedSite):
     """A running server with people who each took one check-up: their user and result ids."""
 
-    app: Flask
-    base: str = ""
     users: dict[str, int] = field(default_factory=dict)
     results: dict[str, int] = field(default_factory=dict)
 
@@ -128,20 +132,13 @@ def people_site(
 
 
 @dataclass
-class DemoSite:
+class DemoSite(ServedSite):
     """A module's server with the demo and its partner: the passwords and ids tests open."""
 
-    app: Flask
-    base: str = ""
     passwords: dict[str, str] = field(default_factory=dict)
     demo_result: int = 0
     demo_pulse: int = 0
     invite_path: str = ""
-
-    @property
-    def origin(self) -> str:
-        """host:port of the site."""
-        return urlsplit(self.base).netloc
 
 
 def newest_assessment(user_id: int, questionnaire_id: str) -> int:
