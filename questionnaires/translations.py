@@ -22,40 +22,26 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from . import models
 from .helplines import HelplineCountry, HelplineDirectory, Helplines, HelplineService
-from .models import (
-    Dimension,
-    Guide,
-    GuidePart,
-    GuideSection,
-    Item,
-    Norms,
-    Questionnaire,
-    SafetyItem,
-    Scale,
-    Starter,
-    Strategy,
-    StrategyLibrary,
-    TalkPrompt,
-)
 
 Model = TypeVar("Model", bound=BaseModel)
 
 # The fields a person reads, per kind of entry. Everything else (ids, keys, numbers, flags,
 # sources, phone numbers, services' own names) is the source's in every language.
 READ_FIELDS: dict[type[BaseModel], tuple[str, ...]] = {
-    Questionnaire: ("title", "description", "intro"),
-    Scale: ("labels", "prefer_not_to_say", "does_not_apply"),
-    Dimension: ("label", "description"),
-    Norms: ("source",),
-    Item: ("text",),
-    SafetyItem: ("text",),
-    Strategy: ("title", "action", "why", "safe_because"),
-    Starter: ("text",),
-    TalkPrompt: ("text",),
-    Guide: ("title",),
-    GuidePart: ("heading",),
-    GuideSection: ("heading",),
+    models.Questionnaire: ("title", "description", "intro"),
+    models.Scale: ("labels", "prefer_not_to_say", "does_not_apply"),
+    models.Dimension: ("label", "description"),
+    models.Norms: ("source",),
+    models.Item: ("text",),
+    models.SafetyItem: ("text",),
+    models.Strategy: ("title", "action", "why", "safe_because"),
+    models.Starter: ("text",),
+    models.TalkPrompt: ("text",),
+    models.Guide: ("title",),
+    models.GuidePart: ("heading",),
+    models.GuideSection: ("heading",),
     HelplineDirectory: ("about",),
     HelplineCountry: ("name", "emergency_note"),
     HelplineService: ("area", "note", "hours"),
@@ -175,15 +161,15 @@ def translate(source: Model, texts: Mapping[str, object], file: str) -> Model:
 
 
 def translate_questionnaire(
-    source: Questionnaire, texts: Mapping[str, object], file: str
-) -> Questionnaire:
+    source: models.Questionnaire, texts: Mapping[str, object], file: str
+) -> models.Questionnaire:
     """One questionnaire version in another language."""
     return translate(source, texts, file)
 
 
 def translate_library(
-    source: StrategyLibrary, texts: Mapping[str, object], file: str
-) -> StrategyLibrary:
+    source: models.StrategyLibrary, texts: Mapping[str, object], file: str
+) -> models.StrategyLibrary:
     """The strategies, starters, talk prompts and guide headings in another language."""
     return translate(source, texts, file)
 

@@ -118,22 +118,30 @@ def dispose(application: Flask) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
-    """A fresh app with its own database (SQLite file, or a PostgreSQL schema) and instance."""
+@contextmanager
+def app_on_own_database(folder: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app with its instance in ``folder`` and a database of its own: a copy of the migrated
+    SQLite file, or a fresh migrated PostgreSQL schema when TEST_DATABASE_URL is set."""
     if TEST_DATABASE_URL:
         from flask_migrate import upgrade
 
         with postgres_schema(TEST_DATABASE_URL) as url:
-            application = create_app(app_settings(tmp_path, url))
+            application = create_app(app_settings(folder, url))
             with application.app_context():
                 upgrade()
             yield application
             dispose(application)
         return
-    application = sqlite_app(tmp_path, request.getfixturevalue("migrated_sqlite"))
+    application = sqlite_app(folder, request.getfixturevalue("migrated_sqlite"))
     yield application
     dispose(application)
+
+
+@pytest.fixture
+def app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """A fresh app with its own database (SQLite file, or a PostgreSQL schema) and instance."""
+    with app_on_own_database(tmp_path, request) as application:
+        yield application
 
 
 def sqlite_app(folder: Path, template: Path, overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -446,6 +454,34 @@ def make_assessment(
             created_at=created_at,
         )
         return stored.id
+
+
+def assert_whole_backup(target: Path, checkup: Questionnaire) -> None:
+    """A backup copy passes SQLite's integrity check and holds every check-up whole: as many
+    answers as check-ups times the check-up's questions (a copy taken mid-write would not)."""
+    import sqlite3
+
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assessments = copy.execute("SELECT count(*) FROM assessments").fetchone()[0]
+        answer_rows = copy.execute("SELECT count(*) FROM answers").fetchone()[0]
+        assert answer_rows == assessments * len(checkup.items)
+    copy.close()
+
+
+def old_checkup(
+    app: Flask, username: str, version: int, keyed: Mapping[str, int], days_ago: int = 40
+) -> int:
+    """A check-up of an older ``version``, taken ``days_ago`` days back; its id."""
+    from assessment.core.models import utcnow
+
+    return make_assessment(
+        app,
+        user_id_of(app, username),
+        app.extensions["rekindle.catalog"].get("checkup", version),
+        keyed,
+        created_at=utcnow() - timedelta(days=days_ago),
+    )
 
 
 def time_passes(app: Flask, user_id: int, days: float) -> None:

@@ -60,6 +60,7 @@ from .templating import (
     format_score,
     in_sentence,
     register_template_helpers,
+    verdict,
 )
 from .text import PlainText, is_plain
 
@@ -133,4 +134,5 @@ __all__ = [
     "tries_counter",
     "trusted_proxies",
     "utcnow",
+    "verdict",
 ]

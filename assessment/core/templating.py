@@ -35,13 +35,15 @@ from .assets import plotly_filename
 from .catalog import current_catalog
 
 # scoring/ stays free of Flask and speaks English: its words reach a page through these
-# mappings, by the key or the value scoring returns (docs/architecture.md#languages).
+# mappings, by the key or the value scoring returns (docs/architecture.md#languages). They
+# are the only ones: the norms room's ``band_words`` and ``change_words`` are these too.
+# The three bands a score falls in: lowercase, as they sit inside sentences and tables.
 BAND_NAMES = {
-    # NOTE: a band a score falls in: a clear strength of the relationship.
+    # NOTE: band of a score from 75 up: a clear strength of the relationship.
     "strength": _l("strength"),
-    # NOTE: a band a score falls in: neither a strength nor a worry.
+    # NOTE: band of a score from 50 to 74.9 (steady as in stable): neither a strength nor a worry.
     "steady": _l("steady"),
-    # NOTE: a band a score falls in: where attention would help most (never "bad").
+    # NOTE: band of a score below 50: where attention would help most (never "bad" or "weak").
     "growth": _l("room to grow"),
 }
 VERDICTS = {
@@ -53,7 +55,8 @@ VERDICTS = {
     WITHIN_NORMAL: _l("within normal variation"),
     QUESTIONS_CHANGED: _l("the questions changed: not judged"),
     AREAS_DIFFER: _l("different areas scored: not judged"),
-    # NOTE: two partners' scores for one area are far apart.
+    # NOTE: two partners' scores for one area are far apart (by more than scores move on their
+    # own).
     SEE_DIFFERENTLY: _l("you see this differently"),
     SEE_SAME: _l("you see this much the same"),
 }
@@ -63,6 +66,7 @@ def band_name(score: float | None) -> str:
     """The band's words as people read them ("room to grow", never "bad")."""
     key = band(score)
     if not key:
+        # NOTE: in a table cell, an area that was not answered enough to be scored.
         return _("needs more answers")
     return str(BAND_NAMES.get(key, BAND_LABELS[key]))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from questionnaires.loader import load_catalog
-from tests.conftest import PASSWORD, keyed_answers
+from tests.conftest import PASSWORD, assert_whole_backup, keyed_answers
 from tests.support.server import ROOT, HttpPerson, gunicorn, migrate
 
 pytestmark = pytest.mark.slow
@@ -62,12 +61,7 @@ def test_backup_and_reset_while_gunicorn_serves(tmp_path) -> None:
             thread.join()
         assert stored, "the server was written to while the backups ran"
         for target in copies:
-            with sqlite3.connect(target) as copy:
-                assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-                count = copy.execute("SELECT count(*) FROM assessments").fetchone()[0]
-                answers_kept = copy.execute("SELECT count(*) FROM answers").fetchone()[0]
-                assert answers_kept == count * len(checkup.items)
-            copy.close()
+            assert_whole_backup(target, checkup)
 
         listed = flask(url, tmp_path, "users", "list")
         assert re.search(rf"writer\s+\S+ \S+\s+{len(stored)}\n", listed.stdout), listed.stdout

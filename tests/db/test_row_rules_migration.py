@@ -18,6 +18,10 @@ def _run(sql: str) -> None:
     db.session.execute(text(sql))
 
 
+def _rows(sql: str) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in db.session.execute(text(sql))]
+
+
 def _seed_races_at_0003() -> None:
     """What two requests at once could leave before 0005: 1 in two links, doubled plans."""
     for user_id in range(1, 5):
@@ -59,25 +63,17 @@ def test_upgrade_keeps_the_older_link_and_lets_go_of_extra_plans(kind, tmp_path)
             upgrade(revision="0003_plans")
             _seed_races_at_0003()
             upgrade(revision="0005_row_rules")
-            links = db.session.execute(
-                text("SELECT inviter_id, partner_id FROM partner_links")
-            ).all()
-            members = db.session.execute(
-                text("SELECT user_id, link_id FROM partner_memberships ORDER BY user_id")
-            ).all()
-            shared = db.session.scalars(
-                text("SELECT user_id FROM assessments WHERE shared = true ORDER BY user_id")
-            ).all()
-            active = db.session.scalars(
-                text("SELECT id FROM plans WHERE status = 'active' ORDER BY id")
-            ).all()
+            links = _rows("SELECT inviter_id, partner_id FROM partner_links")
+            members = _rows("SELECT user_id, link_id FROM partner_memberships ORDER BY user_id")
+            shared = _rows("SELECT user_id FROM assessments WHERE shared = true ORDER BY user_id")
+            active = _rows("SELECT id FROM plans WHERE status = 'active' ORDER BY id")
             db.session.remove()
             downgrade(revision="0003_plans")
             db.session.remove()
             upgrade(revision="0005_row_rules")
             db.session.remove()
             db.engine.dispose()
-    assert [tuple(link) for link in links] == [(1, 2)]
-    assert [tuple(member) for member in members] == [(1, 1), (2, 1)]
-    assert list(shared) == [2]  # 1 and 3 were in the link that ended; 4 is in none
-    assert list(active) == [1, 3, 4]  # the second "a", and "d" (a fourth), let go
+    assert links == [(1, 2)]
+    assert members == [(1, 1), (2, 1)]
+    assert shared == [(2,)]  # 1 and 3 were in the link that ended; 4 is in none
+    assert active == [(1,), (3,), (4,)]  # the second "a", and "d" (a fourth), let go

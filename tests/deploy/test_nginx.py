@@ -28,6 +28,7 @@ import redis
 from sqlalchemy import create_engine, text
 
 from tests.conftest import PASSWORD, hidden_fields, keyed_answers, postgres_schema
+from tests.support.browser import register_in_page
 from tests.support.proxy import NGINX, ProxiedPerson, Proxy, nginx
 from tests.support.server import Reply, Server, gunicorn, migrate
 
@@ -275,12 +276,7 @@ def test_a_browser_signs_up_and_takes_the_pulse_over_https(stack: Stack, pulse, 
     context = browser.new_context(base_url=stack.proxy.https_url, ignore_https_errors=True)
     try:
         page = context.new_page()
-        page.goto("/register")
-        page.fill("#username", "sky")
-        page.fill("#password", PASSWORD)
-        page.fill("#confirm", PASSWORD)
-        with page.expect_navigation():
-            page.click("form button[type=submit]")
+        register_in_page(page, "sky", PASSWORD)
         assert page.url.endswith("/account/recovery-codes/new"), page.url
         with page.expect_navigation():
             page.click("text=Continue")

@@ -7,7 +7,7 @@ installs Debian's chromium when it can).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +29,7 @@ from assessment.account.demo import (
 )
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, User
-from tests.conftest import live_server, sqlite_app
+from tests.conftest import live_server, make_assessment, make_user, sqlite_app
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (scripts use them)
 
 PHONE = {"width": 375, "height": 812}
@@ -56,17 +56,23 @@ def axe() -> Axe:
 
 
 @dataclass
-class LiveSite:
-    """A running server: its app, base URL and a count of the paths it was asked for."""
+class ServedSite:
+    """A running server: its app and base URL (set once it serves)."""
 
     app: Flask
-    base: str
-    hits: Counter[str] = field(default_factory=Counter)
+    base: str = ""
 
     @property
     def origin(self) -> str:
         """host:port of the site."""
         return urlsplit(self.base).netloc
+
+
+@dataclass
+class LiveSite(ServedSite):
+    """A running server with a count of the paths it was asked for."""
+
+    hits: Counter[str] = field(default_factory=Counter)
 
 
 def _counting(app: Flask, hits: Counter[str]) -> Callable[..., Any]:
@@ -88,20 +94,51 @@ def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
 
 
 @dataclass
-class DemoSite:
+class PeopleSite(ServedSite):
+    """A running server with people who each took one check-up: their user and result ids."""
+
+    users: dict[str, int] = field(default_factory=dict)
+    results: dict[str, int] = field(default_factory=dict)
+
+
+@contextmanager
+def people_site(
+    folder: Path,
+    template: Path,
+    answers: Mapping[str, Mapping[str, int]],
+    flagged: Collection[str] = (),
+    prepare: Callable[[PeopleSite], None] | None = None,
+) -> Iterator[PeopleSite]:
+    """Serve the app with one person per name in ``answers``, each with a check-up of those
+    keyed answers (flagged for the names in ``flagged``).
+
+    ``prepare(site)`` adds what a module needs, in the app context, before serving.
+    """
+    app = sqlite_app(folder, template)
+    site = PeopleSite(app=app)
+    checkup = app.extensions["rekindle.catalog"].latest("checkup")
+    for name, keyed in answers.items():
+        site.users[name] = make_user(app, name)
+        site.results[name] = make_assessment(
+            app, site.users[name], checkup, keyed, flagged=name in flagged
+        )
+    if prepare is not None:
+        with app.app_context():
+            prepare(site)
+            db.session.remove()
+    with live_server(app) as base:
+        site.base = base
+        yield site
+
+
+@dataclass
+class DemoSite(ServedSite):
     """A module's server with the demo and its partner: the passwords and ids tests open."""
 
-    app: Flask
-    base: str = ""
     passwords: dict[str, str] = field(default_factory=dict)
     demo_result: int = 0
     demo_pulse: int = 0
     invite_path: str = ""
-
-    @property
-    def origin(self) -> str:
-        """host:port of the site."""
-        return urlsplit(self.base).netloc
 
 
 def newest_assessment(user_id: int, questionnaire_id: str) -> int:

@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     horizontal_overflow,
 )
 from tests.e2e.test_pages_browser import MEASURE, check_fits, sign_in
+from tests.support.browser import register_in_page
 
 CATALOGS = load_catalogs()
 
@@ -75,12 +76,7 @@ def test_a_spanish_browser_takes_the_whole_journey_in_spanish(browser: Browser, 
     try:
         page.goto("/")
         assert page.locator("html").get_attribute("lang") == "es"
-        page.goto("/register")
-        page.fill("#username", "lucia")
-        page.fill("#password", PASSWORD)
-        page.fill("#confirm", PASSWORD)
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
+        register_in_page(page, "lucia", PASSWORD)
         expect(page.locator("code.recovery-code")).to_have_count(10)
         assert english_words(page) == [], page.url
         page.goto("/checkup/checkup")

@@ -1,46 +1,34 @@
-"""Two people, two browsers: invite, join, share, compare on the couple radar, unlink.
-
-Self-contained for now (its own live server and database); the shared e2e harness of
-issue 4 can take the fixture over later.
-"""
+"""Two people, two browsers: invite, join, share, compare on the couple radar, unlink."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 
-from tests.conftest import PASSWORD, levels, live_server, make_assessment, make_user, sqlite_app
-from tests.e2e.conftest import PHONE, Watch, horizontal_overflow, serious_axe_findings
+from tests.conftest import PASSWORD, levels
+from tests.e2e.conftest import (
+    PHONE,
+    PeopleSite,
+    Watch,
+    horizontal_overflow,
+    people_site,
+    serious_axe_findings,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-@dataclass
-class LiveSite:
-    """A running server and what it needs to be driven."""
-
-    app: Flask
-    base: str
-    result_ids: dict[str, int] = field(default_factory=dict)
-
-
 @pytest.fixture
-def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
+def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[PeopleSite]:
     """The real app on a free loopback port, with its own migrated SQLite and two people."""
-    app = sqlite_app(tmp_path, migrated_sqlite)
-    site = LiveSite(app=app, base="")
-    checkup = app.extensions["rekindle.catalog"].latest("checkup")
-    for name, level in (("alex", 2), ("sam", 4)):
-        user_id = make_user(app, name)
-        answers = levels(communication=level, romance=level)
-        site.result_ids[name] = make_assessment(app, user_id, checkup, answers)
-    with live_server(app) as base:
-        site.base = base
+    answers = {
+        name: levels(communication=level, romance=level)
+        for name, level in (("alex", 2), ("sam", 4))
+    }
+    with people_site(tmp_path, migrated_sqlite, answers) as site:
         yield site
 
 
@@ -59,7 +47,9 @@ def sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite, browser, axe) -> None:
+def test_two_people_invite_join_share_compare_and_unlink(
+    live_site: PeopleSite, browser, axe
+) -> None:
     """Can two people in two browsers link, share, see the couple radar and gaps, and unlink?"""
     base = live_site.base
     watch = Watch(urlsplit(base).netloc)
@@ -88,7 +78,7 @@ def test_two_people_invite_join_share_compare_and_unlink(live_site: LiveSite, br
         assert "You and alex" in sam.inner_text("h1")
 
         for page, name in ((alex, "alex"), (sam, "sam")):
-            page.goto(f"{base}/results/{live_site.result_ids[name]}")
+            page.goto(f"{base}/results/{live_site.results[name]}")
             page.click("button:has-text('Share with my partner')")
             page.wait_for_selector("text=Stop sharing")
             check_page(page, axe)

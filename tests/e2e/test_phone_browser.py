@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     serious_axe_findings,
 )
 from tests.e2e.conftest import DemoSite as Site
+from tests.support.browser import register_in_page
 
 PHONE_SMALL = {"width": 320, "height": 568}
 # 10% of a 320 x 568 screen: everything that stays put while the page scrolls.
@@ -72,12 +73,7 @@ def sign_in(page: Page, site: Site, username: str = "demo") -> None:
 
 def register(page: Page, username: str) -> list[str]:
     """Create an account through the form; the recovery codes shown once."""
-    page.goto("/register")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    register_in_page(page, username, PASSWORD)
     return page.locator("code.recovery-code").all_text_contents()
 
 

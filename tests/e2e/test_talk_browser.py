@@ -5,29 +5,22 @@ talk page in light and dark at 320 px, and the whole talk without JavaScript
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, PartnerLink
-from tests.conftest import (
-    PASSWORD,
-    levels,
-    live_server,
-    make_assessment,
-    make_user,
-    sqlite_app,
-)
+from tests.conftest import PASSWORD, levels
 from tests.e2e.conftest import (
     PHONE,
+    PeopleSite,
     Watch,
     csp_violations,
     horizontal_overflow,
+    people_site,
     serious_axe_findings,
 )
 
@@ -36,39 +29,26 @@ pytestmark = pytest.mark.e2e
 SENTENCE = ("we eat in front of the TV", "a bit far from you", "to eat at the table twice a week")
 
 
-@dataclass
-class LiveSite:
-    """A running server with a linked couple who each shared a check-up, and a flagged person."""
-
-    app: Flask
-    base: str
-    results: dict[str, int] = field(default_factory=dict)
+def _link_and_share(site: PeopleSite) -> None:
+    """alex and sam are partners, and each shares their check-up."""
+    db.session.add(PartnerLink(inviter_id=site.users["alex"], partner_id=site.users["sam"]))
+    for name in ("alex", "sam"):
+        db.session.get_one(Assessment, site.results[name]).shared = True
+    db.session.commit()
 
 
 @pytest.fixture
-def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveSite]:
+def live_site(tmp_path: Path, migrated_sqlite: Path) -> Iterator[PeopleSite]:
     """alex and sam linked, each with a shared check-up; robin alone; flo recently flagged."""
-    app = sqlite_app(tmp_path, migrated_sqlite)
-    site = LiveSite(app=app, base="")
-    checkup = app.extensions["rekindle.catalog"].latest("checkup")
-    ids = {}
-    for name, answers in (
-        ("alex", levels(communication=2, romance=2, support=5)),
-        ("sam", levels(communication=4, romance=2, support=5)),
-        ("robin", levels(stress=2)),
-        ("flo", levels()),
-    ):
-        ids[name] = make_user(app, name)
-        site.results[name] = make_assessment(
-            app, ids[name], checkup, answers, flagged=name == "flo"
-        )
-    with app.app_context():
-        db.session.add(PartnerLink(inviter_id=ids["alex"], partner_id=ids["sam"]))
-        for name in ("alex", "sam"):
-            db.session.get_one(Assessment, site.results[name]).shared = True
-        db.session.commit()
-    with live_server(app) as base:
-        site.base = base
+    answers = {
+        "alex": levels(communication=2, romance=2, support=5),
+        "sam": levels(communication=4, romance=2, support=5),
+        "robin": levels(stress=2),
+        "flo": levels(),
+    }
+    with people_site(
+        tmp_path, migrated_sqlite, answers, flagged={"flo"}, prepare=_link_and_share
+    ) as site:
         yield site
 
 
@@ -97,7 +77,9 @@ def click(page: Page, selector: str) -> None:
         page.click(selector)
 
 
-def test_two_people_talk_it_through_on_a_phone(live_site: LiveSite, browser: Browser, axe) -> None:
+def test_two_people_talk_it_through_on_a_phone(
+    live_site: PeopleSite, browser: Browser, axe
+) -> None:
     """Ask, accept on the other's own account, walk six steps (with Back), a plan for the one
     at the screen, the proposal accepted by the other on their account, a reminder."""
     base = live_site.base
@@ -225,7 +207,7 @@ def _every_talk_page(page: Page, other: Page, base: str, visit) -> None:  # type
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_talk_page_is_clean_at_320_in_light_and_dark(
-    live_site: LiveSite, browser: Browser, axe, scheme: str
+    live_site: PeopleSite, browser: Browser, axe, scheme: str
 ) -> None:
     """Axe finds nothing serious, nothing scrolls sideways at 320 px, the leave bar is whole."""
     base = live_site.base
@@ -260,7 +242,7 @@ def test_every_talk_page_is_clean_at_320_in_light_and_dark(
     assert watch.console_errors == [] and watch.outside == []
 
 
-def test_a_talk_works_without_javascript(live_site: LiveSite, browser: Browser) -> None:
+def test_a_talk_works_without_javascript(live_site: PeopleSite, browser: Browser) -> None:
     """With JavaScript off, does every step, the sentence and preparing alone still work?"""
     base = live_site.base
     contexts = [browser.new_context(java_script_enabled=False, viewport=PHONE) for _ in range(2)]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
 from questionnaires.models import (
     ARTICLE_SECTIONS,
     Dimension,
@@ -15,6 +21,42 @@ from questionnaires.models import (
     Strategy,
     StrategyLibrary,
 )
+from scoring import history_frame
+
+# Answers and scores worked out by hand, that the engine must reproduce.
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
+
+
+def golden_answers(name: str) -> dict[str, dict[str, int | None]]:
+    """Assessment -> item id -> answer (None for an empty cell: "na") from a golden CSV."""
+    answers = pd.read_csv(GOLDEN / name, dtype={"answer": "Int64"})
+    return {
+        str(assessment): {
+            item: (None if pd.isna(value) else int(value))
+            for item, value in zip(group["item_id"], group["answer"], strict=True)
+        }
+        for assessment, group in answers.groupby("assessment", sort=True)
+    }
+
+
+def scores_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """(assessment, dimension, score) rows as the golden scores CSVs hold them."""
+    return pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
+        {"score": "float64"}
+    )
+
+
+def talk_history(
+    points: list[tuple[int, str, datetime, float]], **others: float | None
+) -> pd.DataFrame:
+    """A history of version-1 assessments, each given as (id, questionnaire, when, its
+    communication score); ``others`` gives every assessment the same score in those areas."""
+    rows: list[tuple[int, str, int, datetime, str, float | None]] = []
+    for assessment_id, qid, when, talk in points:
+        rows.append((assessment_id, qid, 1, when, "communication", talk))
+        rows += [(assessment_id, qid, 1, when, area, score) for area, score in others.items()]
+    return history_frame(rows)
+
 
 NORMS = Norms(sd=18.0, reliability=0.85)
 SCALE = Scale(min=1, max=5, labels=["SD", "D", "N", "A", "SA"])

@@ -17,10 +17,11 @@ def test_gap_is_real_at_the_reliable_change_threshold() -> None:
         {"communication": 70.0, "emotional_needs": 50.0, "intimacy": None},
         {"communication": 50.0, "emotional_needs": 69.0, "intimacy": 40.0},
     )
-    talk, care, touch = gaps
-    assert (talk.gap, talk.label) == (20.0, SEE_DIFFERENTLY)
-    assert (care.gap, care.label) == (-19.0, SEE_SAME)
-    assert (touch.gap, touch.label) == (None, None)
+    assert [(gap.gap, gap.label) for gap in gaps] == [
+        (20.0, SEE_DIFFERENTLY),
+        (-19.0, SEE_SAME),
+        (None, None),
+    ]
 
 
 def test_pairs_are_closest_first_and_used_once() -> None:

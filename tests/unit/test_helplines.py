@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from questionnaires.loader import DEFINITIONS_DIR, QuestionnaireError, load_catalog
+from questionnaires.loader import QuestionnaireError, load_catalog
+from tests.unit.test_loader import _copy_definitions, _edit
 
 # Every fact was checked on one of these days; a later re-check moves the window.
 CHECKED_FROM, CHECKED_TO = date(2026, 12, 1), date(2026, 12, 31)
@@ -159,98 +158,94 @@ def test_choices_are_listed_by_name(helplines) -> None:
     assert len(names) == len(helplines.countries)
 
 
-def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "definitions"
-    target.mkdir()
-    for path in DEFINITIONS_DIR.glob("*.yaml"):
-        shutil.copy(path, target / path.name)
-    return target
+Change = Callable[[dict[str, Any]], None]
+# Each way to break helplines.yaml, with the place in it the error must name.
+BROKEN: list[Any] = []
 
 
-def _break(folder: Path, change: Any) -> None:
-    path = folder / "helplines.yaml"
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+def breaks(case: str, at: str) -> Callable[[Change], Change]:
+    """Add the change below to BROKEN, so that each case sits beside what it breaks."""
+
+    def add(change: Change) -> Change:
+        BROKEN.append(pytest.param(change, at, id=case))
+        return change
+
+    return add
 
 
+@breaks("country code not ISO alpha-2", at="countries.USA")
 def _bad_code(data: dict[str, Any]) -> None:
     data["countries"]["USA"] = data["countries"].pop("US")
 
 
+@breaks("line without a source", at="countries.GB.services[0].source")
 def _no_source(data: dict[str, Any]) -> None:
     del data["countries"]["GB"]["services"][0]["source"]
 
 
+@breaks("country without emergency number", at="countries.FR.emergency")
 def _no_emergency(data: dict[str, Any]) -> None:
     del data["countries"]["FR"]["emergency"]
 
 
+@breaks("emergency number in words", at="countries.DE.emergency")
 def _letters_for_emergency(data: dict[str, Any]) -> None:
     data["countries"]["DE"]["emergency"] = "police"
 
 
+@breaks("line with no way to reach it", at="countries.NL.services[0].phone")
 def _unreachable_service(data: dict[str, Any]) -> None:
     service = data["countries"]["NL"]["services"][0]
     for key in ("phone", "text", "url"):
         service.pop(key, None)
 
 
+@breaks("country without a checked date", at="countries.SE.verified")
 def _no_date(data: dict[str, Any]) -> None:
     del data["countries"]["SE"]["verified"]
 
 
+@breaks("country without any line", at="countries.SE.services")
 def _no_services(data: dict[str, Any]) -> None:
     data["countries"]["SE"]["services"] = []
 
 
+@breaks("source over plain http", at="countries.FR.services[0].source")
 def _http_source(data: dict[str, Any]) -> None:
     data["countries"]["FR"]["services"][0]["source"] = "http://example.org/page"
 
 
+@breaks("country without a crisis line", at="countries.DE.services")
 def _no_crisis_line(data: dict[str, Any]) -> None:
     country = data["countries"]["DE"]
     country["services"] = [s for s in country["services"] if "crisis" not in s["topics"]]
 
 
+@breaks("a gap named where a line is listed", at="countries.DE.unchecked[0]")
 def _gap_that_is_not_one(data: dict[str, Any]) -> None:
     data["countries"]["DE"]["unchecked"] = ["crisis"]
 
 
+@breaks("line with an unknown topic", at="countries.NL.services[0].topics[0]")
 def _unknown_topic(data: dict[str, Any]) -> None:
     data["countries"]["NL"]["services"][0]["topics"] = ["advice"]
 
 
+@breaks("line in an unknown language", at="countries.US.services[0].languages")
 def _unknown_language(data: dict[str, Any]) -> None:
     data["countries"]["US"]["services"][0]["languages"] = ["en", "sp"]
 
 
+@breaks("a language listed twice", at="countries.US.services[0].languages")
 def _language_twice(data: dict[str, Any]) -> None:
     data["countries"]["US"]["services"][0]["languages"] = ["es", "es"]
 
 
-BROKEN = [
-    ("country code not ISO alpha-2", _bad_code, "countries.USA"),
-    ("line without a source", _no_source, "countries.GB.services[0].source"),
-    ("country without emergency number", _no_emergency, "countries.FR.emergency"),
-    ("emergency number in words", _letters_for_emergency, "countries.DE.emergency"),
-    ("line with no way to reach it", _unreachable_service, "countries.NL.services[0].phone"),
-    ("country without a checked date", _no_date, "countries.SE.verified"),
-    ("country without any line", _no_services, "countries.SE.services"),
-    ("source over plain http", _http_source, "countries.FR.services[0].source"),
-    ("country without a crisis line", _no_crisis_line, "countries.DE.services"),
-    ("a gap named where a line is listed", _gap_that_is_not_one, "countries.DE.unchecked[0]"),
-    ("line with an unknown topic", _unknown_topic, "countries.NL.services[0].topics[0]"),
-    ("line in an unknown language", _unknown_language, "countries.US.services[0].languages"),
-    ("a language listed twice", _language_twice, "countries.US.services[0].languages"),
-]
-
-
-@pytest.mark.parametrize(("case", "change", "where"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_helplines_fail_naming_file_and_path(tmp_path, case, change, where) -> None:
+@pytest.mark.parametrize(("change", "where"), BROKEN)
+def test_broken_helplines_fail_naming_file_and_path(tmp_path, change, where) -> None:
     """Does a broken helplines.yaml stop loading, naming the file and the place in it?"""
-    folder = _copy(tmp_path)
-    _break(folder, change)
+    folder = _copy_definitions(tmp_path)
+    _edit(folder, "helplines.yaml", change)
     with pytest.raises(QuestionnaireError) as raised:
         load_catalog(folder)
     assert raised.value.file == "helplines.yaml", str(raised.value)
@@ -259,7 +254,7 @@ def test_broken_helplines_fail_naming_file_and_path(tmp_path, case, change, wher
 
 def test_missing_helplines_file_is_refused(tmp_path) -> None:
     """Without helplines.yaml the app would show no help: start-up refuses."""
-    folder = _copy(tmp_path)
+    folder = _copy_definitions(tmp_path)
     (folder / "helplines.yaml").unlink()
     with pytest.raises(QuestionnaireError, match=r"^helplines\.yaml: missing"):
         load_catalog(folder)

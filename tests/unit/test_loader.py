@@ -1,4 +1,4 @@
-"""The shipped definitions obey the rules, and broken ones fail naming file and path.
+"""The catalog definitions obey the rules, and broken ones fail naming file and path.
 
 See docs/architecture.md#questionnaires.
 """
@@ -27,14 +27,9 @@ GENDERED = re.compile(r"\b(husband|wife|he|she|him|her|his|hers)\b", re.IGNORECA
 FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def shipped():  # type: ignore[no-untyped-def]
-    return load_catalog()
-
-
-def test_checkup_has_six_dimensions_of_six_items_two_reversed(shipped) -> None:
+def test_checkup_has_six_dimensions_of_six_items_two_reversed(catalog) -> None:
     """Six dimensions in the fixed order, six items each, exactly two reverse-keyed (v3)."""
-    checkup = shipped.latest("checkup")
+    checkup = catalog.latest("checkup")
     assert tuple(d.id for d in checkup.dimensions) == DIMENSION_IDS
     for dimension in DIMENSION_IDS:
         items = checkup.items_of(dimension)
@@ -44,9 +39,9 @@ def test_checkup_has_six_dimensions_of_six_items_two_reversed(shipped) -> None:
     assert 5 <= len(checkup.safety) <= 6
 
 
-def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
+def test_pulse_has_one_required_item_per_dimension(catalog) -> None:
     """One item per dimension, none optional, its own wider norms, a one-item safety screen."""
-    pulse = shipped.latest("pulse")
+    pulse = catalog.latest("pulse")
     assert Counter(item.dimension for item in pulse.items) == dict.fromkeys(DIMENSION_IDS, 1)
     assert not any(item.optional for item in pulse.items)
     assert all(d.norms.sd == 22.0 and d.norms.reliability == 0.65 for d in pulse.dimensions)
@@ -55,18 +50,18 @@ def test_pulse_has_one_required_item_per_dimension(shipped) -> None:
     assert len(pulse.safety) == 1
 
 
-def test_items_are_written_the_way_design_asks(shipped) -> None:
+def test_items_are_written_the_way_design_asks(catalog) -> None:
     """One idea per item (never "and"), "my partner" (never a gender), first person."""
-    for questionnaire in shipped.latest_all():
+    for questionnaire in catalog.latest_all():
         for item in [*questionnaire.items, *questionnaire.safety]:
             assert not re.search(r"\band\b", item.text, re.IGNORECASE), item.id
             assert not GENDERED.search(item.text), item.id
             assert FIRST_PERSON.search(item.text), item.id
 
 
-def test_strategies_and_starters_never_assume_a_gender(shipped) -> None:
+def test_strategies_and_starters_never_assume_a_gender(catalog) -> None:
     """Strategies and conversation starters say "your partner", never he or she."""
-    library = shipped.strategies
+    library = catalog.strategies
     texts = [t for s in library.strategies for t in (s.title, s.action, s.why)]
     texts += [starter.text for starters in library.conversations.values() for starter in starters]
     for text in texts:
@@ -92,7 +87,7 @@ def test_catalog_finds_versions_and_orders_checkup_first(tmp_path) -> None:
 
 
 def test_cached_catalog_is_loaded_once() -> None:
-    """Is the shipped catalog read once per process?"""
+    """Is the catalog catalog read once per process?"""
     assert load_catalog_cached() is load_catalog_cached()
 
 
@@ -104,9 +99,9 @@ def test_yaml_yes_is_a_boolean(tmp_path) -> None:
     assert load_catalog(folder).get("pulse", 1).items[0].reverse is True
 
 
-def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
+def test_strategies_cover_every_dimension_and_article_section(catalog) -> None:
     """At least 4 per dimension (2 safe), every article section used, every trigger real."""
-    strategies = shipped.strategies.strategies
+    strategies = catalog.strategies.strategies
     per_dimension = Counter(s.dimension for s in strategies)
     safe = Counter(s.dimension for s in strategies if s.safe_if_flagged)
     for dimension in DIMENSION_IDS:
@@ -115,16 +110,16 @@ def test_strategies_cover_every_dimension_and_article_section(shipped) -> None:
     assert {s.section for s in strategies} == set(ARTICLE_SECTIONS)
     # Every version stays scorable (docs/architecture.md#versions), so a trigger may name an item of
     # any version.
-    item_ids = {i.id for q in shipped.questionnaires.values() for i in q.items}
+    item_ids = {i.id for q in catalog.questionnaires.values() for i in q.items}
     for strategy in strategies:
         assert strategy.triggers, strategy.id
         assert set(strategy.triggers) <= item_ids, strategy.id
-    assert set(shipped.strategies.conversations) == set(DIMENSION_IDS)
+    assert set(catalog.strategies.conversations) == set(DIMENSION_IDS)
 
 
-def test_therapy_and_initiating_strategies_are_never_safe_when_flagged(shipped) -> None:
+def test_therapy_and_initiating_strategies_are_never_safe_when_flagged(catalog) -> None:
     """Couples therapy is not advised while there is fear (docs/architecture.md#safety)."""
-    for strategy in shipped.strategies.strategies:
+    for strategy in catalog.strategies.strategies:
         if strategy.section == "couple's therapy":
             assert strategy.safe_if_flagged is False, strategy.id
 

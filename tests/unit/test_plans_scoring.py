@@ -10,12 +10,11 @@ from scoring import (
     change_while_trying,
     closes_plan,
     counted_helped,
-    history_frame,
     select_strategies,
     unhelpful_strategies,
 )
 from scoring.dimensions import Focus
-from tests.unit.scoring_fixtures import tiny_library, tiny_questionnaire
+from tests.unit.scoring_fixtures import talk_history, tiny_library, tiny_questionnaire
 
 TINY = tiny_questionnaire()
 
@@ -57,16 +56,15 @@ def test_unhelpful_strategy_is_ranked_after_the_rest() -> None:
 
 
 def _frame():  # type: ignore[no-untyped-def]
-    rows = []
-    for assessment_id, qid, day, talk in [
-        (1, "tiny", 1, 30.0),
-        (2, "tiny", 10, 35.0),
-        (3, "other", 15, 90.0),
-        (4, "tiny", 20, 60.0),
-        (5, "tiny", 28, 70.0),
-    ]:
-        rows.append((assessment_id, qid, 1, datetime(2026, 3, day), "communication", talk))
-    return history_frame(rows)
+    return talk_history(
+        [
+            (1, "tiny", datetime(2026, 3, 1), 30.0),
+            (2, "tiny", datetime(2026, 3, 10), 35.0),
+            (3, "other", datetime(2026, 3, 15), 90.0),
+            (4, "tiny", datetime(2026, 3, 20), 60.0),
+            (5, "tiny", datetime(2026, 3, 28), 70.0),
+        ]
+    )
 
 
 def test_change_while_trying_uses_the_last_before_and_first_after() -> None:

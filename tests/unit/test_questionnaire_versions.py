@@ -7,19 +7,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from questionnaires.loader import load_catalog
 from questionnaires.models import DIMENSION_IDS
+from tests.unit.test_loader import FIRST_PERSON, GENDERED
 
-FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b", re.IGNORECASE)
-GENDERED = re.compile(r"\b(husband|wife|he|she|him|her|his|hers)\b", re.IGNORECASE)
 TIME_WORDS = re.compile(r"\b(week|month|year|today|tonight)\b", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def catalog():  # type: ignore[no-untyped-def]
-    return load_catalog()
 
 
 def test_v3_is_latest_and_v1_v2_stay_loaded(catalog) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -36,9 +35,17 @@ from scoring import (
     standard_error,
     thin_series,
 )
-from tests.unit.scoring_fixtures import NORMS, SCALE, tiny_library, tiny_questionnaire
+from tests.unit.scoring_fixtures import (
+    GOLDEN,
+    NORMS,
+    SCALE,
+    golden_answers,
+    scores_frame,
+    talk_history,
+    tiny_library,
+    tiny_questionnaire,
+)
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 TINY = tiny_questionnaire()
 CHECKUP_NORMS = Norms(sd=18.0, reliability=0.85)
 PULSE_NORMS = Norms(sd=22.0, reliability=0.65)
@@ -81,20 +88,11 @@ def test_two_thirds_rule() -> None:
 
 def test_golden_file_scores() -> None:
     """Four assessments of the tiny questionnaire score as tests/data/scoring says."""
-    answers = pd.read_csv(GOLDEN / "golden_answers.csv", dtype={"answer": "Int64"})
     rows = []
-    for assessment, group in answers.groupby("assessment", sort=True):
-        given = {
-            item: (None if pd.isna(value) else int(value))
-            for item, value in zip(group["item_id"], group["answer"], strict=True)
-        }
+    for assessment, given in golden_answers("golden_answers.csv").items():
         for dimension, score in dimension_scores(TINY, given).items():
             rows.append((assessment, dimension, score))
-    actual = pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
-        {"score": "float64"}
-    )
-    expected = pd.read_csv(GOLDEN / "golden_scores.csv")
-    assert_frame_equal(actual, expected)
+    assert_frame_equal(scores_frame(rows), pd.read_csv(GOLDEN / "golden_scores.csv"))
 
 
 def test_overall_only_when_every_dimension_is_scored() -> None:
@@ -236,21 +234,13 @@ def test_compare_scores_rounds_delta_and_skips_missing() -> None:
 
 def test_changes_since_previous_and_first() -> None:
     """Three tiny assessments (plus one of another questionnaire, ignored)."""
-    day = datetime(2026, 1, 1)
-    rows = []
-    for assessment_id, qid, month, talk in [
-        (1, "tiny", 1, 20.0),
-        (2, "other", 2, 99.0),
-        (3, "tiny", 3, 30.0),
-        (4, "tiny", 5, 45.0),
-    ]:
-        when = day.replace(month=month)
-        rows += [
-            (assessment_id, qid, 1, when, "communication", talk),
-            (assessment_id, qid, 1, when, "emotional_needs", 50.0),
-            (assessment_id, qid, 1, when, "intimacy", None),
-        ]
-    frame = history_frame(rows)
+    points = [
+        (1, "tiny", datetime(2026, 1, 1), 20.0),
+        (2, "other", datetime(2026, 2, 1), 99.0),
+        (3, "tiny", datetime(2026, 3, 1), 30.0),
+        (4, "tiny", datetime(2026, 5, 1), 45.0),
+    ]
+    frame = talk_history(points, emotional_needs=50.0, intimacy=None)
     changes = changes_since(frame, TINY)
     previous = {c.dimension: c for c in changes["previous"]}
     first = {c.dimension: c for c in changes["first"]}
@@ -263,7 +253,7 @@ def test_changes_since_previous_and_first() -> None:
         RELIABLE_IMPROVEMENT,
     )
     assert first["intimacy"].label is None
-    assert changes_since(history_frame(rows[:3]), TINY) == {}
+    assert changes_since(talk_history(points[:1], emotional_needs=50.0, intimacy=None), TINY) == {}
 
 
 def test_history_frame_is_typed_and_sorted_even_when_empty() -> None:

@@ -5,8 +5,6 @@ See docs/architecture.md#scoring and docs/architecture.md#versions.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -24,8 +22,8 @@ from scoring import (
     required_answers,
     same_questions,
 )
+from tests.unit.scoring_fixtures import GOLDEN, golden_answers, scores_frame
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "scoring"
 CATALOG = load_catalog()
 VERSIONS = [CATALOG.get(qid, v) for qid in ("checkup", "pulse") for v in (1, 2, 3)]
 CHECKUP_V3 = CATALOG.get("checkup", 3)
@@ -35,32 +33,12 @@ SETTINGS = settings(max_examples=60, deadline=None)
 def test_checkup_v2_golden_file() -> None:
     """Three v2 check-ups score as tests/data/scoring/checkup_v2_scores.csv says (by hand)."""
     v2 = CATALOG.get("checkup", 2)
-    answers = pd.read_csv(GOLDEN / "checkup_v2_answers.csv", dtype={"answer": "Int64"})
     rows = []
-    for assessment, group in answers.groupby("assessment", sort=True):
-        given_answers = {
-            item: (None if pd.isna(value) else int(value))
-            for item, value in zip(group["item_id"], group["answer"], strict=True)
-        }
+    for assessment, given_answers in golden_answers("checkup_v2_answers.csv").items():
         assert set(given_answers) == {i.id for i in v2.items}, assessment
         for dimension, score in dimension_scores(v2, given_answers).items():
             rows.append((assessment, dimension, score))
-    actual = pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
-        {"score": "float64"}
-    )
-    assert_frame_equal(actual, pd.read_csv(GOLDEN / "checkup_v2_scores.csv"))
-
-
-def _golden_answers(name: str) -> dict[str, dict[str, int | None]]:
-    """Assessment -> item id -> answer (None for an empty cell: "na") from a golden CSV."""
-    answers = pd.read_csv(GOLDEN / name, dtype={"answer": "Int64"})
-    return {
-        str(assessment): {
-            item: (None if pd.isna(value) else int(value))
-            for item, value in zip(group["item_id"], group["answer"], strict=True)
-        }
-        for assessment, group in answers.groupby("assessment", sort=True)
-    }
+    assert_frame_equal(scores_frame(rows), pd.read_csv(GOLDEN / "checkup_v2_scores.csv"))
 
 
 def test_checkup_v3_golden_file() -> None:
@@ -72,16 +50,13 @@ def test_checkup_v3_golden_file() -> None:
     no overall. The "overall" rows are the overall score by v3's own rule.
     """
     rows = []
-    for assessment, given_answers in _golden_answers("checkup_v3_answers.csv").items():
+    for assessment, given_answers in golden_answers("checkup_v3_answers.csv").items():
         assert set(given_answers) == {i.id for i in CHECKUP_V3.items}, assessment
         scores = dimension_scores(CHECKUP_V3, given_answers)
         for dimension, score in scores.items():
             rows.append((assessment, dimension, score))
         rows.append((assessment, "overall", overall_of(CHECKUP_V3, scores)))
-    actual = pd.DataFrame(rows, columns=["assessment", "dimension", "score"]).astype(
-        {"score": "float64"}
-    )
-    assert_frame_equal(actual, pd.read_csv(GOLDEN / "checkup_v3_scores.csv"))
+    assert_frame_equal(scores_frame(rows), pd.read_csv(GOLDEN / "checkup_v3_scores.csv"))
 
 
 def _answers(definition):  # type: ignore[no-untyped-def]

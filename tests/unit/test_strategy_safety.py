@@ -72,47 +72,43 @@ def _load_error(tmp_path: Path, change: Any) -> QuestionnaireError:
     return raised.value
 
 
+def _reason_refused(tmp_path: Path, safe: bool, reason: str | None) -> str:
+    """Give the first strategy that is (or is not) safe when flagged this ``safe_because``
+    (None: none at all); loading must stop naming the file and that field. Its reason why."""
+    where: list[int] = []
+
+    def change(data: dict[str, Any]) -> None:
+        where.append(_first_index(data, safe=safe))
+        strategy = data["strategies"][where[0]]
+        if reason is None:
+            del strategy["safe_because"]
+        else:
+            strategy["safe_because"] = reason
+
+    error = _load_error(tmp_path, change)
+    assert (error.file, error.path) == ("strategies.yaml", f"strategies[{where[0]}].safe_because")
+    return error.why
+
+
 def test_does_a_safe_strategy_without_safe_because_fail_loading_with_file_and_path(
     tmp_path: Path,
 ) -> None:
     """A safe strategy whose reason is missing stops start-up at strategies[n].safe_because."""
-    where: list[int] = []
-
-    def drop_reason(data: dict[str, Any]) -> None:
-        where.append(_first_index(data, safe=True))
-        del data["strategies"][where[0]]["safe_because"]
-
-    error = _load_error(tmp_path, drop_reason)
-    assert (error.file, error.path) == ("strategies.yaml", f"strategies[{where[0]}].safe_because")
-    assert "needs safe_because" in error.why
+    assert "needs safe_because" in _reason_refused(tmp_path, safe=True, reason=None)
 
 
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_is_a_blank_safe_because_refused_like_a_missing_one(tmp_path: Path, blank: str) -> None:
     """An empty or all-space reason is no reason."""
-    where: list[int] = []
-
-    def blank_reason(data: dict[str, Any]) -> None:
-        where.append(_first_index(data, safe=True))
-        data["strategies"][where[0]]["safe_because"] = blank
-
-    error = _load_error(tmp_path, blank_reason)
-    assert (error.file, error.path) == ("strategies.yaml", f"strategies[{where[0]}].safe_because")
+    _reason_refused(tmp_path, safe=True, reason=blank)
 
 
 def test_does_safe_because_on_an_unsafe_strategy_fail_loading_with_file_and_path(
     tmp_path: Path,
 ) -> None:
     """A reason beside safe_if_flagged: false would read as cleared; loading refuses it."""
-    where: list[int] = []
-
-    def add_reason(data: dict[str, Any]) -> None:
-        where.append(_first_index(data, safe=False))
-        data["strategies"][where[0]]["safe_because"] = "It seems fine."
-
-    error = _load_error(tmp_path, add_reason)
-    assert (error.file, error.path) == ("strategies.yaml", f"strategies[{where[0]}].safe_because")
-    assert "only a strategy with safe_if_flagged: true" in error.why
+    why = _reason_refused(tmp_path, safe=False, reason="It seems fine.")
+    assert "only a strategy with safe_if_flagged: true" in why
 
 
 def test_is_safe_because_one_line() -> None:

@@ -7,42 +7,32 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from assessment.checkup.submission import store_assessment
-from assessment.core.catalog import current_catalog
 from assessment.core.extensions import db
-from assessment.core.models import User, utcnow
-from tests.conftest import keyed_answers
+from assessment.core.models import utcnow
+from tests.conftest import make_assessment, user_id_of
 
 ROW = re.compile(r'<tr data-assessment="(\d+)"><td data-label="Date"><a href="/results/(\d+)">')
 
 
 def add_assessments(app: Flask, username: str, count: int, start: int = 0) -> list[int]:
     """Store ``count`` check-ups and pulses a day apart through the real service; oldest first."""
+    user_id = user_id_of(app, username)
+    catalog = app.extensions["rekindle.catalog"]
     ids = []
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        catalog = current_catalog()
-        for index in range(start, start + count):
-            definition = catalog.latest("pulse" if index % 3 == 2 else "checkup")
-            level = 1 + index % 5
-            answers = {
-                key: int(value)
-                for key, value in keyed_answers(
-                    definition, {d.id: level for d in definition.dimensions}
-                ).items()
-            }
-            stored = store_assessment(
-                user,
+    for index in range(start, start + count):
+        definition = catalog.latest("pulse" if index % 3 == 2 else "checkup")
+        level = 1 + index % 5
+        ids.append(
+            make_assessment(
+                app,
+                user_id,
                 definition,
-                catalog,
-                answers,
-                {item.id: "no" for item in definition.safety},
-                f"list-{index:04d}-token-for-history",
+                {d.id: level for d in definition.dimensions},
                 created_at=utcnow() - timedelta(days=400 - index),
             )
-            ids.append(stored.id)
+        )
     return ids
 
 

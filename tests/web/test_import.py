@@ -8,28 +8,15 @@ from __future__ import annotations
 import copy
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
 
-from app import create_app
 from assessment.account.demo import demo_password
-from assessment.core.extensions import db
-from tests.conftest import TEST_DATABASE_URL, Person, app_settings, keyed_answers, postgres_schema
-
-
-def every_table(app: Flask) -> dict[str, int]:
-    """Rows in every table the models know."""
-    with app.app_context():
-        return {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
+from tests.conftest import Person, app_on_own_database, keyed_answers, row_counts
 
 
 @pytest.fixture
@@ -37,24 +24,8 @@ def other_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Fla
     """A second Rekindle with its own instance folder and its own database."""
     instance = tmp_path / "other-server"
     instance.mkdir()
-    if TEST_DATABASE_URL:
-        from flask_migrate import upgrade
-
-        with postgres_schema(TEST_DATABASE_URL) as url:
-            application = create_app(app_settings(instance, url))
-            with application.app_context():
-                upgrade()
-            yield application
-            with application.app_context():
-                db.session.remove()
-                db.engine.dispose()
-        return
-    database = instance / "other.sqlite3"
-    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), database)
-    application = create_app(app_settings(instance, f"sqlite:///{database}"))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    with app_on_own_database(instance, request) as application:
+        yield application
 
 
 def upload(person: Person, raw: bytes, **extra: Any):  # type: ignore[no-untyped-def]
@@ -200,7 +171,7 @@ def test_a_bad_or_foreign_file_is_a_400_with_nothing_stored(other_server, histor
     """Is every kind of broken or foreign file refused with a message, storing nothing?"""
     newcomer = Person(other_server.test_client())
     assert newcomer.register("demo-moved").status_code == 303
-    before = every_table(other_server)
+    before = row_counts(other_server)
     files = {case: _broken(history, case) for case in BROKEN}
     files |= {
         "not JSON": b"name,score\nalex,3\n",
@@ -214,7 +185,7 @@ def test_a_bad_or_foreign_file_is_a_400_with_nothing_stored(other_server, histor
         response = upload(newcomer, raw)
         assert response.status_code == 400, case
         assert "Nothing was imported" in response.get_data(as_text=True), case
-        assert every_table(other_server) == before, case
+        assert row_counts(other_server) == before, case
     assert upload(newcomer, json.dumps(history).encode()).status_code == 303
 
 
@@ -222,16 +193,16 @@ def test_an_account_with_checkups_takes_no_import(app, history, checkup) -> None
     """Is an import into an account that has check-ins already a 400 that changes nothing?"""
     person = Person(app.test_client())
     assert person.login("demo", demo_password(app.instance_path)).status_code == 303
-    before = every_table(app)
+    before = row_counts(app)
     response = upload(person, json.dumps(history).encode())
     assert response.status_code == 400
     assert "already has check-ins" in response.get_data(as_text=True)
-    assert every_table(app) == before
+    assert row_counts(app) == before
 
 
 def test_the_form_takes_exactly_a_file(member, app) -> None:
     """Is a post without a file, or with a field more, a 400?"""
-    before = every_table(app)
+    before = row_counts(app)
     no_file = member.client.post(
         "/account/import",
         data={"csrf_token": member.csrf("/account")},
@@ -240,7 +211,7 @@ def test_the_form_takes_exactly_a_file(member, app) -> None:
     assert no_file.status_code == 400
     assert "Please choose your export.json file." in no_file.get_data(as_text=True)
     assert upload(member, b"{}", note="hi").status_code == 400
-    assert every_table(app) == before
+    assert row_counts(app) == before
 
 
 def test_a_plan_kept_going_moves_servers_as_it_is(app, other_server, member, checkup) -> None:

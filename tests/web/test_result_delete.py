@@ -12,17 +12,8 @@ from sqlalchemy import func, select, text
 
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, Plan, PlanCheckin
-from tests.conftest import Person, keyed_answers
+from tests.conftest import Person, keyed_answers, row_counts
 from tests.web.test_partner import levels, link, new_person, share
-
-
-def every_table(app: Flask) -> dict[str, int]:
-    """Rows in every table the models know, so a new table cannot be forgotten."""
-    with app.app_context():
-        return {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
 
 
 def choose_plan(person: Person, app: Flask, assessment_id: int) -> int:
@@ -68,10 +59,10 @@ def test_deleting_a_checkup_removes_it_and_all_it_recorded(app, checkup, pulse) 
     )
     assert share(alex, third).status_code == 303
     sams_own = sam.take(checkup, levels())
-    before = every_table(app)
+    before = row_counts(app)
 
     assert delete(alex, second).status_code == 303
-    after = every_table(app)
+    after = row_counts(app)
     changed = {name: after[name] - before[name] for name in before if after[name] != before[name]}
     assert changed == {
         "assessments": -1,
@@ -121,7 +112,7 @@ def test_it_goes_to_history_and_the_result_page_asks_first(member, app, checkup)
 def test_without_confirm_or_with_extra_fields_nothing_goes(member, app, checkup) -> None:
     """Is a post without confirm=yes, or with a field more, a 400 that deletes nothing?"""
     stored = member.take(checkup, levels())
-    before = every_table(app)
+    before = row_counts(app)
     no_confirm = member.client.post(
         f"/results/{stored}/delete", data={"csrf_token": member.csrf("/account")}
     )
@@ -130,15 +121,15 @@ def test_without_confirm_or_with_extra_fields_nothing_goes(member, app, checkup)
     assert delete(member, stored, everything="yes").status_code == 400
     no_csrf = member.client.post(f"/results/{stored}/delete", data={"confirm": "yes"})
     assert no_csrf.status_code == 400
-    assert every_table(app) == before
+    assert row_counts(app) == before
 
 
 def test_another_persons_checkup_is_404(app, checkup) -> None:
     """Can anyone delete a check-up that is not theirs? (No: 404, nothing changes.)"""
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
     theirs = alex.take(checkup, levels())
-    before = every_table(app)
+    before = row_counts(app)
     assert delete(sam, theirs).status_code == 404
     assert delete(sam, theirs + 1000).status_code == 404
-    assert every_table(app) == before
+    assert row_counts(app) == before
     assert alex.client.get(f"/results/{theirs}").status_code == 200

@@ -13,16 +13,7 @@ from flask import Flask
 
 from assessment.core.models import Talk, TalkProposal
 from tests.conftest import Person, figures, levels, row_counts, user_id_of
-from tests.support.talking import (
-    Couple,
-    begun,
-    go,
-    linked_couple,
-    page,
-    post,
-    rows_of,
-    walk_to_step,
-)
+from tests.support import talking
 from tests.web.test_import import other_server, upload  # noqa: F401  (a fixture)
 from tests.web.test_texts import visible_text
 
@@ -30,22 +21,22 @@ FIRST = levels(communication=2, romance=2)
 SECOND = levels(communication=4, romance=2)
 
 
-def talked(couple: Couple, screen: Person, dimension: str, strategy: str | None) -> int:
+def talked(couple: talking.Couple, screen: Person, dimension: str, strategy: str | None) -> int:
     """A whole talk at ``screen``'s account: the area, and a strategy chosen (or none)."""
-    number = begun(couple)
-    walk_to_step(screen, number, 5, dimension)
+    number = talking.begun(couple)
+    talking.walk_to_step(screen, number, 5, dimension)
     fields = {"strategy": strategy} if strategy else {}
-    assert go(screen, number, 6, **fields).status_code == 303
-    assert post(screen, f"/talk/{number}/end").status_code == 303
+    assert talking.go(screen, number, 6, **fields).status_code == 303
+    assert talking.post(screen, f"/talk/{number}/end").status_code == 303
     return number
 
 
 def test_history_marks_a_talk_and_lists_what_changed_around_it(app: Flask, checkup) -> None:
     """Is a talk a mark on its area's line and a row "Talked about …" with the change from the
     last check-up before it to the first after, labelled as a plan's change is?"""
-    couple = linked_couple(app, FIRST, SECOND)
+    couple = talking.linked_couple(app, FIRST, SECOND)
     talked(couple, couple.first, "communication", "com_daily_checkin")
-    html = page(couple.first, "/history")
+    html = talking.page(couple.first, "/history")
     text = visible_text(html)
     assert "Talked about Communication on" in text
     trend = {t["name"]: t for t in figures(html)["trend-communication"]["data"]}
@@ -56,25 +47,29 @@ def test_history_marks_a_talk_and_lists_what_changed_around_it(app: Flask, check
     row = re.search(r"Talked about Communication<br>.*?</tr>", html, re.S)
     assert row and "no check-in after it yet" in row.group(0)
     couple.first.take(checkup, levels(communication=4))
-    row = re.search(r"Talked about Communication<br>.*?</tr>", page(couple.first, "/history"), re.S)
+    row = re.search(
+        r"Talked about Communication<br>.*?</tr>", talking.page(couple.first, "/history"), re.S
+    )
     assert row, "the talk's row"
     assert "+50.0" in row.group(0) and "reliable improvement" in row.group(0)
     couple.first.take(checkup, levels(communication=1))  # later ones do not move it
-    row = re.search(r"Talked about Communication<br>.*?</tr>", page(couple.first, "/history"), re.S)
+    row = re.search(
+        r"Talked about Communication<br>.*?</tr>", talking.page(couple.first, "/history"), re.S
+    )
     assert row and "+50.0" in row.group(0)
 
 
 def test_a_request_never_accepted_is_not_in_history(app: Flask) -> None:
     """Only a talk that happened, about an area, is listed."""
-    couple = linked_couple(app, FIRST, SECOND)
-    assert post(couple.first, "/talk").status_code == 303
-    assert "Talked about" not in page(couple.first, "/history")
+    couple = talking.linked_couple(app, FIRST, SECOND)
+    assert talking.post(couple.first, "/talk").status_code == 303
+    assert "Talked about" not in talking.page(couple.first, "/history")
 
 
 def test_the_export_holds_your_own_talks_and_nothing_of_your_partner(app: Flask) -> None:
     """Each person's export has the talk's facts and the proposal made to them, never the
     partner's name or answer."""
-    couple = linked_couple(app, FIRST, SECOND, names=("ariadne", "bartholomew"))
+    couple = talking.linked_couple(app, FIRST, SECOND, names=("ariadne", "bartholomew"))
     number = talked(couple, couple.first, "communication", "com_daily_checkin")
     mine = couple.first.client.get("/export.json").get_json()["talks"]
     theirs = couple.second.client.get("/export.json").get_json()["talks"]
@@ -92,14 +87,14 @@ def test_the_export_holds_your_own_talks_and_nothing_of_your_partner(app: Flask)
     assert theirs[0]["proposal"]["strategy"] == "com_daily_checkin"
     raw = couple.first.client.get("/export.json").get_data(as_text=True)
     assert "bartholomew" not in raw
-    assert post(couple.second, f"/talk/{number}/proposal", accept="no").status_code == 303
+    assert talking.post(couple.second, f"/talk/{number}/proposal", accept="no").status_code == 303
     assert '"declined"' not in couple.first.client.get("/export.json").get_data(as_text=True)
     csv_text = couple.first.client.get("/export.csv").get_data(as_text=True)
     assert re.search(r",talk,communication,Talked about Communication,com_daily_checkin,", csv_text)
 
 
 def _talk_export(app: Flask) -> dict[str, Any]:
-    couple = linked_couple(app, FIRST, SECOND)
+    couple = talking.linked_couple(app, FIRST, SECOND)
     talked(couple, couple.first, "communication", "com_daily_checkin")
     talked(couple, couple.second, "romance", None)
     document = couple.first.client.get("/export.json?safety=yes").get_json()
@@ -119,8 +114,8 @@ def test_an_import_restores_the_talks(app: Flask, other_server: Flask) -> None: 
         return [{k: v for k, v in t.items() if k != "id"} for t in talks]
 
     assert without_ids(again["talks"]) == without_ids(document["talks"])
-    assert "Talked about Communication" in page(newcomer, "/history")
-    assert "Talked about Romance" in page(newcomer, "/history")
+    assert "Talked about Communication" in talking.page(newcomer, "/history")
+    assert "Talked about Romance" in talking.page(newcomer, "/history")
 
 
 TALK_PROBLEMS = {
@@ -174,22 +169,22 @@ def test_deleting_an_account_removes_its_talks_and_proposals_and_leaves_the_part
     app: Flask,
 ) -> None:
     """Nothing left names the deleted person; the partner keeps their talks and proposals."""
-    couple = linked_couple(app, FIRST, SECOND)
+    couple = talking.linked_couple(app, FIRST, SECOND)
     alex, sam = couple.first, couple.second
     first = talked(couple, alex, "communication", "com_daily_checkin")  # a proposal to sam
     talked(couple, sam, "romance", "rom_free_date")  # a proposal to alex
     alex_id, sam_id = user_id_of(app, "alex"), user_id_of(app, "sam")
-    assert len(rows_of(app, TalkProposal, user_id=alex_id)) == 1
+    assert len(talking.rows_of(app, TalkProposal, user_id=alex_id)) == 1
     assert alex.delete_account().status_code == 303
-    talks = rows_of(app, Talk)
+    talks = talking.rows_of(app, Talk)
     assert len(talks) == 2
     assert all(alex_id not in (t.started_by_id, t.partner_id) for t in talks)
     assert all(sam_id in (t.started_by_id, t.partner_id) for t in talks)
-    assert rows_of(app, TalkProposal, user_id=alex_id) == []
-    (kept,) = rows_of(app, TalkProposal)
+    assert talking.rows_of(app, TalkProposal, user_id=alex_id) == []
+    (kept,) = talking.rows_of(app, TalkProposal)
     assert (kept.user_id, kept.talk_id) == (sam_id, first)
-    history = page(sam, "/history")
+    history = talking.page(sam, "/history")
     assert "Talked about Communication" in history and "Talked about Romance" in history
     assert len(sam.client.get("/export.json").get_json()["talks"]) == 2
     assert sam.delete_account().status_code == 303
-    assert rows_of(app, Talk) == [] and rows_of(app, TalkProposal) == []
+    assert talking.rows_of(app, Talk) == [] and talking.rows_of(app, TalkProposal) == []

@@ -6,7 +6,6 @@ See docs/architecture.md#accounts.
 from __future__ import annotations
 
 import re
-import sqlite3
 import stat
 import threading
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from app import create_app
 from assessment.core.extensions import db
 from assessment.core.models import Assessment, User
-from tests.conftest import PASSWORD, TEST_DATABASE_URL, Person, keyed_answers
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, Person, assert_whole_backup, keyed_answers
 from tests.web.test_partner import levels, new_person
 
 
@@ -127,12 +126,7 @@ def test_backup_copies_the_database_consistently_while_it_is_written(
     for target in copies:
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
         assert not Path(f"{target}-wal").exists()
-        with sqlite3.connect(target) as copy:
-            assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-            assessments = copy.execute("SELECT count(*) FROM assessments").fetchone()[0]
-            answer_rows = copy.execute("SELECT count(*) FROM answers").fetchone()[0]
-            assert answer_rows == assessments * len(checkup.items)
-        copy.close()
+        assert_whole_backup(target, checkup)
     folder = tmp_path / "backups"
     folder.mkdir()
     into_folder = runner.invoke(args=["backup", str(folder)])

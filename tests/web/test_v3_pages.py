@@ -24,10 +24,9 @@ from scoring import AREAS_DIFFER, QUESTIONS_CHANGED, RELIABLE_IMPROVEMENT
 from tests.conftest import (
     keyed_answers,
     levels,
-    make_assessment,
+    old_checkup,
     row_counts,
     safety_answers,
-    user_id_of,
 )
 from tests.web.test_partner import link, new_person, share
 
@@ -176,24 +175,9 @@ def test_overall_change_is_judged_only_between_the_same_areas(member, checkup) -
 # --- Changes judged only where the questions match ---------------------------------------------
 
 
-def _old_checkup(app, person_name: str, version: int, keyed, days_ago: int = 40) -> int:  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    from assessment.core.models import utcnow
-
-    catalog = app.extensions["rekindle.catalog"]
-    return make_assessment(
-        app,
-        user_id_of(app, person_name),
-        catalog.get("checkup", version),
-        keyed,
-        created_at=utcnow() - timedelta(days=days_ago),
-    )
-
-
 def test_a_v3_result_after_v3_is_judged_after_v2_is_not(app, member, checkup) -> None:
     """v2 -> v3: +50 "the questions changed: not judged"; v3 -> v3: +50 a reliable improvement."""
-    _old_checkup(app, "alex", 2, levels(communication=2))
+    old_checkup(app, "alex", 2, levels(communication=2))
     first_v3 = member.take(checkup, levels(communication=4))
     page = member.client.get(f"/results/{first_v3}").get_data(as_text=True)
     row = _row(page, "communication")
@@ -208,7 +192,7 @@ def test_a_v3_result_after_v3_is_judged_after_v2_is_not(app, member, checkup) ->
 
 def test_history_and_what_you_tried_judge_only_the_same_questions(app, member, checkup) -> None:
     """A plan chosen on a v2 result, a v3 check-up after it: the change there is not judged."""
-    v2_result = _old_checkup(app, "alex", 2, levels(communication=1))
+    v2_result = old_checkup(app, "alex", 2, levels(communication=1))
     page = member.client.get(f"/results/{v2_result}").get_data(as_text=True)
     strategy = re.search(r'data-strategy="(\w+)"', page).group(1)
     chosen = member.choose_plan(v2_result, strategy)
@@ -227,7 +211,7 @@ def test_partner_gaps_across_versions_are_shown_but_not_judged(app, checkup) -> 
     alex, sam = new_person(app, "alex"), new_person(app, "sam")
     link(app, alex, sam)
     assert (
-        share(alex, _old_checkup(app, "alex", 2, levels(communication=1), days_ago=3)).status_code
+        share(alex, old_checkup(app, "alex", 2, levels(communication=1), days_ago=3)).status_code
         == 303
     )
     share(sam, sam.take(checkup, levels(communication=5)))

@@ -10,31 +10,22 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from flask import Flask
 
+import scoring
 from assessment.norms import band_words, change_words
-from scoring import (
-    AREAS_DIFFER,
-    BAND_LABELS,
-    BANDS,
-    QUESTIONS_CHANGED,
-    RELIABLE_DECLINE,
-    RELIABLE_IMPROVEMENT,
-    SEE_DIFFERENTLY,
-    SEE_SAME,
-    WITHIN_NORMAL,
-)
+from scoring import BAND_LABELS, BANDS
 from tests.conftest import sqlite_app
 
 # Every verdict scoring can put on a page, with the English a person reads today.
 VERDICTS = {
     code: code
     for code in (
-        RELIABLE_IMPROVEMENT,
-        RELIABLE_DECLINE,
-        WITHIN_NORMAL,
-        QUESTIONS_CHANGED,
-        AREAS_DIFFER,
-        SEE_DIFFERENTLY,
-        SEE_SAME,
+        scoring.RELIABLE_IMPROVEMENT,
+        scoring.RELIABLE_DECLINE,
+        scoring.WITHIN_NORMAL,
+        scoring.QUESTIONS_CHANGED,
+        scoring.AREAS_DIFFER,
+        scoring.SEE_DIFFERENTLY,
+        scoring.SEE_SAME,
     )
 }
 UNSCORED = "needs more answers"

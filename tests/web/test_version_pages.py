@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import timedelta
 
-from sqlalchemy import select
-
-from assessment.checkup.submission import store_assessment
 from assessment.core.extensions import db
-from assessment.core.models import Assessment, User, utcnow
+from assessment.core.models import Assessment
 from questionnaires.timing import seconds_to_answer
-from tests.conftest import hidden_fields, keyed_answers
+from tests.conftest import hidden_fields, keyed_answers, old_checkup
 
 WORDS_PER_MINUTE = 250
 SECONDS_PER_ANSWER = 2
@@ -39,29 +35,6 @@ def _words(page: str, main_only: bool = False) -> str:
         flags=re.S,
     )
     return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
-
-
-def _store_old(app, catalog, version: int, username: str = "alex", days_ago: int = 40) -> int:  # type: ignore[no-untyped-def]
-    """A check-up of an older version, stored the way the site stored it then."""
-    definition = catalog.get("checkup", version)
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        answers = {k: int(v) for k, v in keyed_answers(definition, LEVELS).items()}
-        stored = store_assessment(
-            user,
-            definition,
-            catalog,
-            answers,
-            {item.id: "no" for item in definition.safety},
-            f"v{version}-checkup-before-the-change",
-            created_at=utcnow() - timedelta(days=days_ago),
-        )
-        return stored.id
-
-
-def _store_v1(app, catalog, username: str = "alex", days_ago: int = 40) -> int:  # type: ignore[no-untyped-def]
-    """A v1 check-up taken before v2 existed."""
-    return _store_old(app, catalog, 1, username, days_ago)
 
 
 def test_new_assessments_use_v3(member, catalog) -> None:
@@ -107,7 +80,7 @@ def test_the_pulse_reads_and_answers_in_under_a_minute(member, pulse) -> None:
 
 def test_a_v1_result_is_still_shown_with_its_own_questions(app, member, catalog) -> None:
     """An old v1 check-up keeps its page, scores and reasons in v1's words."""
-    v1_id = _store_v1(app, catalog)
+    v1_id = old_checkup(app, "alex", 1, LEVELS)
     response = member.client.get(f"/results/{v1_id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -120,7 +93,7 @@ def test_a_v1_result_is_still_shown_with_its_own_questions(app, member, catalog)
 
 def test_a_v2_result_is_still_shown_with_its_own_questions(app, member, catalog) -> None:
     """A v2 check-up keeps its page and its reasons in v2's words."""
-    v2_id = _store_old(app, catalog, 2)
+    v2_id = old_checkup(app, "alex", 2, LEVELS)
     page = member.client.get(f"/results/{v2_id}").get_data(as_text=True)
     assert "Overall, the average of your six areas" in page
     v2_texts = {i.text for i in catalog.get("checkup", 2).items}
@@ -132,7 +105,7 @@ def test_result_across_versions_shows_the_delta_but_judges_nothing_that_changed(
     app, member, catalog
 ) -> None:
     """A v3 check-up after a v1 one: each area's delta, "the questions changed: not judged"."""
-    _store_v1(app, catalog)
+    old_checkup(app, "alex", 1, LEVELS)
     v3 = catalog.get("checkup", 3)
     better = dict(LEVELS, communication=5)
     response = member.submit("checkup", keyed_answers(v3, better), {i.id: "no" for i in v3.safety})
@@ -153,7 +126,7 @@ def test_result_across_versions_shows_the_delta_but_judges_nothing_that_changed(
 
 def test_history_says_when_the_questions_changed(app, member, catalog) -> None:
     """History compares first (v1) with latest (v3) and names the day the questions changed."""
-    _store_v1(app, catalog)
+    old_checkup(app, "alex", 1, LEVELS)
     v3 = catalog.get("checkup", 3)
     member.submit("checkup", keyed_answers(v3, LEVELS), {i.id: "no" for i in v3.safety})
     words = _words(member.client.get("/history").get_data(as_text=True))
