@@ -128,7 +128,7 @@ def time_to_answer(questionnaire: Questionnaire) -> str:
 _NOUNS_CAPITALISED = frozenset({"de"})
 
 
-def plotly_locale() -> dict[str, Any]:
+def chart_language() -> dict[str, Any]:
     """What plotly.js needs to write dates and numbers in the reader's language: month and
     day names and the decimal mark, from Babel's data (registered by static/js/rekindle.js as
     a plotly locale), so a chart's axis and hover say "7 dic" to a Spanish reader."""
@@ -226,7 +226,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["band_name"] = band_name
     app.jinja_env.filters["in_sentence"] = in_sentence
-    app.jinja_env.globals["plotly_locale"] = plotly_locale
+    app.jinja_env.globals["chart_language"] = chart_language
     app.jinja_env.filters["decimal"] = format_number
     app.jinja_env.filters["guide_heading"] = guide_heading
     app.jinja_env.filters["verdict"] = verdict

@@ -484,7 +484,7 @@
     if (localeRegistered) { return; }
     localeRegistered = true;
     say("back");  // reads the words block
-    var locale = WORDS && WORDS.plotly_locale;
+    var locale = WORDS && WORDS.chart_language;
     if (!locale || !window.Plotly.register) { return; }
     window.Plotly.register({ moduleType: "locale", name: locale.name, dictionary: {}, format: locale.format });
     CONFIG.locale = locale.name;
