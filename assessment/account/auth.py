@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..core import (
@@ -24,6 +23,7 @@ from ..core import (
     limiter,
     safe_next,
     start_session,
+    stored,
 )
 from .devices import remember_device, trusted_for
 from .forms import LoginForm, RegisterForm
@@ -111,11 +111,7 @@ def register() -> Response | tuple[str, int] | str:
     if form.validate_on_submit():
         user = User(username=form.username.data, password_hash=hash_password(form.password.data))
         permission = first_codes_due(user)
-        db.session.add(user)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
+        if not stored(user):  # the name was taken a moment ago
             form.username.errors.append(USERNAME_TAKEN)
         else:
             start_session(user)

@@ -22,7 +22,7 @@ from .file_modes import private_instance, private_sqlite_files
 from .forms import CsrfForm, StrictForm
 from .headers import register as register_security_headers
 from .home import bp as home_bp
-from .locks import lock_users, lock_users_in_flush
+from .locks import lock_users, lock_users_in_flush, stored
 from .log_redaction import register as register_access_log
 from .models import (
     TALK_STEPS,
@@ -131,6 +131,7 @@ __all__ = [
     "safe_next",
     "settings_from_environment",
     "start_session",
+    "stored",
     "tries_counter",
     "trusted_proxies",
     "utcnow",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
 from .models import User
@@ -54,3 +55,17 @@ def lock_users_in_flush(connection: Connection, *user_ids: int) -> None:
     ids = sorted(set(user_ids))
     connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'"))
     connection.execute(select(User.id).where(User.id.in_(ids)).order_by(User.id).with_for_update())
+
+
+def stored(*rows: object) -> bool:
+    """Add ``rows`` (if any) and commit what the session holds; False, with everything rolled
+    back, when a unique rule of the database kept it out: a racing request stored the same
+    thing a moment ago (one active plan per strategy, one link per person, one user name).
+    The rule lives in the database; this is the one way a write learns it lost the race."""
+    db.session.add_all(rows)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True

@@ -26,7 +26,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..checkup import own_assessment_or_404
@@ -40,6 +39,7 @@ from ..core import (
     limiter,
     lock_users,
     login_manager,
+    stored,
     utcnow,
 )
 from ..safety import recently_flagged
@@ -234,12 +234,8 @@ def join(token: str) -> Response | tuple[str, int] | str:
     now = utcnow()
     found.used_at = now
     _close_open_invites([current_user.id, inviter.id], now)
-    db.session.add(PartnerLink(inviter_id=inviter.id, partner_id=current_user.id, created_at=now))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # one of you is in a link already (partner_memberships)
-        return _problem(409)
+    if not stored(PartnerLink(inviter_id=inviter.id, partner_id=current_user.id, created_at=now)):
+        return _problem(409)  # one of you is in a link already (partner_memberships)
     flash(
         _(
             "You are now linked with %(name)s. Nothing is shared until you choose.",

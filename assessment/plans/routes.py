@@ -6,7 +6,6 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..checkup import active_plans, offered_suggestions, own_assessment_or_404, user_plans
@@ -19,6 +18,7 @@ from ..core import (
     db,
     lock_users,
     parse_id,
+    stored,
     utcnow,
 )
 from ..safety import Flag, recently_flagged, unpaused
@@ -66,7 +66,9 @@ def choose() -> Response | tuple[str, int]:
     # one go without naming it (docs/architecture.md#safety).
     if len(unpaused(active, flag, current_catalog().strategies)) >= MAX_ACTIVE_PLANS:
         return _plans_page(full=True), 409
-    db.session.add(
+    # Not stored: the same choice was stored a moment ago (uq_plans_active_strategy), and
+    # the person sees it chosen either way.
+    stored(
         Plan(
             user_id=me,
             assessment_id=assessment_id,
@@ -76,10 +78,6 @@ def choose() -> Response | tuple[str, int]:
             created_at=utcnow(),
         )
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # the same choice was stored a moment ago (uq_plans_active_strategy)
     return redirect(back, 303)
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
-
 from ..checkup import active_plans
 from ..core import (
     Plan,
@@ -24,6 +22,7 @@ from ..core import (
     current_catalog,
     db,
     lock_users,
+    stored,
     utcnow,
 )
 from ..plans import MAX_ACTIVE_PLANS
@@ -206,11 +205,8 @@ def choose_strategy(me: User, talk_id: int, strategy_id: str) -> Talk | Refusal 
             created_at=utcnow(),
         )
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # the same plan was stored a moment ago (uq_plans_active_strategy)
-        return Refusal.NOT_OPEN
+    if not stored():
+        return Refusal.NOT_OPEN  # the same plan was stored a moment ago (uq_plans_active_strategy)
     return talk
 
 
