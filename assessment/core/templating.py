@@ -224,16 +224,20 @@ def register_template_helpers(app: Flask) -> None:
         "assets.plotly_js", filename=plotly_filename()
     )
 
-    app.jinja_env.filters["band_name"] = band_name
-    app.jinja_env.filters["in_sentence"] = in_sentence
     app.jinja_env.globals["chart_language"] = chart_language
-    app.jinja_env.filters["decimal"] = format_number
-    app.jinja_env.filters["guide_heading"] = guide_heading
-    app.jinja_env.filters["verdict"] = verdict
-    app.jinja_env.filters["band_key"] = lambda score: band(score) or "unscored"
-    app.jinja_env.filters["score"] = format_score
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["change"] = format_change
-    app.jinja_env.filters["time_to_answer"] = time_to_answer
-    app.jinja_env.filters["anchor"] = anchor
-    app.jinja_env.filters["word_list"] = word_list
+    app.jinja_env.filters.update(
+        {
+            "band_name": band_name,
+            "in_sentence": in_sentence,
+            "decimal": format_number,
+            "guide_heading": guide_heading,
+            "verdict": verdict,
+            "band_key": lambda score: band(score) or "unscored",
+            "score": format_score,
+            "date": format_date,
+            "change": format_change,
+            "time_to_answer": time_to_answer,
+            "anchor": anchor,
+            "word_list": word_list,
+        }
+    )
