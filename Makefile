@@ -65,8 +65,15 @@ chromium:
 nginx:
 	@scripts/ensure-nginx
 
+# Without PYTEST_ARGS: the in-process tests (unit, web) on both cores at once, then those that
+# start servers, browsers and nginx one at a time (their ports and timings are their own).
 test: $(VENV)/.dev chromium nginx translations
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/python -m pytest -n 2 tests/unit tests/web
+	$(BIN)/python -m pytest tests/db tests/deploy tests/e2e
+else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 # Figures, not tests: prints one table and writes bench/RESULTS.md (about 12 minutes).
 # The page section runs Lighthouse, so bench (and only bench) needs Node and npm.
