@@ -144,3 +144,40 @@ def test_after_a_yes_about_sexual_violence_no_intimacy_strategy_at_all(
     other = member.take(checkup, low_intimacy, flagged=True)
     offered = _offered(_page(member, f"/results/{other}"))
     assert any(strategies.by_id(s).dimension == "intimacy" for s in offered), offered
+
+
+def test_a_second_yes_makes_the_flag_last_90_days_from_it(app, member, checkup) -> None:
+    """A "yes" on day 0 and another on day 60: is the person still flagged on day 100, and
+    only free again after day 150?"""
+    member.take(checkup, LOW_TALK, flagged=True)
+    time_passes(app, user_id_of(app, "alex"), days=60)
+    member.take(checkup, LOW_TALK, flagged=True)
+    time_passes(app, user_id_of(app, "alex"), days=40)
+    on_day_100 = member.take(checkup, LOW_TALK)
+    assert _all_safe(app, _offered(_page(member, f"/results/{on_day_100}")))
+    time_passes(app, user_id_of(app, "alex"), days=51)
+    on_day_151 = member.take(checkup, LOW_TALK)
+    assert not _all_safe(app, _offered(_page(member, f"/results/{on_day_151}")))
+
+
+def test_a_yes_about_sexual_violence_takes_intimacy_advice_from_older_results_too(
+    app, member, checkup
+) -> None:
+    """A result from before the "yes", opened after it, offers no intimacy strategy, safe
+    or not, and an intimacy plan chosen from it is paused."""
+    low_intimacy = levels(intimacy=1, communication=4, emotional_needs=4, stress=4, romance=4)
+    before = member.take(checkup, low_intimacy)
+    strategies = app.extensions["rekindle.catalog"].strategies
+    intimacy = [
+        s
+        for s in _offered(_page(member, f"/results/{before}"))
+        if strategies.by_id(s).dimension == "intimacy" and strategies.by_id(s).safe_if_flagged
+    ]
+    assert intimacy, "the calm result offers a safe intimacy strategy"
+    assert _choose(member, before, intimacy[0]).status_code == 303
+    forced = next(item for item in checkup.safety if item.topic == "sexual_violence")
+    safety = {item.id: "no" for item in checkup.safety} | {forced.id: "yes"}
+    member.submit("checkup", keyed_answers(checkup, LOW_TALK), safety)
+    offered = _offered(_page(member, f"/results/{before}"))
+    assert not any(strategies.by_id(s).dimension == "intimacy" for s in offered), offered
+    assert strategies.by_id(intimacy[0]).title not in _page(member, "/plans")
