@@ -41,7 +41,8 @@ def _seed(
     return answers, ids
 
 
-def _report(runner) -> dict:  # type: ignore[no-untyped-def]
+def json_report(runner) -> dict:  # type: ignore[no-untyped-def]
+    """`flask norms report --json`, read."""
     result = runner.invoke(args=["norms", "report", "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -78,7 +79,7 @@ def test_report_json_is_pingouin_on_each_persons_first_checkup(app, runner, chec
         for user_id in ids[:10]:
             add_assessment(catalog, checkup, user_id, {i.id: 1 for i in checkup.items}, later(30))
         db.session.commit()
-    report = _report(runner)
+    report = json_report(runner)
     # Every version the server knows is reported, answered or not.
     assert {(q["id"], q["version"]) for q in report["questionnaires"]} == set(
         app.extensions["rekindle.catalog"].questionnaires
@@ -110,13 +111,13 @@ def test_report_json_is_pingouin_on_each_persons_first_checkup(app, runner, chec
 def test_an_earlier_checkup_stored_later_is_the_first(app, runner, checkup) -> None:
     """The sample is each person's earliest check-up by date, whatever order rows came in."""
     _answers, ids = _seed(app, 40, seed=2)
-    before = _report(runner)
+    before = json_report(runner)
     with app.app_context():
         catalog = app.extensions["rekindle.catalog"]
         for user_id in ids:
             add_assessment(catalog, checkup, user_id, {i.id: 3 for i in checkup.items}, later(-5))
         db.session.commit()
-    after = _report(runner)
+    after = json_report(runner)
     assert before != after
     # Everyone's first is now all "3": no variance, so alpha cannot be measured.
     assert _dimension(after, "checkup", "communication")["alpha"] is None
@@ -126,7 +127,7 @@ def test_an_earlier_checkup_stored_later_is_the_first(app, runner, checkup) -> N
 def test_fewer_than_thirty_people_is_not_enough_and_shows_no_figures(app, runner) -> None:
     """29 people: `enough` false, every figure null, n still said."""
     _seed(app, 29, seed=3)
-    figures = _dimension(_report(runner), "checkup", "communication")
+    figures = _dimension(json_report(runner), "checkup", "communication")
     assert figures["n"] == 29
     assert figures["enough"] is False
     assert figures["alpha"] is None and figures["alpha_ci"] is None and figures["sd"] is None
@@ -171,7 +172,7 @@ def test_update_stores_rounded_norms_for_areas_that_meet_both_rules(app, runner)
     _seed(
         app, 220, seed=6, noise_items=frozenset({"sup_friends", "sup_learning", "sup_outside_help"})
     )
-    report = _report(runner)
+    report = json_report(runner)
     result = runner.invoke(args=["norms", "update", "--max-half-width", "0.04"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -249,7 +250,7 @@ def test_two_halves_exported_and_imported_give_the_whole(app, runner, other_app,
     with app.app_context():
         catalog = app.extensions["rekindle.catalog"]
         store_people(catalog, catalog.get("checkup", 1), answers_b, "b")
-    whole = _report(runner)
+    whole = json_report(runner)
     pooled_run = runner.invoke(args=["norms", "import", str(half_a), str(half_b), "--json"])
     assert pooled_run.exit_code == 0, pooled_run.output
     pooled = json.loads(pooled_run.stdout)

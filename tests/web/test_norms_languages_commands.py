@@ -17,7 +17,7 @@ from assessment.core.extensions import db
 from assessment.core.server_tables import NormsVersion
 from tests.conftest import dispose, sqlite_app
 from tests.support.people import draw_answers, store_people
-from tests.web.test_norms_commands import _keyed
+from tests.web.test_norms_commands import _keyed, json_report
 
 
 @pytest.fixture
@@ -37,12 +37,6 @@ def _people(app: Flask, version: int, count: int, seed: int, prefix: str, langua
         answers = draw_answers(definition, count, seed)
         store_people(catalog, definition, answers, prefix, language=language)
     return answers
-
-
-def _report(runner) -> dict:  # type: ignore[no-untyped-def]
-    result = runner.invoke(args=["norms", "report", "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def _figures(report: dict, language: str, dimension: str, version: int = 1) -> dict:
@@ -65,7 +59,7 @@ def test_report_measures_english_and_spanish_answers_apart(app, runner, catalog)
     each pingouin's on that language's answers alone; every version listed in English."""
     english = _people(app, 1, 40, seed=21, prefix="en", language="en")
     spanish = _people(app, 1, 35, seed=22, prefix="es", language="es")
-    report = _report(runner)
+    report = json_report(runner)
     listed = {(q["id"], q["version"], q["language"]) for q in report["questionnaires"]}
     every_version_in_english = {(qid, version, "en") for qid, version in catalog.questionnaires}
     assert listed == every_version_in_english | {("checkup", 1, "es")}
