@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.web.test_norms_commands import _dimension, _report, _seed
+from tests.web.test_norms_commands import _dimension, _seed, json_report
 
 DOCUMENTED_MINIMUM = 30
 
@@ -34,14 +34,14 @@ def test_twenty_nine_people_are_too_few_and_thirty_are_enough(app, runner, tmp_p
     """With 29 people does the report give no figures and the export leave the area out
     (saying so), and with a 30th do both have it?"""
     _seed(app, DOCUMENTED_MINIMUM - 1, seed=5, prefix="few")
-    few = _dimension(_report(runner), "checkup", "communication")
+    few = _dimension(json_report(runner), "checkup", "communication")
     assert few["n"] == DOCUMENTED_MINIMUM - 1 and not few["enough"] and few["alpha"] is None
     areas, output = exported_areas(runner, tmp_path / "few.json")
     assert "communication" not in areas
     assert "left out checkup v1 en communication: 29 people, fewer than 30" in output
 
     _seed(app, 1, seed=6, prefix="one-more")
-    enough = _dimension(_report(runner), "checkup", "communication")
+    enough = _dimension(json_report(runner), "checkup", "communication")
     assert enough["n"] == DOCUMENTED_MINIMUM and enough["enough"] and enough["alpha"] is not None
     areas, output = exported_areas(runner, tmp_path / "enough.json")
     assert areas["communication"] == DOCUMENTED_MINIMUM
