@@ -20,7 +20,7 @@ from assessment.core.extensions import db
 from scoring import score_assessment
 
 from .report import Report, Row
-from .seed import PASSWORD, make_user, seed_history, seed_plans
+from .seed import PASSWORD, make_user, seed_history, seed_linked_couple, seed_plans
 from .timing import Timing, measure
 
 HISTORY_SIZES = (1, 10, 100, 1000)
@@ -266,27 +266,13 @@ def run(report: Report, settings: Settings) -> None:
 
 def run_partner(report: Report, settings: Settings) -> None:
     """GET /partner with N shared check-ups each: time, SQL statements (constant in N), bytes."""
-    from sqlalchemy import update
-
-    from assessment.core.models import Assessment, PartnerLink
-
     with tempfile.TemporaryDirectory() as folder, bench_app(Path(folder)) as app:
         client = app.test_client()
         bare = measure(lambda: client.get("/bench-bare"), settings.repeats * 3)
         for size in sorted({min(settings.history_sizes), settings.partner_size}):
             names = (f"alex{size}", f"sam{size}")
             with app.app_context():
-                people = [make_user(name) for name in names]
-                for person in people:
-                    seed_history(person, size)
-                db.session.add(PartnerLink(inviter_id=people[0].id, partner_id=people[1].id))
-                db.session.execute(
-                    update(Assessment)
-                    .where(Assessment.questionnaire_id == "checkup")
-                    .where(Assessment.user_id.in_([p.id for p in people]))
-                    .values(shared=True)
-                )
-                db.session.commit()
+                seed_linked_couple(names, size)
             partner_client = app.test_client()
             _sign_in(partner_client, names[0])
             counter = StatementCounter(app)

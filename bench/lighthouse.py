@@ -23,7 +23,7 @@ from assessment.core.extensions import db
 from assessment.core.models import Assessment
 
 from .report import Report, Row
-from .seed import PASSWORD, make_user, seed_history
+from .seed import PASSWORD, make_user, seed_history, seed_linked_couple
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
@@ -122,21 +122,7 @@ def _median_of_runs(url: str, cookie: str, preset: str, runs: int) -> dict[str, 
 
 def _seed_partner(size: int) -> str:
     """Two linked people with ``size`` check-ins each, every check-up shared; the first's name."""
-    from sqlalchemy import update
-
-    from assessment.core.models import PartnerLink
-
-    people = [make_user(f"lighthouse-alex{size}"), make_user(f"lighthouse-sam{size}")]
-    for person in people:
-        seed_history(person, size)
-    db.session.add(PartnerLink(inviter_id=people[0].id, partner_id=people[1].id))
-    db.session.execute(
-        update(Assessment)
-        .where(Assessment.questionnaire_id == "checkup")
-        .where(Assessment.user_id.in_([p.id for p in people]))
-        .values(shared=True)
-    )
-    db.session.commit()
+    people = seed_linked_couple((f"lighthouse-alex{size}", f"lighthouse-sam{size}"), size)
     return people[0].username
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from werkzeug.security import generate_password_hash
 
 from assessment.checkup.submission import suggestions_to_json
@@ -15,6 +15,7 @@ from assessment.core.models import (
     Answer,
     Assessment,
     DimensionScore,
+    PartnerLink,
     PlanStatus,
     SafetyResponse,
     User,
@@ -120,3 +121,20 @@ def seed_plans(user: User, count: int) -> None:
         )
         chosen += 1
     db.session.commit()
+
+
+def seed_linked_couple(names: tuple[str, str], size: int) -> list[User]:
+    """Two linked people with ``size`` check-ins each, every check-up shared: what Partner
+    shows, for the in-process figures and for Lighthouse alike."""
+    people = [make_user(name) for name in names]
+    for person in people:
+        seed_history(person, size)
+    db.session.add(PartnerLink(inviter_id=people[0].id, partner_id=people[1].id))
+    db.session.execute(
+        update(Assessment)
+        .where(Assessment.questionnaire_id == "checkup")
+        .where(Assessment.user_id.in_([p.id for p in people]))
+        .values(shared=True)
+    )
+    db.session.commit()
+    return people
