@@ -10,8 +10,6 @@ from sqlalchemy.exc import SQLAlchemyError
 # Each language by its own name, so a person who cannot read English still finds theirs.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
 COOKIE = "lang"
-# Languages written right to left; none is offered yet, but the page's ``dir`` asks here.
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 
 
 def spoken() -> dict[str, str]:
@@ -47,10 +45,10 @@ def chosen_language() -> str:
 def page_language() -> dict[str, str]:
     """``<html lang dir>`` for the page being drawn, and the chooser's choices."""
     locale = get_locale()
-    language = locale.language if locale else "en"
     return {
-        "page_language": language,
-        "page_direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+        "page_language": locale.language if locale else "en",
+        # Babel knows each language's direction, so a right-to-left one needs nothing here.
+        "page_direction": locale.text_direction if locale else "ltr",
     }
 
 

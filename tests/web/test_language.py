@@ -145,3 +145,13 @@ def test_the_radar_writes_scores_as_the_reader_does(app: Flask, client, checkup)
     person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
     german = radar_of(person.client.get(f"/results/{shown}").get_data(as_text=True))
     assert german["scores"][0] == [score.replace(".", ",") for score in english["scores"][0]]
+
+
+def test_a_right_to_left_language_turns_the_page(app: Flask, person: Person) -> None:
+    """A server that offers Arabic writes its pages right to left, as Babel says Arabic is."""
+    app.config["LANGUAGES"] = {"en": "English", "ar": "العربية"}
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    html = person.client.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert '<html lang="en" dir="ltr">' in person.client.get("/").get_data(as_text=True)
