@@ -100,7 +100,8 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag in ("script", "style", "template") or (
+        # <code> holds literal values (a recovery code, a file name), never sentences.
+        if tag in ("script", "style", "template", "code") or (
             tag == "select" and found.get("id") == "language"
         ):
             self._hidden += 1
@@ -112,7 +113,7 @@ class _VisibleText(HTMLParser):
         self.text.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template", "select") and self._hidden:
+        if tag in ("script", "style", "template", "select", "code") and self._hidden:
             self._hidden -= 1
         self.text.append(" ")
 
