@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import yaml
@@ -27,6 +30,10 @@ QUESTIONNAIRE_ORDER = ("checkup", "pulse")
 TRANSLATIONS_DIR = "i18n"
 SOURCE_LANGUAGE = "en"
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+# libyaml's parser reads the same YAML as PyYAML's own about ten times as fast: every app
+# (each gunicorn worker, each test) reads 32 files at start-up. PyYAML's wheels ship it; the
+# pure-Python parser stays as the fallback for a build without it.
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -91,7 +98,7 @@ def dotted_path(location: tuple[int | str, ...]) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -227,12 +234,15 @@ def load_helplines(directory: Path = DEFINITIONS_DIR) -> Helplines:
 
 
 def _translation_texts(path: Path, language: str) -> dict[str, object]:
-    """A translation file's keys and words; a missing file stops start-up like a broken one."""
+    """A translation file's keys and words; a missing file stops start-up like a broken one,
+    named by its language's folder (every language has a ``strategies.yaml``)."""
+    file = f"{TRANSLATIONS_DIR}/{language}/{path.name}"
     if not path.exists():
-        raise QuestionnaireError(
-            f"{TRANSLATIONS_DIR}/{language}/{path.name}", "", "missing: every source file needs one"
-        )
-    data = _read_yaml(path)
+        raise QuestionnaireError(file, "", "missing: every source file needs one")
+    try:
+        data = _read_yaml(path)
+    except QuestionnaireError as error:
+        raise QuestionnaireError(file, error.path, error.why) from None
     return {str(key): value for key, value in data.items()}
 
 
@@ -267,10 +277,47 @@ def translate_catalog(source: Catalog, directory: Path, language: str) -> Catalo
 
 
 def load_catalogs(directory: Path = DEFINITIONS_DIR) -> dict[str, Catalog]:
-    """The source catalog (English) and one per ``i18n/<lang>/`` directory, all checked."""
+    """The source catalog (English) and one per ``i18n/<lang>/`` directory, all checked.
+
+    Read once per process for the same files: every app built in one process (each test's,
+    the benchmarks', a command's) gets the same checked catalogs, and a file that changed,
+    came or went is read and checked afresh, its errors raised again. Nothing changes a
+    catalog once loaded: its questionnaires and strategies are frozen.
+    """
+    directory = Path(directory).resolve()
+    key = (directory, _fingerprint(directory))
+    if key not in _LOADED:
+        while len(_LOADED) >= _FOLDERS_KEPT:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[key] = MappingProxyType(_read_catalogs(directory))
+    return dict(_LOADED[key])
+
+
+# Catalogs already read and checked, by folder and the fingerprint of what was in it; the
+# folders read longest ago go first (tests read many copies of the definitions, each once).
+_LOADED: dict[tuple[Path, str], Mapping[str, Catalog]] = {}
+_FOLDERS_KEPT = 4
+
+
+def _fingerprint(directory: Path) -> str:
+    """A digest of what the loader reads: the language folders' names, the YAML files' names
+    and bytes."""
+    digest = hashlib.sha256()
+    root = directory / TRANSLATIONS_DIR
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    for path in [*folders, *sorted(directory.rglob("*.yaml"))]:
+        digest.update(str(path.relative_to(directory)).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read_catalogs(directory: Path) -> dict[str, Catalog]:
     source = load_catalog(directory)
     catalogs = {SOURCE_LANGUAGE: source}
-    root = Path(directory) / TRANSLATIONS_DIR
+    root = directory / TRANSLATIONS_DIR
     if root.is_dir():
         for language_dir in sorted(p for p in root.iterdir() if p.is_dir()):
             language = language_dir.name

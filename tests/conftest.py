@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from playwright.sync_api import Browser
 from sqlalchemy import create_engine, func, make_url, select, text
 from werkzeug.serving import make_server
@@ -52,6 +54,36 @@ def app_settings(instance: Path, database_uri: str) -> dict[str, Any]:
         # keeps scrypt: tests/web/test_accounts.py checks the default).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
+
+
+class TemplatesCompiledOnce(BytecodeCache):
+    """Jinja's compiled templates kept in memory for the whole run and shared by every app.
+
+    Each test builds its own app, and each app's Jinja environment would otherwise parse and
+    compile every template it renders again: a quarter of the web tests' time. Jinja checks
+    each template's source against the checksum kept with its code, so an edited template is
+    compiled afresh; every test app has the same Jinja settings, so the code is the same.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES_COMPILED_ONCE = TemplatesCompiledOnce()
+
+
+def built_app(settings: Mapping[str, Any]) -> Flask:
+    """``create_app`` with these settings, its templates compiled once per run."""
+    application = create_app(dict(settings))
+    application.jinja_env.bytecode_cache = TEMPLATES_COMPILED_ONCE
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +158,7 @@ def app_on_own_database(folder: Path, request: pytest.FixtureRequest) -> Iterato
         from flask_migrate import upgrade
 
         with postgres_schema(TEST_DATABASE_URL) as url:
-            application = create_app(app_settings(folder, url))
+            application = built_app(app_settings(folder, url))
             with application.app_context():
                 upgrade()
             yield application
@@ -148,7 +180,7 @@ def sqlite_app(folder: Path, template: Path, overrides: Mapping[str, Any] | None
     """An app on its own copy of the migrated SQLite file in ``folder`` (test settings)."""
     database = folder / "rekindle.sqlite3"
     shutil.copyfile(template, database)
-    return create_app(app_settings(folder, f"sqlite:///{database}") | dict(overrides or {}))
+    return built_app(app_settings(folder, f"sqlite:///{database}") | dict(overrides or {}))
 
 
 @pytest.fixture

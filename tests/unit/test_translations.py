@@ -125,6 +125,32 @@ def test_a_missing_or_unknown_key_stops_start_up_naming_file_and_key(tmp_path: P
     assert unknown.value.path == "items.no_such_item.text"
 
 
+def test_definitions_read_again_only_when_a_file_changed_came_or_went(tmp_path: Path) -> None:
+    """Every app in one process shares the catalogs read once; an edited translation, a
+    broken one and a new language folder are each read (and refused) afresh."""
+    import shutil
+
+    folder = tmp_path / "definitions"
+    shutil.copytree(ROOT / "questionnaires", folder, ignore=shutil.ignore_patterns("*.py*"))
+    first = load_catalogs(folder)
+    assert load_catalogs(folder)["es"] is first["es"]
+    strategies = folder / "i18n" / "es" / "strategies.yaml"
+    texts = yaml.safe_load(strategies.read_text())
+    key = next(key for key in texts if key.startswith("strategies.") and key.endswith(".title"))
+    texts[key] = "Un título nuevo"
+    strategies.write_text(yaml.safe_dump(texts, allow_unicode=True))
+    edited = load_catalogs(folder)["es"]
+    assert edited is not first["es"]
+    assert "Un título nuevo" in [s.title for s in edited.strategies.strategies]
+    strategies.write_text("- a list, not a mapping\n")
+    with pytest.raises(QuestionnaireError, match=r"i18n/es/strategies\.yaml"):
+        load_catalogs(folder)
+    strategies.write_text(yaml.safe_dump(texts, allow_unicode=True))
+    (folder / "i18n" / "it").mkdir()
+    with pytest.raises(QuestionnaireError, match=r"i18n/it/"):
+        load_catalogs(folder)
+
+
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_the_same_answers_score_the_same_in_every_language(data: st.DataObject) -> None:
