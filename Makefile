@@ -65,12 +65,13 @@ chromium:
 nginx:
 	@scripts/ensure-nginx
 
-# Without PYTEST_ARGS: the in-process tests (unit, web) on both cores at once, then those that
-# start servers, browsers and nginx one at a time (their ports and timings are their own).
+# Without PYTEST_ARGS: every test, on both cores (pytest-xdist). Each file that starts
+# servers, browsers or nginx stays whole on one worker and starts first; the short unit and
+# web tests fill both cores to the end (tests/conftest.py: pytest_collection_modifyitems).
+PARALLEL := -n 2 --dist loadgroup
 test: $(VENV)/.dev chromium nginx translations
 ifeq ($(strip $(PYTEST_ARGS)),)
-	$(BIN)/python -m pytest -n 2 tests/unit tests/web
-	$(BIN)/python -m pytest tests/db tests/deploy tests/e2e
+	$(BIN)/python -m pytest $(PARALLEL) tests
 else
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 endif

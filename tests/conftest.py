@@ -34,8 +34,21 @@ from questionnaires.models import DIMENSION_IDS, Questionnaire
 from tests.support.browser import launch_browser
 
 PASSWORD = "a long walk by the river"
+# Test files that start servers, browsers or nginx: under `make test` (pytest-xdist with
+# --dist loadgroup) each goes to one worker whole, so its module's server starts once.
+WHOLE_FILES = ("tests/db/", "tests/deploy/", "tests/e2e/")
 # Set (as .ci/run does) to run every web test against PostgreSQL, each in its own schema.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each server, browser and nginx file on one worker, and start those first: they
+    are the longest, and the many short unit and web tests then fill both cores to the end."""
+    for item in items:
+        file = item.nodeid.split("::", 1)[0]
+        if file.startswith(WHOLE_FILES):
+            item.add_marker(pytest.mark.xdist_group(file))
+    items.sort(key=lambda item: not item.nodeid.startswith(WHOLE_FILES))
 
 
 def app_settings(instance: Path, database_uri: str) -> dict[str, Any]:
