@@ -50,7 +50,14 @@ from .rate_limits import configure as configure_rate_limits
 from .rate_limits import tries_counter
 from .redirects import local_path, safe_next
 from .server_tables import NormsVersion
-from .sessions import MAX_SESSION_ID_LENGTH, close_session, end_every_session, start_session
+from .sessions import (
+    MAX_SESSION_ID_LENGTH,
+    close_session,
+    end_every_session,
+    forget_on_leaving,
+    forget_traces,
+    start_session,
+)
 from .settings import defaults as default_settings
 from .settings import ensure_secret_key, trusted_proxies
 from .settings import from_environment as settings_from_environment
@@ -104,6 +111,8 @@ __all__ = [
     "end_every_session",
     "engine_options",
     "ensure_secret_key",
+    "forget_on_leaving",
+    "forget_traces",
     "format_date",
     "format_score",
     "in_sentence",

@@ -9,8 +9,9 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from flask import g, session
+from flask import Flask, current_app, g, session
 from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
 
 if TYPE_CHECKING:
     from .models import User
@@ -21,6 +22,8 @@ MAX_SESSION_ID_LENGTH = 64
 _CSRF_KEY = "csrf_token"
 # Messages to show next, and Flask-Login's note to delete a remember-me cookie.
 _KEPT = ("_flashes", "_remember")
+# Where an app keeps the names of the cookies leaving quickly removes.
+_TRACES = "rekindle.traces"
 
 
 def new_session_id() -> str:
@@ -47,6 +50,19 @@ def close_session() -> None:
     """Sign out and empty the session, CSRF secret included."""
     logout_user()
     _fresh_session()
+
+
+def forget_on_leaving(app: Flask, cookie: str) -> None:
+    """Name a cookie that shows this browser used Rekindle (the language chosen here), for
+    leaving quickly to remove. The device cookie is not one: it keeps a stranger's guesses
+    from locking the owner out, and the "Browsing safely" page says it stays."""
+    app.extensions.setdefault(_TRACES, set()).add(cookie)
+
+
+def forget_traces(response: Response) -> None:
+    """Remove from this browser every cookie named by ``forget_on_leaving``."""
+    for cookie in sorted(current_app.extensions.get(_TRACES, ())):
+        response.delete_cookie(cookie)
 
 
 def _fresh_session() -> None:

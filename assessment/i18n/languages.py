@@ -7,6 +7,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..core import forget_on_leaving
+
 # Each language by its own name, so a person who cannot read English still finds theirs.
 LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
 COOKIE = "lang"
@@ -53,5 +55,7 @@ def page_language() -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    """Give every template the page's language and direction."""
+    """Give every template the page's language and direction; leaving quickly removes the
+    language cookie (a language chosen on Rekindle shows that it was used here)."""
     app.context_processor(page_language)
+    forget_on_leaving(app, COOKIE)

@@ -47,3 +47,21 @@ def test_pages_with_a_persons_data_are_never_cached(member, checkup) -> None:
         response.close()  # an export is streamed: closing it ends its request, as a server does
         assert response.status_code == 200, path
         assert response.headers.get("Cache-Control") == "no-store", path
+
+
+def test_leaving_removes_the_language_chosen_here_and_keeps_the_device_cookie(app, member) -> None:
+    """A language cookie shows Rekindle was used in this browser: leaving quickly removes it.
+    The device cookie stays, as the "Browsing safely" page says (it keeps a stranger's
+    guesses from locking the owner out)."""
+    chosen = member.client.post(
+        "/language", data={"csrf_token": member.csrf("/"), "language": "es"}
+    )
+    assert chosen.status_code == 303
+    assert member.client.get_cookie("lang") is not None
+    device = member.client.get_cookie("device")
+    assert device is not None
+    assert member.client.get("/leave").status_code == 303
+    assert member.client.get_cookie("lang") is None
+    assert '<html lang="en"' in member.client.get("/").get_data(as_text=True)
+    kept = member.client.get_cookie("device")
+    assert kept is not None and kept.value == device.value
