@@ -155,3 +155,23 @@ def test_a_right_to_left_language_turns_the_page(app: Flask, person: Person) -> 
     assert '<html lang="ar" dir="rtl">' in html
     person.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert '<html lang="en" dir="ltr">' in person.client.get("/").get_data(as_text=True)
+
+
+def test_the_account_page_sets_the_language_for_every_device(app: Flask, member: Person) -> None:
+    """The Account page has its own chooser (beside the footer's, ids apart): it shows the
+    saved language and changes it for the account, then comes back to the Account page."""
+    page = member.client.get("/account").get_data(as_text=True)
+    section = page[page.index('id="language-setting"') :]
+    assert '<select id="account-language" name="language">' in section
+    assert '<option value="en" lang="en" selected>' in section
+    assert page.count('id="language"') == 1  # the footer's, once
+    response = member.client.post(
+        "/language?next=/account",
+        data={"csrf_token": member.csrf("/account"), "language": "de"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/account"
+    assert saved_language(app, "alex") == "de"
+    page = member.client.get("/account").get_data(as_text=True)
+    assert '<option value="de" lang="de" selected>' in page[page.index('id="language-setting"') :]
+    assert "auf jedem Gerät an, auf dem du dich anmeldest" in page
