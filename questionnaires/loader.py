@@ -5,11 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import yaml
@@ -289,13 +286,13 @@ def load_catalogs(directory: Path = DEFINITIONS_DIR) -> dict[str, Catalog]:
     if key not in _LOADED:
         while len(_LOADED) >= _FOLDERS_KEPT:
             del _LOADED[next(iter(_LOADED))]
-        _LOADED[key] = MappingProxyType(_read_catalogs(directory))
+        _LOADED[key] = _read_catalogs(directory)
     return dict(_LOADED[key])
 
 
 # Catalogs already read and checked, by folder and the fingerprint of what was in it; the
 # folders read longest ago go first (tests read many copies of the definitions, each once).
-_LOADED: dict[tuple[Path, str], Mapping[str, Catalog]] = {}
+_LOADED: dict[tuple[Path, str], dict[str, Catalog]] = {}
 _FOLDERS_KEPT = 4
 
 
@@ -327,9 +324,3 @@ def _read_catalogs(directory: Path) -> dict[str, Catalog]:
                 )
             catalogs[language] = translate_catalog(source, language_dir, language)
     return catalogs
-
-
-@lru_cache(maxsize=1)
-def load_catalog_cached() -> Catalog:
-    """The shipped definitions, loaded once per process."""
-    return load_catalog(DEFINITIONS_DIR)

@@ -19,7 +19,7 @@ from questionnaires.loader import (
     DEFINITIONS_DIR,
     QuestionnaireError,
     load_catalog,
-    load_catalog_cached,
+    load_catalogs,
 )
 from questionnaires.models import ARTICLE_SECTIONS, DIMENSION_IDS
 
@@ -87,8 +87,8 @@ def test_catalog_finds_versions_and_orders_checkup_first(tmp_path) -> None:
 
 
 def test_cached_catalog_is_loaded_once() -> None:
-    """Is the catalog catalog read once per process?"""
-    assert load_catalog_cached() is load_catalog_cached()
+    """Is the shipped catalog read once per process?"""
+    assert load_catalogs()["en"] is load_catalogs()["en"]
 
 
 def test_yaml_yes_is_a_boolean(tmp_path) -> None:
